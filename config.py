@@ -1,0 +1,82 @@
+"""Settings, all read from the environment with safe defaults."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("WELFARE_INSTANCE", BASE_DIR / "instance"))
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url):
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    if url:
+        # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL")
+    return normalise_database_url(url) or f"sqlite:///{INSTANCE_DIR / 'welfare.db'}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "welfare")
+
+    BABEL_DEFAULT_LOCALE = os.environ.get("BABEL_DEFAULT_LOCALE", "zh_Hant_TW")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("BABEL_DEFAULT_TIMEZONE", "Asia/Taipei")
+    LANGUAGES = {"zh_Hant_TW": "中文", "en": "English"}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE")
+    # Idle timeout: the session is refreshed on each request and dies after this.
+    PERMANENT_SESSION_LIFETIME = timedelta(
+        minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    )
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+
+    # How ID numbers are shown: keep this many leading characters, mask the rest.
+    ID_MASK_KEEP = int(os.environ.get("ID_MASK_KEEP", "6"))
+    ID_MASK_CHAR = os.environ.get("ID_MASK_CHAR", "*")
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    PER_PAGE = 25
+
+    # District reference point and the office (start and end of routes).
+    DISTRICT_CENTER = (22.5071324, 120.3949024)
+    DEPOT_LAT = float(os.environ.get("DEPOT_LAT", "22.5071324"))
+    DEPOT_LNG = float(os.environ.get("DEPOT_LNG", "120.3949024"))
+    TILE_URL = os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.org")
+    GEOCODER_PROVIDER = os.environ.get("GEOCODER_PROVIDER", "nominatim")
+    GEOCODER_MIN_DELAY = float(os.environ.get("GEOCODER_MIN_DELAY", "1.0"))
+    OSRM_URL = os.environ.get("OSRM_URL", "")
+
+    WTF_CSRF_TIME_LIMIT = None
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    WTF_CSRF_ENABLED = False
+    REDIS_URL = ""
+    LOGIN_MAX_FAILURES = 3

@@ -1,0 +1,73 @@
+"""The welfare app: rosters, elder-gift rounds, relief deliveries, home visits."""
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from config import INSTANCE_DIR, Config
+from welfare.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = ("auth", "roster", "reports")
+
+
+def translation_directories():
+    dirs = [str(p) for p in sorted((ROOT / "welfare").glob("*/translations"))]
+    return ";".join(dirs) or "translations"
+
+
+def select_locale():
+    from flask import current_app
+
+    wanted = request.args.get("lang") or session.get("lang")
+    if wanted in current_app.config["LANGUAGES"]:
+        return wanted
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config_class=Config):
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.from_object(config_class)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+
+    from welfare import models  # noqa: F401  (registers every table)
+    from welfare.web import register_web
+
+    register_web(app)
+
+    from welfare.auth import bp as auth_bp
+    from welfare.auth.cli import users_cli
+    from welfare.roster import bp as roster_bp
+    from welfare.roster.cli import roster_cli
+    from welfare.demo import demo_cli
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(roster_bp)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(roster_cli)
+    app.cli.add_command(demo_cli)
+
+    @app.before_request
+    def remember_language():
+        if request.args.get("lang") in app.config["LANGUAGES"]:
+            session["lang"] = request.args["lang"]
+        g.user = current_user
+
+    return app

@@ -1,0 +1,39 @@
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from welfare.auth import services
+from welfare.auth.models import ROLES
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster.models import Village
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="")
+@click.option("--village", "village_codes", multiple=True, help="Limit to a village code.")
+def create(username, role, password, display_name, village_codes):
+    """Create an account."""
+    villages = db.session.scalars(sa.select(Village).where(Village.code.in_(village_codes))).all()
+    if len(villages) != len(set(village_codes)):
+        raise click.ClickException("unknown village code")
+    try:
+        user = services.create_user(username, password, role, display_name, villages=villages)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created {user.username} ({user.role})")
+
+
+@users_cli.command("list")
+def list_users():
+    """List accounts."""
+    from welfare.auth.models import User
+
+    for user in db.session.scalars(sa.select(User).order_by(User.username)):
+        click.echo(f"{user.username}\t{user.role}\t{'active' if user.is_active else 'disabled'}")

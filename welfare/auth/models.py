@@ -1,0 +1,111 @@
+"""Accounts, roles and the audit log."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy import DDL, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from welfare.extensions import db
+
+ROLES = ("admin", "staff", "supervisor", "volunteer", "serviceman")
+OFFICE_ROLES = ("admin", "staff", "supervisor")
+
+
+def utcnow():
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+user_villages = sa.Table(
+    "user_villages",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("village_id", sa.ForeignKey("villages.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(sa.column("role").in_(ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    phone: Mapped[str] = mapped_column(sa.String(30), default="")
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    villages = relationship("Village", secondary=user_villages, lazy="selectin")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    @property
+    def is_office(self):
+        return self.role in OFFICE_ROLES
+
+    def has_role(self, *roles):
+        return self.role in roles
+
+    @property
+    def village_ids(self):
+        """Villages this account is limited to; empty means all."""
+        return {v.id for v in self.villages}
+
+    def __repr__(self):
+        return f"<User {self.username} {self.role}>"
+
+
+class AuditLog(db.Model):
+    """Append-only: database triggers refuse updates and deletes."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index("ix_audit_log_entity", "entity_type", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(30), index=True)
+    entity_type: Mapped[str] = mapped_column(sa.String(40), default="")
+    entity_id: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(sa.String(300), default="")
+    before: Mapped[dict | None] = mapped_column(sa.JSON)
+    after: Mapped[dict | None] = mapped_column(sa.JSON)
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+    user = relationship("User", lazy="joined")
+
+
+AUDIT_TRIGGERS = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_log_immutable() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
+        """CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+           FOR EACH ROW EXECUTE FUNCTION audit_log_immutable()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    ],
+}
+
+for _dialect, _statements in AUDIT_TRIGGERS.items():
+    for _sql in _statements:
+        event.listen(AuditLog.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

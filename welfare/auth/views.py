@@ -1,0 +1,174 @@
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from welfare.auth import bp, queries, services
+from welfare.auth.forms import LoginForm, PasswordForm, UserForm
+from welfare.auth.models import User
+from welfare.auth.permissions import AUDIT_READERS, USER_ADMINS, roles_required
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster.models import Village
+
+
+def _safe_next(target):
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("auth.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = LoginForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.username.data, form.password.data,
+                current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"],
+            )
+        except ServiceError as exc:
+            db.session.commit()
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            session.permanent = True
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form, errors=errors)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/")
+@login_required
+def home():
+    return render_template("auth/home.html", summary=queries.home_summary(current_user))
+
+
+@bp.route("/language/<code>")
+def language(code):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/audit")
+@roles_required(*AUDIT_READERS)
+def audit_log():
+    page = request.args.get("page", 1, type=int)
+    filters = {k: request.args.get(k, "") for k in ("user", "entity_type", "entity_id", "action")}
+    pagination = queries.audit_page(filters, page, current_app.config["PER_PAGE"])
+    users = db.session.scalars(sa.select(User).order_by(User.username)).all()
+    return render_template("auth/audit.html", pagination=pagination, filters=filters, users=users)
+
+
+@bp.route("/users")
+@roles_required(*USER_ADMINS)
+def users():
+    rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
+    return render_template("auth/users.html", users=rows)
+
+
+def _user_form(user=None):
+    form = UserForm(obj=user)
+    villages = db.session.scalars(sa.select(Village).order_by(Village.code)).all()
+    form.villages.choices = [(v.id, v.name_zh) for v in villages]
+    if user is not None and request.method == "GET":
+        form.villages.data = [v.id for v in user.villages]
+        form.active.data = user.is_active_account
+    return form, {v.id: v for v in villages}
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(*USER_ADMINS)
+def user_new():
+    form, villages = _user_form()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.username.data, form.password.data or "", form.role.data,
+                form.display_name.data, form.phone.data,
+                [villages[i] for i in form.villages.data or []], actor=current_user,
+            )
+        except ServiceError as exc:
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, errors=errors, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(*USER_ADMINS)
+def user_edit(user_id):
+    user = db.get_or_404(User, user_id)
+    form, villages = _user_form(user)
+    errors = []
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user, form.role.data, form.display_name.data, form.phone.data,
+                [villages[i] for i in form.villages.data or []], form.active.data,
+                actor=current_user,
+            )
+            if form.password.data:
+                services.set_password(user, form.password.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, errors=errors, user=user)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def own_password():
+    form = PasswordForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            services.set_password(current_user, form.password.data, actor=current_user)
+        except ServiceError as exc:
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/password.html", form=form, errors=errors)
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return render_template("errors/403.html"), 403
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    return render_template("errors/404.html"), 404
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    db.session.rollback()
+    return render_template("errors/500.html"), 500
+
+

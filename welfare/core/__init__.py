@@ -1,0 +1,1 @@
+"""Flask-free helpers: identity numbers, ROC dates, money in words."""

@@ -1,0 +1,41 @@
+"""Fields shared by every domain's forms."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+
+from welfare.core import rocdate
+from welfare.web import show_date
+
+
+class RocDateField(StringField):
+    """Accepts ROC (114/10/15, 1141015, 114年10月15日) or AD (2025-10-15) dates."""
+
+    def __init__(self, label=None, validators=None, required=False, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "class": "short",
+                                        "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.required = required
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return show_date(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not (valuelist[0] or "").strip():
+            if self.required:
+                raise ValueError(_l("Enter a date."))
+            return
+        try:
+            self.data = rocdate.parse(valuelist[0])
+        except rocdate.InvalidDate as exc:
+            if exc.code == "impossible":
+                raise ValueError(_l("This date does not exist; check the month and day.")) from exc
+            raise ValueError(
+                _l("Enter a date like 114/10/15 (ROC) or 2025-10-15.")
+            ) from exc
+
+    def pre_validate(self, form):
+        if self.required and self.data is None and not self.errors:
+            raise ValueError(_l("Enter a date."))

@@ -1,0 +1,210 @@
+"""Villages, people, households, low-income statuses and isolated elders."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from welfare.auth.models import utcnow
+from welfare.extensions import db
+
+SEXES = ("M", "F")
+PERSON_STATUSES = ("registered", "moved_out", "deceased")
+LOW_INCOME_KINDS = ("low", "mid_low")
+CARE_LEVELS = (1, 2, 3, 4)
+
+
+class Village(db.Model):
+    __tablename__ = "villages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(20))
+    name_en: Mapped[str] = mapped_column(sa.String(60))
+    centroid_lat: Mapped[float]
+    centroid_lng: Mapped[float]
+    boundary: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    def label(self, locale="zh"):
+        return self.name_en if str(locale).startswith("en") else self.name_zh
+
+    def __repr__(self):
+        return f"<Village {self.code} {self.name_zh}>"
+
+
+class Person(db.Model):
+    __tablename__ = "people"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("sex").in_(SEXES), name="sex"),
+        sa.CheckConstraint(sa.column("status").in_(PERSON_STATUSES), name="status"),
+        sa.Index("ix_people_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
+        sa.Index("ix_people_village_birth", "village_id", "birth_date"),
+        sa.Index("ix_people_name_birth", "name", "birth_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_number: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    sex: Mapped[str] = mapped_column(sa.String(1))
+    birth_date: Mapped[date] = mapped_column(index=True)
+    indigenous: Mapped[bool] = mapped_column(default=False)
+    phone: Mapped[str] = mapped_column(sa.String(30), default="", index=True)
+    mobile: Mapped[str] = mapped_column(sa.String(30), default="", index=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"))
+    neighbourhood: Mapped[int | None]
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    registered_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="registered")
+    status_date: Mapped[date | None]
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set when staff merge a duplicate into another record; merged rows are hidden.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    village = relationship("Village", lazy="joined")
+    membership = relationship("HouseholdMember", back_populates="person", uselist=False)
+    elder = relationship("IsolatedElder", back_populates="person", uselist=False)
+
+    @property
+    def household(self):
+        return self.membership.household if self.membership else None
+
+    def __repr__(self):
+        return f"<Person {self.id} {self.name}>"
+
+
+class Household(db.Model):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_no: Mapped[str] = mapped_column(sa.String(20), default="", index=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"), index=True)
+    neighbourhood: Mapped[int | None]
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    head_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    village = relationship("Village", lazy="joined")
+    head = relationship("Person", foreign_keys=[head_id])
+    members = relationship(
+        "HouseholdMember", back_populates="household", cascade="all, delete-orphan"
+    )
+    statuses = relationship(
+        "LowIncomeStatus",
+        back_populates="household",
+        cascade="all, delete-orphan",
+        order_by="LowIncomeStatus.certified_until.desc()",
+    )
+
+    def current_status(self, on):
+        for status in self.statuses:
+            if status.certified_from <= on <= status.certified_until:
+                return status
+        return None
+
+
+class HouseholdMember(db.Model):
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), unique=True)
+    relationship_to_head: Mapped[str] = mapped_column(sa.String(20), default="")
+
+    household = relationship("Household", back_populates="members")
+    person = relationship("Person", back_populates="membership", lazy="joined")
+
+
+class LowIncomeCategory(db.Model):
+    """Configurable sub-categories of 低收入戶 (Kaohsiung's were not published)."""
+
+    __tablename__ = "low_income_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(40))
+    name_en: Mapped[str] = mapped_column(sa.String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class LowIncomeStatus(db.Model):
+    __tablename__ = "low_income_statuses"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("kind").in_(LOW_INCOME_KINDS), name="kind"),
+        sa.CheckConstraint("certified_until >= certified_from", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("low_income_categories.id"))
+    certified_from: Mapped[date]
+    certified_until: Mapped[date] = mapped_column(index=True)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    household = relationship("Household", back_populates="statuses")
+    category = relationship("LowIncomeCategory", lazy="joined")
+
+
+class IsolatedElder(db.Model):
+    __tablename__ = "isolated_elders"
+    __table_args__ = (sa.CheckConstraint("care_level BETWEEN 1 AND 4", name="care_level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), unique=True)
+    care_level: Mapped[int] = mapped_column(index=True)
+    assessed_on: Mapped[date | None]
+    assessor: Mapped[str] = mapped_column(sa.String(60), default="")
+    living_situation: Mapped[str] = mapped_column(sa.String(200), default="")
+    health_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    sensitive_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+    inactive_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person = relationship("Person", back_populates="elder", lazy="joined")
+    contacts = relationship(
+        "EmergencyContact", back_populates="elder", cascade="all, delete-orphan"
+    )
+
+
+class EmergencyContact(db.Model):
+    __tablename__ = "emergency_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    elder_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("isolated_elders.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(60))
+    relation: Mapped[str] = mapped_column(sa.String(30), default="")
+    phone: Mapped[str] = mapped_column(sa.String(30))
+
+    elder = relationship("IsolatedElder", back_populates="contacts")
+
+
+class DuplicateFlag(db.Model):
+    """A suspected duplicate pair for staff to merge or dismiss."""
+
+    __tablename__ = "duplicate_flags"
+    __table_args__ = (
+        sa.UniqueConstraint("person_a_id", "person_b_id", name="uq_duplicate_flags_pair"),
+        sa.CheckConstraint("person_a_id < person_b_id", name="ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_a_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    person_b_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(30))
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person_a = relationship("Person", foreign_keys=[person_a_id])
+    person_b = relationship("Person", foreign_keys=[person_b_id])

@@ -1,0 +1,178 @@
+"""Read-only roster selects: searches, lists and counts, narrowed to the user's villages."""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from welfare.core import idno
+from welfare.extensions import db
+from welfare.roster.models import (
+    DuplicateFlag,
+    Household,
+    HouseholdMember,
+    IsolatedElder,
+    LowIncomeStatus,
+    Person,
+    Village,
+)
+from welfare.roster.rules import birth_range_for_ages
+
+CATEGORIES = ("senior", "low_income", "mid_low_income", "isolated_elder")
+
+
+def villages():
+    return db.session.scalars(sa.select(Village).order_by(Village.code)).all()
+
+
+def _scope(stmt, user, column=Person.village_id):
+    allowed = user.village_ids if user is not None else set()
+    return stmt.where(column.in_(allowed)) if allowed else stmt
+
+
+def _current_status_households(kind, today):
+    return sa.select(LowIncomeStatus.household_id).where(
+        LowIncomeStatus.kind == kind,
+        LowIncomeStatus.certified_from <= today,
+        LowIncomeStatus.certified_until >= today,
+    )
+
+
+def people_stmt(filters, user, today=None):
+    """The people matching a search form, newest registrations last."""
+    today = today or date.today()
+    stmt = sa.select(Person).where(Person.merged_into_id.is_(None))
+    q = (filters.get("q") or "").strip()
+    if q:
+        number = idno.normalise(q)
+        if len(number) >= 2 and number[0].isalpha() and number[1:].isalnum() \
+                and any(c.isdigit() for c in number):
+            stmt = stmt.where(Person.id_number.startswith(number))
+        elif q.replace("-", "").replace(" ", "").isdigit():
+            digits = q.replace("-", "").replace(" ", "")
+            stmt = stmt.where(sa.or_(Person.phone.startswith(digits),
+                                     Person.mobile.startswith(digits)))
+        else:
+            stmt = stmt.where(Person.name.startswith(q))
+    if filters.get("address"):
+        stmt = stmt.where(Person.address.contains(filters["address"].strip()))
+    if filters.get("village"):
+        stmt = stmt.join(Village, Person.village_id == Village.id).where(
+            Village.code == filters["village"]
+        )
+    earliest, latest = birth_range_for_ages(filters.get("age_min"), filters.get("age_max"), today)
+    if latest:
+        stmt = stmt.where(Person.birth_date <= latest)
+    if earliest:
+        stmt = stmt.where(Person.birth_date >= earliest)
+    category = filters.get("category")
+    if category == "senior":
+        stmt = stmt.where(Person.birth_date <= birth_range_for_ages(65, None, today)[1])
+    elif category in ("low_income", "mid_low_income"):
+        kind = "low" if category == "low_income" else "mid_low"
+        stmt = stmt.where(
+            Person.id.in_(
+                sa.select(HouseholdMember.person_id).where(
+                    HouseholdMember.household_id.in_(_current_status_households(kind, today))
+                )
+            )
+        )
+    elif category == "isolated_elder":
+        stmt = stmt.where(
+            Person.id.in_(sa.select(IsolatedElder.person_id).where(IsolatedElder.active))
+        )
+    if filters.get("status"):
+        stmt = stmt.where(Person.status == filters["status"])
+    return _scope(stmt, user).order_by(Person.name, Person.id)
+
+
+def search_people(filters, user, page=1, per_page=25):
+    return db.paginate(people_stmt(filters, user), page=page, per_page=per_page,
+                       error_out=False, count=True)
+
+
+def households_stmt(filters, user, today=None):
+    today = today or date.today()
+    stmt = sa.select(Household)
+    if filters.get("village"):
+        stmt = stmt.join(Village, Household.village_id == Village.id).where(
+            Village.code == filters["village"]
+        )
+    if filters.get("address"):
+        stmt = stmt.where(Household.address.contains(filters["address"].strip()))
+    category = filters.get("category")
+    if category in ("low_income", "mid_low_income"):
+        kind = "low" if category == "low_income" else "mid_low"
+        stmt = stmt.where(Household.id.in_(_current_status_households(kind, today)))
+    return _scope(stmt, user, Household.village_id).order_by(Household.village_id, Household.id)
+
+
+def elders_stmt(filters, user):
+    stmt = sa.select(IsolatedElder).join(Person, IsolatedElder.person_id == Person.id)
+    if filters.get("level"):
+        stmt = stmt.where(IsolatedElder.care_level == int(filters["level"]))
+    if filters.get("village"):
+        stmt = stmt.join(Village, Person.village_id == Village.id).where(
+            Village.code == filters["village"]
+        )
+    if filters.get("active", "1") == "1":
+        stmt = stmt.where(IsolatedElder.active)
+    return _scope(stmt, user).order_by(IsolatedElder.care_level.desc(), Person.name)
+
+
+def expiring_statuses(user, today=None, days=60):
+    """Low-income statuses ending within `days` (and not already renewed)."""
+    today = today or date.today()
+    later = sa.orm.aliased(LowIncomeStatus)
+    renewed = sa.select(later.id).where(
+        later.household_id == LowIncomeStatus.household_id,
+        later.certified_from > LowIncomeStatus.certified_until,
+    )
+    stmt = (
+        sa.select(LowIncomeStatus)
+        .join(Household, LowIncomeStatus.household_id == Household.id)
+        .where(
+            LowIncomeStatus.certified_until >= today,
+            LowIncomeStatus.certified_until <= today + timedelta(days=days),
+            ~sa.exists(renewed),
+        )
+        .order_by(LowIncomeStatus.certified_until)
+    )
+    return db.session.scalars(_scope(stmt, user, Household.village_id)).all()
+
+
+def open_duplicates(user):
+    stmt = (
+        sa.select(DuplicateFlag)
+        .join(Person, DuplicateFlag.person_a_id == Person.id)
+        .where(DuplicateFlag.status == "open")
+        .order_by(DuplicateFlag.id)
+    )
+    return db.session.scalars(_scope(stmt, user)).all()
+
+
+def counts(user, today=None):
+    """Headline numbers for the home page."""
+    today = today or date.today()
+    live = _scope(sa.select(sa.func.count(Person.id)).where(
+        Person.merged_into_id.is_(None), Person.status == "registered"), user)
+    seniors = live.where(Person.birth_date <= birth_range_for_ages(65, None, today)[1])
+    low = _scope(
+        sa.select(sa.func.count(Household.id)).where(
+            Household.id.in_(_current_status_households("low", today))
+        ),
+        user, Household.village_id,
+    )
+    elders = _scope(
+        sa.select(sa.func.count(IsolatedElder.id))
+        .join(Person, IsolatedElder.person_id == Person.id)
+        .where(IsolatedElder.active),
+        user,
+    )
+    return {
+        "people": db.session.scalar(live),
+        "seniors": db.session.scalar(seniors),
+        "low_income": db.session.scalar(low),
+        "elders": db.session.scalar(elders),
+        "expiring": len(expiring_statuses(user, today)),
+        "duplicates": len(open_duplicates(user)),
+    }

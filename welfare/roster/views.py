@@ -1,0 +1,146 @@
+"""People: search, detail, create, edit, reveal ID, duplicates."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from welfare.auth.permissions import (
+    ROSTER_READERS,
+    ROSTER_WRITERS,
+    can_see_village,
+    roles_required,
+)
+from welfare.auth.queries import history_for
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster import bp, queries, services
+from welfare.roster.forms import PersonForm
+from welfare.roster.models import DuplicateFlag, Person
+
+SEARCH_KEYS = ("q", "address", "village", "category", "status")
+
+
+def search_filters():
+    filters = {k: request.args.get(k, "").strip() for k in SEARCH_KEYS}
+    filters["age_min"] = request.args.get("age_min", type=int)
+    filters["age_max"] = request.args.get("age_max", type=int)
+    return filters
+
+
+def visible_person(person_id):
+    """The person, or 404 when merged away or outside the user's villages."""
+    person = db.get_or_404(Person, person_id)
+    if not can_see_village(current_user, person.village_id):
+        abort(404)
+    return person
+
+
+def _village_choices(form_field):
+    form_field.choices = [(0, _("Choose a village"))] + [
+        (v.id, f"{v.name_zh} {v.name_en}") for v in queries.villages()
+        if can_see_village(current_user, v.id)
+    ]
+
+
+@bp.route("/people")
+@roles_required(*ROSTER_READERS)
+def people():
+    filters = search_filters()
+    page = request.args.get("page", 1, type=int)
+    pagination = queries.search_people(filters, current_user, page, current_app.config["PER_PAGE"])
+    return render_template("roster/people.html", pagination=pagination, filters=filters,
+                           villages=queries.villages(), categories=queries.CATEGORIES)
+
+
+@bp.route("/people/<int:person_id>")
+@roles_required(*ROSTER_READERS)
+def person(person_id):
+    person = visible_person(person_id)
+    return render_template("roster/person.html", person=person, full_id=None,
+                           history=history_for("people", person.id))
+
+
+@bp.route("/people/<int:person_id>/reveal", methods=["POST"])
+@roles_required(*ROSTER_READERS)
+def person_reveal(person_id):
+    person = visible_person(person_id)
+    full_id = services.reveal_id_number(person, actor=current_user)
+    db.session.commit()
+    return render_template("roster/person.html", person=person, full_id=full_id,
+                           history=history_for("people", person.id))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles_required(*ROSTER_WRITERS)
+def person_new():
+    form = PersonForm()
+    _village_choices(form.village_id)
+    errors = []
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(form.as_data(), actor=current_user)
+        except ServiceError as exc:
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added.", name=person.name), "success")
+            return redirect(url_for("roster.person", person_id=person.id))
+    return render_template("roster/person_form.html", form=form, errors=errors, person=None)
+
+
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@roles_required(*ROSTER_WRITERS)
+def person_edit(person_id):
+    person = visible_person(person_id)
+    form = PersonForm(obj=person)
+    _village_choices(form.village_id)
+    errors = []
+    if form.validate_on_submit():
+        try:
+            services.update_person(person, form.as_data(), actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Changes to %(name)s saved.", name=person.name), "success")
+            return redirect(url_for("roster.person", person_id=person.id))
+    elif request.method == "GET":
+        form.id_number.data = person.id_number
+    return render_template("roster/person_form.html", form=form, errors=errors, person=person)
+
+
+@bp.route("/duplicates")
+@roles_required(*ROSTER_READERS)
+def duplicates():
+    return render_template("roster/duplicates.html", flags=queries.open_duplicates(current_user))
+
+
+@bp.route("/duplicates/<int:flag_id>", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def duplicate_resolve(flag_id):
+    flag = db.get_or_404(DuplicateFlag, flag_id)
+    visible_person(flag.person_a_id)
+    visible_person(flag.person_b_id)
+    try:
+        if request.form.get("action") == "dismiss":
+            services.dismiss_duplicate(flag, actor=current_user)
+            message = _("Marked as two different people.")
+        else:
+            keep = visible_person(request.form.get("keep", type=int) or 0)
+            services.merge_duplicate(flag, keep, actor=current_user)
+            message = _("Records merged into %(name)s.", name=keep.name)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("roster.duplicates"))
+
+
+@bp.route("/low-income/expiring")
+@roles_required(*ROSTER_READERS)
+def expiring():
+    return render_template("roster/expiring.html",
+                           statuses=queries.expiring_statuses(current_user))

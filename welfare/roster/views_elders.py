@@ -1,0 +1,121 @@
+"""Isolated elders: register list, enrolment, care level, emergency contacts."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from welfare.auth.permissions import (
+    ROSTER_READERS,
+    ROSTER_WRITERS,
+    SENSITIVE_READERS,
+    can_see_village,
+    roles_required,
+)
+from welfare.auth.queries import history_for
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster import bp, queries, services
+from welfare.roster.forms import ContactForm, ElderForm
+from welfare.roster.models import EmergencyContact, IsolatedElder
+from welfare.roster.views import visible_person
+
+
+def visible_elder(elder_id):
+    elder = db.get_or_404(IsolatedElder, elder_id)
+    if not can_see_village(current_user, elder.person.village_id):
+        abort(404)
+    return elder
+
+
+@bp.route("/elders")
+@roles_required(*ROSTER_READERS)
+def elders():
+    filters = {k: request.args.get(k, "").strip() for k in ("level", "village")}
+    filters["active"] = request.args.get("active", "1")
+    if filters["level"] not in ("", "1", "2", "3", "4"):
+        filters["level"] = ""
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(queries.elders_stmt(filters, current_user), page=page,
+                             per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("roster/elders.html", pagination=pagination, filters=filters,
+                           villages=queries.villages())
+
+
+@bp.route("/elders/new/<int:person_id>", methods=["GET", "POST"])
+@roles_required(*ROSTER_WRITERS)
+def elder_new(person_id):
+    person = visible_person(person_id)
+    if person.elder is not None:
+        return redirect(url_for("roster.elder", elder_id=person.elder.id))
+    form = ElderForm()
+    errors = []
+    if form.validate_on_submit():
+        try:
+            elder = services.create_elder(person, form.as_data(), actor=current_user)
+        except ServiceError as exc:
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now on the isolated-elder register.", name=person.name),
+                  "success")
+            return redirect(url_for("roster.elder", elder_id=elder.id))
+    return render_template("roster/elder_form.html", form=form, errors=errors, person=person,
+                           elder=None)
+
+
+@bp.route("/elders/<int:elder_id>")
+@roles_required(*ROSTER_READERS)
+def elder(elder_id):
+    elder = visible_elder(elder_id)
+    return render_template("roster/elder.html", elder=elder, contact_form=ContactForm(),
+                           show_sensitive=current_user.has_role(*SENSITIVE_READERS),
+                           history=history_for("isolated_elders", elder.id))
+
+
+@bp.route("/elders/<int:elder_id>/edit", methods=["GET", "POST"])
+@roles_required(*ROSTER_WRITERS)
+def elder_edit(elder_id):
+    elder = visible_elder(elder_id)
+    form = ElderForm(obj=elder)
+    errors = []
+    if form.validate_on_submit():
+        try:
+            services.update_elder(elder, form.as_data(), actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("roster.elder", elder_id=elder.id))
+    return render_template("roster/elder_form.html", form=form, errors=errors,
+                           person=elder.person, elder=elder)
+
+
+@bp.route("/elders/<int:elder_id>/contacts", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def elder_add_contact(elder_id):
+    elder = visible_elder(elder_id)
+    form = ContactForm()
+    if form.validate_on_submit():
+        services.add_contact(elder, form.name.data, form.relation.data or "", form.phone.data,
+                             actor=current_user)
+        db.session.commit()
+        flash(_("Emergency contact added."), "success")
+        return redirect(url_for("roster.elder", elder_id=elder.id))
+    return render_template("roster/elder.html", elder=elder, contact_form=form,
+                           show_sensitive=True, history=history_for("isolated_elders",
+                                                                    elder.id)), 422
+
+
+@bp.route("/elders/<int:elder_id>/contacts/<int:contact_id>/delete", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def elder_remove_contact(elder_id, contact_id):
+    elder = visible_elder(elder_id)
+    contact = db.get_or_404(EmergencyContact, contact_id)
+    if contact.elder_id != elder.id:
+        abort(404)
+    services.remove_contact(contact, actor=current_user)
+    db.session.commit()
+    flash(_("Emergency contact removed."), "success")
+    return redirect(url_for("roster.elder", elder_id=elder.id))

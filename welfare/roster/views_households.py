@@ -1,0 +1,147 @@
+"""Households: list, create, members, head, low-income statuses."""
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from welfare.auth.permissions import (
+    ROSTER_READERS,
+    ROSTER_WRITERS,
+    can_see_village,
+    roles_required,
+)
+from welfare.auth.queries import history_for
+from welfare.core import idno
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster import bp, queries, services
+from welfare.roster.forms import HouseholdForm, MemberForm, StatusForm
+from welfare.roster.models import Household, HouseholdMember, LowIncomeCategory, Person
+from welfare.roster.views import _village_choices
+
+
+def visible_household(household_id):
+    household = db.get_or_404(Household, household_id)
+    if not can_see_village(current_user, household.village_id):
+        abort(404)
+    return household
+
+
+def _status_form():
+    form = StatusForm(prefix="status")
+    categories = db.session.scalars(
+        sa.select(LowIncomeCategory).where(LowIncomeCategory.active).order_by(LowIncomeCategory.code)
+    ).all()
+    form.category_id.choices = [(0, _("None"))] + [(c.id, c.name_zh) for c in categories]
+    return form
+
+
+def _render(household, member_form=None, status_form=None, errors=()):
+    return render_template(
+        "roster/household.html", household=household,
+        member_form=member_form or MemberForm(prefix="member"),
+        status_form=status_form or _status_form(), errors=list(errors),
+        history=history_for("households", household.id),
+    )
+
+
+@bp.route("/households")
+@roles_required(*ROSTER_READERS)
+def households():
+    filters = {k: request.args.get(k, "").strip() for k in ("village", "address", "category")}
+    page = request.args.get("page", 1, type=int)
+    pagination = db.paginate(queries.households_stmt(filters, current_user), page=page,
+                             per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("roster/households.html", pagination=pagination, filters=filters,
+                           villages=queries.villages())
+
+
+@bp.route("/households/new", methods=["GET", "POST"])
+@roles_required(*ROSTER_WRITERS)
+def household_new():
+    form = HouseholdForm()
+    _village_choices(form.village_id)
+    errors = []
+    if form.validate_on_submit():
+        try:
+            household = services.create_household(form.as_data(), actor=current_user)
+        except ServiceError as exc:
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Household created. Now add its members."), "success")
+            return redirect(url_for("roster.household", household_id=household.id))
+    return render_template("roster/household_form.html", form=form, errors=errors)
+
+
+@bp.route("/households/<int:household_id>")
+@roles_required(*ROSTER_READERS)
+def household(household_id):
+    return _render(visible_household(household_id))
+
+
+@bp.route("/households/<int:household_id>/members", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def household_add_member(household_id):
+    household = visible_household(household_id)
+    form = MemberForm(prefix="member")
+    if form.validate_on_submit():
+        number = idno.normalise(form.id_number.data)
+        person = db.session.scalar(sa.select(Person).where(Person.id_number == number))
+        if person is None or not can_see_village(current_user, person.village_id):
+            form.id_number.errors = [_("No one with this ID number is on the roster.")]
+        else:
+            try:
+                services.add_member(household, person, form.relationship_to_head.data,
+                                    actor=current_user, head=form.head.data)
+            except ServiceError as exc:
+                db.session.rollback()
+                form.id_number.errors = [m for _f, m in exc.errors]
+            else:
+                db.session.commit()
+                flash(_("%(name)s added to the household.", name=person.name), "success")
+                return redirect(url_for("roster.household", household_id=household.id))
+    return _render(household, member_form=form), 422
+
+
+@bp.route("/households/<int:household_id>/members/<int:member_id>", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def household_member_action(household_id, member_id):
+    household = visible_household(household_id)
+    member = db.get_or_404(HouseholdMember, member_id)
+    if member.household_id != household.id:
+        abort(404)
+    if request.form.get("action") == "head":
+        services.set_head(household, member.person, actor=current_user)
+        flash(_("%(name)s is now the head of the household.", name=member.person.name),
+              "success")
+    else:
+        services.remove_member(member, actor=current_user)
+        flash(_("Member removed from the household."), "success")
+    db.session.commit()
+    return redirect(url_for("roster.household", household_id=household.id))
+
+
+@bp.route("/households/<int:household_id>/statuses", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def household_add_status(household_id):
+    household = visible_household(household_id)
+    form = _status_form()
+    errors = []
+    if form.validate_on_submit():
+        category = db.session.get(LowIncomeCategory, form.category_id.data or 0)
+        try:
+            services.add_low_income_status(
+                household, form.kind.data, category, form.certified_from.data,
+                form.certified_until.data, actor=current_user, notes=form.notes.data or "",
+            )
+        except ServiceError as exc:
+            db.session.rollback()
+            household = visible_household(household_id)
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Status recorded."), "success")
+            return redirect(url_for("roster.household", household_id=household.id))
+    return _render(household, status_form=form, errors=errors), 422

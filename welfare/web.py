@@ -1,0 +1,124 @@
+"""Template filters, globals and response headers shared by every page."""
+
+from datetime import date
+
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from welfare.core import idno, rocdate
+
+
+def is_chinese():
+    return str(get_locale() or "").startswith("zh")
+
+
+def show_date(value, style="slash"):
+    """ROC in the Chinese interface, ISO in English."""
+    if not value:
+        return ""
+    if is_chinese():
+        return rocdate.format_roc(value, style)
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def show_datetime(value):
+    if not value:
+        return ""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    local = value.replace(tzinfo=UTC).astimezone(
+        ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    )
+    return f"{show_date(local.date())} {local:%H:%M}"
+
+
+def masked_id(number):
+    return idno.mask(
+        number, current_app.config["ID_MASK_KEEP"], current_app.config["ID_MASK_CHAR"]
+    )
+
+
+def village_name(village):
+    if village is None:
+        return ""
+    return village.name_zh if is_chinese() else village.name_en
+
+
+def url_with(**changes):
+    """The current URL with some query arguments replaced (for paging and sorting)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+# (endpoint, label, roles, section): menu entries appear once their view exists.
+NAV = [
+    ("auth.home", _l("Home"), ("admin", "staff", "supervisor", "volunteer", "serviceman"), "home"),
+    ("roster.people", _l("People"), ("admin", "staff", "supervisor"), "roster"),
+    ("roster.households", _l("Households"), ("admin", "staff", "supervisor"), "households"),
+    ("roster.elders", _l("Isolated elders"), ("admin", "staff", "supervisor"), "elders"),
+    ("rounds.index", _l("Elder gifts"), ("admin", "staff", "supervisor"), "rounds"),
+    ("delivery.index", _l("Deliveries"), ("admin", "staff", "supervisor"), "delivery"),
+    ("delivery.my_routes", _l("My routes"), ("serviceman",), "my_routes"),
+    ("visits.board", _l("Home visits"), ("admin", "staff", "supervisor"), "visits"),
+    ("visits.app", _l("My elders"), ("volunteer",), "visits_app"),
+    ("reports.dashboard", _l("Statistics"), ("admin", "staff", "supervisor"), "reports"),
+    ("auth.audit_log", _l("Audit log"), ("admin", "staff", "supervisor"), "audit"),
+    ("auth.users", _l("Accounts"), ("admin",), "users"),
+]
+
+
+def nav_items():
+    section = getattr(request, "nav_section", None) or _section_of(request.endpoint)
+    items = []
+    for endpoint, label, roles, key in NAV:
+        if endpoint in current_app.view_functions and current_user.role in roles:
+            items.append({"endpoint": endpoint, "label": label, "current": key == section})
+    return items
+
+
+def _section_of(endpoint):
+    """Guess the menu section from the endpoint name ('roster.person_edit' -> 'roster')."""
+    if not endpoint:
+        return None
+    blueprint, _, view = endpoint.partition(".")
+    if blueprint == "roster":
+        if view.startswith("household"):
+            return "households"
+        if view.startswith("elder"):
+            return "elders"
+        return "roster"
+    if blueprint == "auth":
+        return {"audit_log": "audit", "users": "users", "user_new": "users",
+                "user_edit": "users"}.get(view, "home")
+    return blueprint
+
+
+def register_web(app):
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["view_functions"] = lambda: app.view_functions
+    app.jinja_env.filters["roc"] = show_date
+    app.jinja_env.filters["dt"] = show_datetime
+    app.jinja_env.filters["masked_id"] = masked_id
+    app.jinja_env.filters["village_name"] = village_name
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["age_of"] = lambda birth: rocdate.age_on(birth, date.today())
+    app.jinja_env.globals["today"] = date.today
+    app.jinja_env.globals["is_chinese"] = is_chinese
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject():
+        return {"current_user": current_user, "locale": str(get_locale() or "zh_Hant_TW")}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if current_user.is_authenticated and response.mimetype == "text/html":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
