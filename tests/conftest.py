@@ -55,6 +55,23 @@ def db(app):
             connection.close()
 
 
+KEEP_TABLES = {"villages", "low_income_categories", "alembic_version"}
+
+
+@pytest.fixture
+def committed_db(app):
+    """Real commits visible to other connections (for races on PostgreSQL);
+    every table but the reference data is emptied afterwards."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("concurrency tests need PostgreSQL (set TEST_DATABASE_URL)")
+    with app.app_context():
+        yield _db
+        _db.session.remove()
+        names = [t.name for t in _db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+        with _db.engine.begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
 @pytest.fixture
 def is_postgres(app):
     return app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")

@@ -1,5 +1,7 @@
 """The welfare app: rosters, elder-gift rounds, relief deliveries, home visits."""
 
+import importlib
+import importlib.util
 from pathlib import Path
 
 from flask import Flask, g, request, session
@@ -10,7 +12,14 @@ from config import INSTANCE_DIR, Config
 from welfare.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("auth", "roster", "reports")
+# Each domain package provides `bp` (a blueprint) and may provide `cli_commands`
+# (click groups), `models.py` and `demo.py` (a `seed(context)` function).
+DOMAINS = ("auth", "roster", "jobs", "rounds", "delivery", "visits", "reports")
+
+
+def installed_domains():
+    """The domains whose package exists (later issues add theirs)."""
+    return [d for d in DOMAINS if importlib.util.find_spec(f"welfare.{d}") is not None]
 
 
 def translation_directories():
@@ -52,16 +61,17 @@ def create_app(config_class=Config):
 
     register_web(app)
 
-    from welfare.auth import bp as auth_bp
-    from welfare.auth.cli import users_cli
-    from welfare.roster import bp as roster_bp
-    from welfare.roster.cli import roster_cli
+    for domain in installed_domains():
+        package = importlib.import_module(f"welfare.{domain}")
+        if hasattr(package, "bp"):
+            app.register_blueprint(package.bp)
+        for command in getattr(package, "cli_commands", ()):
+            app.cli.add_command(command)
+        if hasattr(package, "init_app"):
+            package.init_app(app)
+
     from welfare.demo import demo_cli
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(roster_bp)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(roster_cli)
     app.cli.add_command(demo_cli)
 
     @app.before_request

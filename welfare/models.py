@@ -1,14 +1,15 @@
 """Import every domain's models so metadata and migrations see all tables."""
 
-from welfare.auth.models import AuditLog, User  # noqa: F401
-from welfare.roster.models import (  # noqa: F401
-    DuplicateFlag,
-    EmergencyContact,
-    Household,
-    HouseholdMember,
-    IsolatedElder,
-    LowIncomeCategory,
-    LowIncomeStatus,
-    Person,
-    Village,
-)
+import importlib
+import importlib.util
+
+
+def load_all():
+    from welfare import installed_domains
+
+    for domain in installed_domains():
+        if importlib.util.find_spec(f"welfare.{domain}.models") is not None:
+            importlib.import_module(f"welfare.{domain}.models")
+
+
+load_all()

@@ -14,3 +14,6 @@ def load_user(user_id):
 
 
 from welfare.auth import views  # noqa: E402,F401
+from welfare.auth.cli import users_cli  # noqa: E402
+
+cli_commands = [users_cli]

@@ -1,0 +1,77 @@
+"""folium maps that load Leaflet from this app, never from a CDN.
+
+Pages embed a map with `embed(m)`: its header (CSS/JS links), body and script.
+Tiles come from the TILE_URL setting; markers, lines and shapes still show when
+tiles cannot load (no network)."""
+
+import re
+
+import folium
+from flask import current_app, url_for
+from markupsafe import Markup
+
+
+def _local_assets():
+    js = [("leaflet", url_for("static", filename="vendor/leaflet/leaflet.js"))]
+    css = [
+        ("leaflet_css", url_for("static", filename="vendor/leaflet/leaflet.css")),
+        ("welfare_map_css", url_for("static", filename="css/map.css")),
+    ]
+    return js, css
+
+
+def make_map(location=None, zoom_start=14, **kwargs):
+    """A folium Map with local Leaflet and the configured tile layer."""
+    js, css = _local_assets()
+    m = folium.Map(
+        location=location or current_app.config["DISTRICT_CENTER"],
+        zoom_start=zoom_start,
+        tiles=None,
+        control_scale=True,
+        **kwargs,
+    )
+    m.default_js = js
+    m.default_css = css
+    tile_url = current_app.config.get("TILE_URL")
+    if tile_url:
+        folium.TileLayer(
+            tiles=tile_url,
+            attr=current_app.config.get(
+                "TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+            ),
+            name="tiles",
+        ).add_to(m)
+    return m
+
+
+def strip_foreign_assets(html):
+    """Drop any <script src> or <link href> that points off this site (a plugin's CDN)."""
+    html = re.sub(r'<script[^>]+src="https?://[^"]*"[^>]*>\s*</script>', "", html)
+    return re.sub(r'<link[^>]+href="https?://[^"]*"[^>]*/?>', "", html)
+
+
+def embed(m):
+    """(header, body, script) as Markup for a Jinja page."""
+    root = m.get_root()
+    root.render()
+    header = strip_foreign_assets(root.header.render())
+    body = root.html.render()
+    script = root.script.render()
+    return Markup(header), Markup(body), Markup(script)
+
+
+def numbered_icon(number, colour="#1d70b8"):
+    """A round numbered marker drawn with HTML (no icon font needed)."""
+    return folium.DivIcon(
+        html=(
+            f'<div class="map-pin" style="background:{colour}" aria-hidden="true">'
+            f"{int(number)}</div>"
+        ),
+        icon_size=(28, 28),
+        icon_anchor=(14, 14),
+    )
+
+
+# Colours that keep 3:1 contrast against light tiles, for one colour per route.
+ROUTE_COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#6f2c91", "#b35900", "#005ea5",
+                 "#912b88", "#28a197", "#505a5f", "#0b0c0c"]
