@@ -12,7 +12,7 @@ from config import INSTANCE_DIR, Config
 from welfare.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each domain package provides `bp` (a blueprint) and may provide `cli_commands`
+# Each domain package provides `bp` (or a list `blueprints`) and may provide `cli_commands`
 # (click groups), `models.py` and `demo.py` (a `seed(context)` function).
 DOMAINS = ("auth", "roster", "jobs", "rounds", "delivery", "visits", "reports")
 
@@ -63,8 +63,9 @@ def create_app(config_class=Config):
 
     for domain in installed_domains():
         package = importlib.import_module(f"welfare.{domain}")
-        if hasattr(package, "bp"):
-            app.register_blueprint(package.bp)
+        for blueprint in getattr(package, "blueprints", None) or [getattr(package, "bp", None)]:
+            if blueprint is not None:
+                app.register_blueprint(blueprint)
         for command in getattr(package, "cli_commands", ()):
             app.cli.add_command(command)
         if hasattr(package, "init_app"):
