@@ -1,6 +1,6 @@
 """Keep each domain's zh_Hant_TW catalogue in step with its strings.
 
-    python scripts/i18n.py update   # extract and merge new msgids (empty msgstr)
+    python scripts/i18n.py update [DOMAIN ...]  # extract and merge new msgids (empty msgstr)
     python scripts/i18n.py missing  # list msgids without a translation; exit 1 if any
 
 Domain `auth` also owns the shared templates (base, _macros, errors) and welfare/*.py.
@@ -45,8 +45,8 @@ def extract(domain, pot):
     )
 
 
-def update():
-    for domain in domains():
+def update(only=None):
+    for domain in only or domains():
         with tempfile.TemporaryDirectory() as tmp:
             pot = Path(tmp) / "messages.pot"
             extract(domain, pot)
@@ -87,8 +87,8 @@ def missing():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["update"]:
-        update()
+    if sys.argv[1:2] == ["update"]:
+        update(sys.argv[2:])
     elif sys.argv[1:] == ["missing"]:
         rows = missing()
         for domain, msgid in rows:
