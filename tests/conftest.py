@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
 
 from config import TestConfig
 from welfare import create_app
@@ -17,6 +18,16 @@ from welfare.roster.models import Person, Village
 from welfare.roster.reference import ensure_reference_data
 
 PASSWORD = "correct horse 1"
+
+
+class ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the engine itself; in tests it must use
+    the one connection whose outer transaction is rolled back."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +54,8 @@ def db(app):
         transaction = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": ConnectionBoundSession}
         )
         try:
             yield _db

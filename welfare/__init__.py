@@ -1,6 +1,7 @@
 """The welfare app: rosters, elder-gift rounds, relief deliveries, home visits."""
 
 import importlib
+import os
 import importlib.util
 from pathlib import Path
 
@@ -18,8 +19,11 @@ DOMAINS = ("auth", "roster", "jobs", "rounds", "delivery", "visits", "reports")
 
 
 def installed_domains():
-    """The domains whose package exists (later issues add theirs)."""
-    return [d for d in DOMAINS if importlib.util.find_spec(f"welfare.{d}") is not None]
+    """The domains whose package exists (later issues add theirs).
+    WELFARE_DOMAINS=auth,roster limits them (for working on one domain)."""
+    only = os.environ.get("WELFARE_DOMAINS")
+    wanted = [d for d in DOMAINS if not only or d in only.split(",")]
+    return [d for d in wanted if importlib.util.find_spec(f"welfare.{d}") is not None]
 
 
 def translation_directories():
@@ -28,8 +32,10 @@ def translation_directories():
 
 
 def select_locale():
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     wanted = request.args.get("lang") or session.get("lang")
     if wanted in current_app.config["LANGUAGES"]:
         return wanted

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from welfare.auth import audit
+from welfare.auth.models import utcnow
 from welfare.core import idno
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -153,7 +154,7 @@ def flag_duplicates(person):
 def dismiss_duplicate(flag, actor):
     """Staff decided the two records are different people."""
     _require_open(flag)
-    flag.status, flag.resolved_by_id, flag.resolved_at = "dismissed", actor.id, audit.utcnow()
+    flag.status, flag.resolved_by_id, flag.resolved_at = "dismissed", actor.id, utcnow()
     audit.record("dismiss_duplicate", actor=actor, entity=flag,
                  summary=f"{flag.person_a_id} / {flag.person_b_id}")
 
@@ -174,7 +175,7 @@ def merge_duplicate(flag, keep, actor):
         other.elder.person_id = keep.id
     db.session.flush()
     other.merged_into_id = keep.id
-    flag.status, flag.resolved_by_id, flag.resolved_at = "merged", actor.id, audit.utcnow()
+    flag.status, flag.resolved_by_id, flag.resolved_at = "merged", actor.id, utcnow()
     audit.record("merge", actor=actor, entity=keep, summary=f"{other.id} -> {keep.id}",
                  before={"merged_person": other.id}, after={"kept_person": keep.id})
     audit.record("merged_into", actor=actor, entity=other, summary=f"{other.id} -> {keep.id}")
