@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = "zh_Hant_TW"
+PYBABEL = str(Path(sys.executable).parent / "pybabel")
 SHARED_TEMPLATES = ("base.html", "_macros", "errors")
 
 
@@ -39,7 +40,7 @@ def catalogue(domain):
 
 def extract(domain, pot):
     subprocess.run(
-        ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
+        [PYBABEL, "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location",
          "--omit-header", "-o", str(pot), *sources(domain)],
         check=True, cwd=ROOT,
     )
@@ -56,7 +57,7 @@ def update(only=None):
             po = catalogue(domain)
             directory = str(po.parent.parent.parent)
             cmd = "update" if po.exists() else "init"
-            args = ["pybabel", "-q", cmd, "-i", str(pot), "-d", directory, "-l", LOCALE]
+            args = [PYBABEL, "-q", cmd, "-i", str(pot), "-d", directory, "-l", LOCALE]
             if cmd == "update":
                 args += ["--no-fuzzy-matching", "--ignore-obsolete"]
             subprocess.run(args, check=True, cwd=ROOT)
