@@ -1,0 +1,264 @@
+"""Roster import from household-registration exports: judge every row, then write the
+valid ones in one transaction, matching people by ID number.
+
+Errors name the field by its canonical key (id_number, name, birth_date, village,
+neighbourhood, address, sex, phone, registered_on, indigenous); `ImportResult.headers`
+maps each key to the column header as written in the file. Blank optional cells never
+erase what is already on file."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from welfare.core import idno, rocdate
+from welfare.extensions import db
+from welfare.roster import importer_write
+from welfare.roster.importer_read import ImportFileError, header_key, is_blank, read_table
+from welfare.roster.models import Village
+from welfare.roster.services import id_number_error
+
+COLUMNS = {
+    "id_number": ("身分證字號", "身份證字號", "身分證統一編號", "統一編號", "身分證號",
+                  "pid", "id_number", "id number", "idno"),
+    "name": ("姓名", "name"),
+    "birth_date": ("出生日期", "生日", "出生年月日", "birthday", "birth_date", "date of birth"),
+    "village": ("里", "里別", "村里", "里名", "village"),
+    "neighbourhood": ("鄰", "鄰別", "neighborhood", "neighbourhood"),
+    "address": ("地址", "戶籍地址", "住址", "address"),
+    "sex": ("性別", "sex", "gender"),
+    "phone": ("電話", "聯絡電話", "phone", "telephone"),
+    "mobile": ("手機", "行動電話", "mobile"),
+    "registered_on": ("設籍日期", "遷入日期", "registered_on", "registered on"),
+    "indigenous": ("原住民", "原住民身分", "indigenous"),
+}
+REQUIRED = ("id_number", "name", "birth_date", "village", "neighbourhood", "address")
+HEADER_KEYS = {header_key(alias): key for key, aliases in COLUMNS.items() for alias in aliases}
+SEXES = {"男": "M", "m": "M", "male": "M", "1": "M", "女": "F", "f": "F", "female": "F", "2": "F"}
+YES = {"是", "y", "yes", "1", "true", "t", "v", "原住民", "平地原住民", "山地原住民"}
+NO = {"否", "n", "no", "0", "false", "f", "非原住民", "一般"}
+
+
+@dataclass
+class ImportResult:
+    filename: str = ""
+    rows: int = 0
+    valid: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list = field(default_factory=list)
+    file_error: str | None = None
+    headers: dict = field(default_factory=dict)
+    valid_sample: list = field(default_factory=list)
+    update_sample: list = field(default_factory=list)
+    dry_run: bool = True
+
+    def to_dict(self):
+        return {"rows": self.rows, "valid": self.valid, "created": self.created,
+                "updated": self.updated, "errors": self.errors}
+
+    def error(self, row, key, message):
+        self.errors.append({"row": row, "field": key, "message": message})
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+class VillageFinder:
+    """Finds a village by code, Chinese name (with or without 里/村) or English name."""
+
+    def __init__(self, villages):
+        self.by_key = {}
+        for v in villages:
+            for name in (v.code, v.name_zh, v.name_zh.rstrip("里"), v.name_en,
+                         v.name_en.removesuffix(" Village")):
+                self.by_key[self.key(name)] = v.id
+
+    @staticmethod
+    def key(text):
+        text = _text(text).lower().replace("’", "'")
+        text = re.sub(r"^.*[區鄉]", "", text)  # 高雄市林園區東林里, 林園鄉東林村
+        return re.sub(r"[\s'\-]|village|vil\.?$|[里村]$", "", text)
+
+    def find(self, value):
+        return self.by_key.get(self.key(value))
+
+
+def _date(raw, future_message):
+    """(date, message): a parsed date or why it was refused."""
+    try:
+        value = rocdate.parse(raw)
+    except rocdate.InvalidDate as exc:
+        text = _text(raw)
+        if exc.code == "empty":
+            return None, _("Enter the date of birth.")
+        if exc.code == "impossible":
+            return None, _("%(value)s is not a real date; check the month and day.", value=text)
+        return None, _("“%(value)s” is not a date; write it like 114/10/15, 1141015 or "
+                       "2025-10-15.", value=text)
+    if value is not None and value > date.today():
+        return None, future_message
+    return value, None
+
+
+def judge_row(cells, finder, allowed_villages):
+    """(data, errors) for one row given as {key: raw cell}; errors are (key, message)."""
+    data, errors = {}, []
+    raw_id = cells.get("id_number")
+    message = id_number_error(_text(raw_id))
+    if message:
+        errors.append(("id_number", message))
+    else:
+        data["id_number"] = idno.normalise(_text(raw_id))
+    name = re.sub(r"\s+", " ", _text(cells.get("name")))
+    if not name:
+        errors.append(("name", _("Enter the name.")))
+    elif len(name) > 60:
+        errors.append(("name", _("The name is longer than 60 characters.")))
+    data["name"] = name
+    data["birth_date"], message = _date(cells.get("birth_date"),
+                                        _("The date of birth cannot be in the future."))
+    if message:
+        errors.append(("birth_date", message))
+    village_text = _text(cells.get("village"))
+    village_id = finder.find(village_text)
+    if not village_text:
+        errors.append(("village", _("Enter the village (里).")))
+    elif village_id is None:
+        errors.append(("village", _("“%(value)s” is not a village in Linyuan District.",
+                                    value=village_text)))
+    elif allowed_villages and village_id not in allowed_villages:
+        errors.append(("village", _("You can only import people in your own villages.")))
+    data["village_id"] = village_id
+    lin = _text(cells.get("neighbourhood")).removesuffix("鄰")
+    if lin:
+        if lin.isdigit() and 1 <= int(lin) <= 99:
+            data["neighbourhood"] = int(lin)
+        else:
+            errors.append(("neighbourhood",
+                           _("The neighbourhood (鄰) must be a whole number from 1 to 99.")))
+    address = _text(cells.get("address"))
+    if len(address) > 200:
+        errors.append(("address", _("The address is longer than 200 characters.")))
+    elif address:
+        data["address"] = address
+    _optional_fields(cells, data, errors)
+    return data, errors
+
+
+def _optional_fields(cells, data, errors):
+    sex = _text(cells.get("sex")).lower()
+    if sex:
+        if sex in SEXES:
+            data["sex"] = SEXES[sex]
+        else:
+            errors.append(("sex", _("Write the sex as 男 or 女 (M or F).")))
+    elif data.get("id_number"):
+        data["derived_sex"] = idno.sex_of(data["id_number"])
+        if data["derived_sex"] is None:
+            errors.append(("sex", _("Enter the sex; this ID number does not show it.")))
+    for key in ("mobile", "phone"):
+        number = _text(cells.get(key))
+        if isinstance(cells.get(key), int | float) and re.fullmatch(r"9\d{8}", number):
+            number = "0" + number  # a spreadsheet dropped the leading zero of a mobile number
+        if len(number) > 30:
+            errors.append((key, _("The phone number is longer than 30 characters.")))
+        elif number:
+            digits = re.sub(r"\D", "", number)
+            is_mobile = key == "mobile" or (digits.startswith("09") and len(digits) == 10)
+            data.setdefault("mobile" if is_mobile else "phone", number)
+    if _text(cells.get("registered_on")):
+        data["registered_on"], message = _date(
+            cells.get("registered_on"), _("The registration date cannot be in the future."))
+        if message:
+            errors.append(("registered_on", message))
+    flag = _text(cells.get("indigenous")).lower()
+    if flag in YES:
+        data["indigenous"] = True
+    elif flag in NO:
+        data["indigenous"] = False
+    elif flag:
+        errors.append(("indigenous", _("Write 是 or 否 (Y or N) for indigenous status.")))
+
+
+def map_headers(headers):
+    """{key: column index} and {key: header as written}; the first matching column wins."""
+    index, written = {}, {}
+    for position, header in enumerate(headers):
+        key = HEADER_KEYS.get(header_key(header))
+        if key and key not in index:
+            index[key], written[key] = position, header
+    return index, written
+
+
+def judge_table(table, result, allowed_villages=()):
+    """Valid rows as (row number, data); rejected rows go into result.errors."""
+    index, result.headers = map_headers(table.headers)
+    missing = [COLUMNS[k][0] for k in REQUIRED if k not in index]
+    if missing:
+        raise ImportFileError(
+            _("The file has no column for: %(columns)s. The first row must name the columns, "
+              "e.g. 身分證字號, 姓名, 出生日期, 里, 鄰, 地址.", columns="、".join(missing)))
+    finder = VillageFinder(db.session.scalars(sa.select(Village)))
+    seen, valid = {}, []
+    for number, cells in table.rows:
+        if is_blank(cells):
+            continue
+        result.rows += 1
+        raw = {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}
+        data, errors = judge_row(raw, finder, set(allowed_villages))
+        number_id = data.get("id_number")
+        if number_id in seen:
+            errors.append(("id_number", _("This ID number already appears in row %(row)s; "
+                                          "only that row is imported.", row=seen[number_id])))
+        elif number_id:
+            seen[number_id] = number
+        for key, message in errors:
+            result.error(number, key, message)
+        if not errors:
+            valid.append((number, data))
+    if not result.rows:
+        raise ImportFileError(_("The file has column headings but no rows to import."))
+    return valid
+
+
+def import_file(path, dry_run=False, actor=None, filename=None, commit=True):
+    """Judge a file and, unless a dry run, write its valid rows in one transaction."""
+    path = Path(path)
+    result = ImportResult(filename=filename or path.name, dry_run=dry_run)
+    allowed = actor.village_ids if actor is not None else set()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        data = None
+        result.file_error = _("The file could not be read: %(reason)s", reason=exc.strerror)
+    try:
+        if data is None:
+            raise ImportFileError(result.file_error)
+        table = read_table(data, result.filename, set(HEADER_KEYS))
+        valid = judge_table(table, result, allowed)
+    except ImportFileError as exc:
+        result.file_error = str(exc)
+        result.error(1, None, result.file_error)
+        return result
+    plan = importer_write.plan(valid, result, allowed)
+    if not dry_run:
+        try:
+            importer_write.write(plan, result, actor)
+            if commit:
+                db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    result.errors.sort(key=lambda e: e["row"])
+    return result

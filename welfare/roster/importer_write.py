@@ -1,0 +1,184 @@
+"""Roster import, second half: compare judged rows with the register and write them in bulk,
+with one audit row per created or changed person and duplicate flags for new people."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_babel import gettext as _
+
+from welfare.auth import audit
+from welfare.auth.models import AuditLog, utcnow
+from welfare.extensions import db
+from welfare.roster.models import DuplicateFlag, Person
+from welfare.roster.rules import names_similar
+from welfare.roster.services import PERSON_FIELDS
+
+COMPARED = ("name", "sex", "birth_date", "indigenous", "phone", "mobile", "village_id",
+            "neighbourhood", "address", "registered_on")
+CHUNK = 2000
+SAMPLE = 50
+# Addresses shared by more people than this (care homes, dormitories) are not searched
+# for similar names: every pair would be flagged.
+MAX_ADDRESS_GROUP = 40
+
+
+@dataclass
+class Plan:
+    creates: list = field(default_factory=list)  # (row, data)
+    updates: list = field(default_factory=list)  # (person id, name, before, after, changes)
+
+
+def _chunks(items, size=CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _existing(id_numbers):
+    columns = [Person.id, Person.id_number, *(getattr(Person, k) for k in COMPARED)]
+    found = {}
+    for chunk in _chunks(id_numbers):
+        for row in db.session.execute(sa.select(*columns).where(Person.id_number.in_(chunk))):
+            found[row.id_number] = row._asdict()
+    return found
+
+
+def plan(valid, result, allowed_villages=()):
+    """Split valid rows into people to create and people whose record changes."""
+    existing = _existing([data["id_number"] for _, data in valid])
+    result_plan = Plan()
+    for row, data in valid:
+        derived = data.pop("derived_sex", None)
+        current = existing.get(data["id_number"])
+        if current is None:
+            data.setdefault("sex", derived)
+            result_plan.creates.append((row, data))
+            action = "create"
+        elif allowed_villages and current["village_id"] not in allowed_villages:
+            result.error(row, "id_number", _("This person is registered in a village you "
+                                             "do not look after."))
+            continue
+        else:
+            keys = [k for k in COMPARED if k in data and data[k] != current[k]]
+            if keys:
+                result_plan.updates.append((
+                    current["id"], data["name"],
+                    {k: audit._plain(current[k]) for k in keys},
+                    {k: audit._plain(data[k]) for k in keys},
+                    {k: data[k] for k in keys},
+                ))
+                if len(result.update_sample) < SAMPLE:
+                    result.update_sample.append({"row": row, "name": data["name"],
+                                                 "before": {k: current[k] for k in keys},
+                                                 "after": {k: data[k] for k in keys}})
+                action = "update"
+            else:
+                result.unchanged += 1
+                action = "unchanged"
+        result.valid += 1
+        if len(result.valid_sample) < SAMPLE:
+            result.valid_sample.append({"row": row, "action": action, **data})
+    result.created = len(result_plan.creates)
+    result.updated = len(result_plan.updates)
+    return result_plan
+
+
+def _audit_row(action, user_id, ip, now, entity_id, summary, before=None, after=None):
+    return {"at": now, "user_id": user_id, "action": action, "entity_type": "people",
+            "entity_id": entity_id, "summary": summary[:300], "before": before,
+            "after": after, "ip": ip}
+
+
+def write(plan_, result, actor):
+    """Create and update people in bulk inside the caller's transaction."""
+    now = utcnow()
+    user_id = getattr(actor, "id", None)
+    ip = (request.remote_addr or "")[:45] if has_request_context() else ""
+    new_ids = []
+    for chunk in _chunks(plan_.creates):
+        rows = [_person_row(data, now) for _, data in chunk]
+        inserted = db.session.execute(
+            sa.insert(Person).returning(Person.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        new_ids.extend(inserted)
+        db.session.execute(sa.insert(AuditLog), [
+            _audit_row("create", user_id, ip, now, pid, row["name"],
+                       after={k: audit._plain(row[k]) for k in PERSON_FIELDS})
+            for pid, row in zip(inserted, rows, strict=True)
+        ])
+    for chunk in _chunks(plan_.updates):
+        by_keys = defaultdict(list)
+        for pid, _name, _before, _after, changes in chunk:
+            by_keys[tuple(sorted(changes))].append({"id": pid, "updated_at": now, **changes})
+        for params in by_keys.values():
+            db.session.execute(sa.update(Person), params)
+        db.session.execute(sa.insert(AuditLog), [
+            _audit_row("update", user_id, ip, now, pid, name, before=before, after=after)
+            for pid, name, before, after, _changes in chunk
+        ])
+    _flag_duplicates(new_ids)
+    audit.record(
+        "import", actor=actor, entity_type="people",
+        summary=_("%(file)s: %(rows)s rows, %(created)s added, %(updated)s changed, "
+                  "%(rejected)s rejected", file=result.filename, rows=result.rows,
+                  created=result.created, updated=result.updated,
+                  rejected=result.rows - result.valid),
+        after={"file": result.filename, "rows": result.rows, "valid": result.valid,
+               "created": result.created, "updated": result.updated,
+               "unchanged": result.unchanged, "rejected": result.rows - result.valid},
+    )
+    db.session.flush()
+
+
+def _person_row(data, now):
+    return {
+        "id_number": data["id_number"], "name": data["name"], "sex": data["sex"],
+        "birth_date": data["birth_date"], "indigenous": data.get("indigenous", False),
+        "phone": data.get("phone", ""), "mobile": data.get("mobile", ""),
+        "village_id": data["village_id"], "neighbourhood": data.get("neighbourhood"),
+        "address": data.get("address", ""), "registered_on": data.get("registered_on"),
+        "status": "registered", "status_date": None, "notes": "",
+        "created_at": now, "updated_at": now,
+    }
+
+
+def _flag_duplicates(new_ids):
+    """Flag new people who share a name and birth date with someone, or have a similar name
+    at the same address: the same rules as services.flag_duplicates, in a few queries."""
+    if not new_ids:
+        return
+    new = set(new_ids)
+    other = sa.orm.aliased(Person)
+    pairs = {}
+    same = (
+        sa.select(Person.id, other.id)
+        .join(other, sa.and_(other.name == Person.name, other.birth_date == Person.birth_date,
+                             other.id != Person.id))
+        .where(Person.id >= min(new), other.merged_into_id.is_(None))
+    )
+    for a, b in db.session.execute(same):
+        if a in new:
+            pairs.setdefault(tuple(sorted((a, b))), "name_birth")
+    addresses = {(r.village_id, r.address) for chunk in _chunks(sorted(new)) for r in
+                 db.session.execute(sa.select(Person.village_id, Person.address)
+                                    .where(Person.id.in_(chunk), Person.address != ""))}
+    groups = defaultdict(list)
+    for chunk in _chunks(sorted(addresses)):
+        wanted = sa.tuple_(Person.village_id, Person.address).in_(chunk)
+        stmt = sa.select(Person.id, Person.name, Person.village_id, Person.address).where(
+            wanted, Person.merged_into_id.is_(None))
+        for r in db.session.execute(stmt):
+            groups[(r.village_id, r.address)].append((r.id, r.name))
+    for people in groups.values():
+        if len(people) > MAX_ADDRESS_GROUP:
+            continue
+        for i, (a, a_name) in enumerate(people):
+            for b, b_name in people[i + 1:]:
+                if (a in new or b in new) and a_name != b_name and names_similar(a_name, b_name):
+                    pairs.setdefault(tuple(sorted((a, b))), "similar_name_address")
+    if pairs:
+        db.session.execute(sa.insert(DuplicateFlag), [
+            {"person_a_id": a, "person_b_id": b, "reason": reason, "status": "open",
+             "created_at": utcnow()} for (a, b), reason in pairs.items()
+        ])

@@ -1,0 +1,167 @@
+"""Roster import in the browser: upload, preview (a dry run), confirm or cancel."""
+
+import json
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from welfare import exports
+from welfare.auth.permissions import ROSTER_WRITERS, roles_required
+from welfare.roster import bp, queries
+from welfare.roster.importer import COLUMNS, REQUIRED, import_file
+from welfare.roster.importer_read import EXTENSIONS, extension_of
+from welfare.web import village_name
+
+ERRORS_PER_PAGE = 50
+KEEP_SECONDS = 24 * 3600
+DATE_KEYS = ("birth_date", "registered_on")
+
+
+def _folder():
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _sweep(folder):
+    """Uploads left unconfirmed for a day are deleted (they hold personal data)."""
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+def _stored(token):
+    """(upload path, saved preview) for the current user's upload, else 404."""
+    folder = _folder()
+    meta_path = folder / f"{token}.json"
+    if token.strip("0123456789abcdef") or not meta_path.exists():
+        abort(404)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta["user_id"] != current_user.id:
+        abort(404)
+    return folder / f"{token}.{meta['ext']}", meta
+
+
+def _discard(token):
+    for path in _folder().glob(f"{token}.*"):
+        path.unlink(missing_ok=True)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _revive(row):
+    return {k: date.fromisoformat(v) if k in DATE_KEYS and v else v for k, v in row.items()}
+
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@roles_required(*ROSTER_WRITERS)
+def import_upload():
+    errors = []
+    if request.method == "POST":
+        upload = request.files.get("file")
+        ext = extension_of(upload.filename) if upload else ""
+        if upload is None or not upload.filename:
+            errors.append(_("Choose a file to import."))
+        elif ext not in EXTENSIONS:
+            errors.append(_("Choose a CSV or Excel (.xlsx) file."))
+        else:
+            folder = _folder()
+            _sweep(folder)
+            token = uuid.uuid4().hex
+            path = folder / f"{token}.{ext}"
+            upload.save(path)
+            result = import_file(path, dry_run=True, actor=current_user, filename=upload.filename)
+            if result.file_error:
+                path.unlink(missing_ok=True)
+                errors.append(result.file_error)
+            else:
+                meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename,
+                        "result": result.to_dict(), "unchanged": result.unchanged,
+                        "headers": result.headers,
+                        "valid_sample": [{k: _plain(v) for k, v in r.items()}
+                                         for r in result.valid_sample],
+                        "update_sample": [
+                            {**u, "before": {k: _plain(v) for k, v in u["before"].items()},
+                             "after": {k: _plain(v) for k, v in u["after"].items()}}
+                            for u in result.update_sample]}
+                (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False),
+                                                      encoding="utf-8")
+                return redirect(url_for("roster.import_preview", token=token))
+    return render_template("roster/import_upload.html", errors=errors,
+                           columns=[COLUMNS[k][0] for k in REQUIRED],
+                           optional=[COLUMNS[k][0] for k in COLUMNS if k not in REQUIRED]), \
+        (400 if errors else 200)
+
+
+@bp.route("/people/import/template.<any(csv, xlsx):fmt>")
+@roles_required(*ROSTER_WRITERS)
+def import_template(fmt):
+    headers = [aliases[0] for aliases in COLUMNS.values()]
+    example = ["E123456789", "王小明", "049/12/31", "東林里", 5, "東林路100號", "男",
+               "07-6411111", "080/01/15", "否"]
+    body = exports.to_xlsx(headers, [example]) if fmt == "xlsx" else exports.to_csv(
+        headers, [example])
+    mimetype = exports.XLSX_MIMETYPE if fmt == "xlsx" else exports.CSV_MIMETYPE
+    return current_app.response_class(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=roster-template.{fmt}"})
+
+
+@bp.route("/people/import/<string(length=32):token>")
+@roles_required(*ROSTER_WRITERS)
+def import_preview(token):
+    _path, meta = _stored(token)
+    result = meta["result"]
+    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max((len(result["errors"]) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE, 1)
+    page = min(page, pages)
+    shown = result["errors"][(page - 1) * ERRORS_PER_PAGE:page * ERRORS_PER_PAGE]
+    return render_template(
+        "roster/import_preview.html", token=token, meta=meta, result=result,
+        rejected=result["rows"] - result["valid"], errors_shown=shown, page=page, pages=pages,
+        valid_sample=[_revive(r) for r in meta["valid_sample"][:20]],
+        village_names={v.id: village_name(v) for v in queries.villages()},
+        update_sample=[{**u, "before": _revive(u["before"]), "after": _revive(u["after"])}
+                       for u in meta["update_sample"][:20]],
+    )
+
+
+@bp.route("/people/import/<string(length=32):token>/confirm", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def import_confirm(token):
+    path, meta = _stored(token)
+    result = import_file(path, dry_run=False, actor=current_user, filename=meta["filename"])
+    _discard(token)
+    if result.file_error:
+        flash(result.file_error, "error")
+        return redirect(url_for("roster.import_upload"))
+    session["import_result"] = {**result.to_dict(), "errors": len(result.errors),
+                                "unchanged": result.unchanged, "filename": meta["filename"]}
+    flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
+            created=result.created, updated=result.updated), "success")
+    return redirect(url_for("roster.import_result"))
+
+
+@bp.route("/people/import/<string(length=32):token>/cancel", methods=["POST"])
+@roles_required(*ROSTER_WRITERS)
+def import_cancel(token):
+    _stored(token)
+    _discard(token)
+    flash(_("The import was cancelled; nothing was written."), "success")
+    return redirect(url_for("roster.import_upload"))
+
+
+@bp.route("/people/import/result")
+@roles_required(*ROSTER_WRITERS)
+def import_result():
+    result = session.get("import_result")
+    if result is None:
+        return redirect(url_for("roster.import_upload"))
+    return render_template("roster/import_result.html", result=result)
