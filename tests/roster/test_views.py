@@ -113,7 +113,7 @@ def test_household_members_and_status(client, staff_user, make_person, village, 
         "status-kind": "mid_low", "status-category_id": "0",
         "status-certified_from": f"{today.year - 1911}/06/01",
         "status-certified_until": f"{today.year - 1910}/05/31"})
-    assert r.status_code == 422 and "overlaps" in r.text
+    assert r.status_code == 422 and "期間重疊" in r.text
     assert "戶長甲" in client.get("/households?category=low_income").text
 
 
@@ -133,7 +133,7 @@ def test_elder_register_and_sensitive_notes(client, staff_user, make_person, db)
     assert "0911222333" in client.get(f"/elders/{elder.id}").text
     # Inactive needs a reason.
     r = client.post(f"/elders/{elder.id}/edit", data={"care_level": "4"})
-    assert r.status_code == 200 and "no longer active" in r.text
+    assert r.status_code == 200 and "結案原因" in r.text
     history = db.session.scalars(sa.select(AuditLog).where(
         AuditLog.entity_type == "isolated_elders")).all()
     assert all("糖尿病" not in str(h.after) for h in history)
