@@ -1,0 +1,136 @@
+"""Inline SVG charts drawn on the server: no script, readable in print, described for
+screen readers (each sits beside a table holding the same numbers)."""
+
+import itertools
+from html import escape
+
+from markupsafe import Markup
+
+# Colours with at least 4.5:1 against white; series also differ by dash or marker shape.
+SERIES_COLOURS = ["#1d70b8", "#b35900", "#00703c", "#6f2c91", "#d4351c", "#0b0c0c"]
+DASHES = ["", "6 4", "2 3", "10 3 2 3", "1 2", "4 2"]
+TEXT = "#0b0c0c"
+GRID = "#b1b4b6"
+_ids = itertools.count(1)
+
+
+def _fmt(value):
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def _nice_max(value):
+    """A round axis maximum at or above value (1, 2, 2.5, 5 times a power of ten)."""
+    if value <= 0:
+        return 1
+    magnitude = 1
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _open(title, desc, width, height):
+    uid = f"chart{next(_ids)}"
+    return (
+        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="sans-serif" font-size="13" preserveAspectRatio="xMinYMin meet">'
+        f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
+    )
+
+
+def _legend(series, y, width):
+    parts, x = [], 0
+    for i, name in enumerate(series):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        label = escape(str(name))
+        step = 28 + 13 * len(str(name)) * (1.0 if any(ord(c) > 255 for c in str(name)) else 0.6)
+        if x + step > width and x:
+            x, y = 0, y + 20
+        parts.append(f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{colour}"/>'
+                     f'<text x="{x + 19}" y="{y}" fill="{TEXT}">{label}</text>')
+        x += step + 10
+    return "".join(parts), y
+
+
+def bar_chart(title, desc, labels, series, width=480, label_width=120):
+    """Horizontal grouped bars: one group per label, one bar per series ({name: values})."""
+    names = list(series)
+    bar, gap = 14, 8
+    group = bar * len(names) + gap
+    top = 8
+    legend, legend_y = ("", 0)
+    if len(names) > 1:
+        legend, legend_y = _legend(names, 18, width)
+        top = legend_y + 14
+    height = top + group * len(labels) + 24
+    plot = width - label_width - 56
+    top_value = _nice_max(max((v or 0 for vals in series.values() for v in vals), default=0))
+    out = [_open(title, desc, width, height), legend]
+    for tick in range(5):
+        value = top_value * tick / 4
+        x = label_width + plot * tick / 4
+        out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" '
+                   f'stroke="{GRID}" stroke-width="1"/>'
+                   f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{TEXT}" '
+                   f'font-size="11">{_fmt(value)}</text>')
+    for row, label in enumerate(labels):
+        y0 = top + row * group
+        out.append(f'<text x="{label_width - 6}" y="{y0 + group / 2 + 1:.1f}" '
+                   f'text-anchor="end" dominant-baseline="middle" fill="{TEXT}">'
+                   f'{escape(str(label))}</text>')
+        for i, name in enumerate(names):
+            value = series[name][row] or 0
+            length = plot * value / top_value
+            y = y0 + i * bar
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            out.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar - 2}" '
+                       f'fill="{colour}"/>'
+                       f'<text x="{label_width + length + 4:.1f}" y="{y + bar / 2:.1f}" '
+                       f'dominant-baseline="middle" font-size="11" fill="{TEXT}">'
+                       f'{_fmt(series[name][row])}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def line_chart(title, desc, labels, series, width=480, height=260):
+    """One line per series over the labels (months); each line has its own dash."""
+    names = list(series)
+    legend, legend_y = _legend(names, 18, width)
+    top, left, bottom, right = legend_y + 16, 48, 40, 12
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = _nice_max(max((v or 0 for vals in series.values() for v in vals), default=0))
+    out = [_open(title, desc, width, height), legend]
+    for tick in range(5):
+        y = top + plot_h - plot_h * tick / 4
+        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+                   f'stroke="{GRID}"/><text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '
+                   f'font-size="11" fill="{TEXT}">{_fmt(top_value * tick / 4)}</text>')
+    count = max(len(labels) - 1, 1)
+    every = max(1, round(len(labels) / 6))
+
+    def x_of(i):
+        return left + plot_w * i / count
+
+    for i, label in enumerate(labels):
+        if i % every == 0 or i == len(labels) - 1:
+            out.append(f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+                       f'font-size="11" fill="{TEXT}">{escape(str(label))}</text>')
+    for s, name in enumerate(names):
+        colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
+        points = [f"{x_of(i):.1f},{top + plot_h - plot_h * (v or 0) / top_value:.1f}"
+                  for i, v in enumerate(series[name])]
+        dash = f' stroke-dasharray="{DASHES[s % len(DASHES)]}"' if DASHES[s % len(DASHES)] else ""
+        out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{colour}" '
+                   f'stroke-width="2.5"{dash}/>')
+        for point in points:
+            x, y = point.split(",")
+            out.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,180 @@
+"""Figures: one table of numbers each, drawn as a chart beside it, exported as XLSX.
+
+A builder takes the request's Scope and returns a Figure, or None when the domain it
+counts is not installed. Results are cached on the Scope for the request."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+
+from welfare.reports import charts, queries
+from welfare.reports.rules import band_labels, senior_bands
+from welfare.roster.models import CARE_LEVELS
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    numeric: bool = True
+    percent: bool = False
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    description: str
+    columns: list
+    rows: list
+    total: dict | None = None
+    chart: object = None
+    # Per-village values this figure can put on the map: {column key: {village_id: value}}.
+    by_village: dict = field(default_factory=dict)
+    note: str = ""
+
+    def values(self, column):
+        return [row.get(column) for row in self.rows]
+
+
+@dataclass
+class Scope:
+    """What one dashboard request looks at: villages (None is all), period, as-of day."""
+
+    period: object
+    today: date
+    village_ids: set | None = None
+    round_id: int | None = None
+    cache: dict = field(default_factory=dict)
+
+    @property
+    def as_of(self):
+        return self.period.as_of(self.today)
+
+    def once(self, key, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def villages(self):
+        return self.once("villages", lambda: queries.villages(self.village_ids))
+
+    def people(self):
+        return self.once("people", lambda: queries.people_by_village_band_sex(
+            self.as_of, self.village_ids))
+
+
+def village_label(village):
+    from welfare.web import village_name
+
+    return village_name(village)
+
+
+def _sum(counts, match):
+    return sum(n for key, n in counts.items() if match(key))
+
+
+def by_village(scope):
+    """People, seniors, (mid-)low-income people and isolated elders in each village."""
+    people = scope.people()
+    seniors = set(senior_bands())
+    low = scope.once("low_people", lambda: queries.low_income_people(scope.as_of,
+                                                                     scope.village_ids))
+    elders = scope.once("elders", lambda: queries.elders_by_village_level(scope.as_of,
+                                                                          scope.village_ids))
+    rows = []
+    for v in scope.villages():
+        rows.append({
+            "village": village_label(v), "village_id": v.id, "code": v.code,
+            "people": _sum(people, lambda k, v=v: k[0] == v.id),
+            "seniors": _sum(people, lambda k, v=v: k[0] == v.id and k[1] in seniors),
+            "low": low.get((v.id, "low"), 0),
+            "mid_low": low.get((v.id, "mid_low"), 0),
+            "elders": _sum(elders, lambda k, v=v: k[0] == v.id),
+        })
+    columns = [Column("village", _("Village"), numeric=False),
+               Column("people", _("People")), Column("seniors", _("Aged 65+")),
+               Column("low", _("In low-income households")),
+               Column("mid_low", _("In mid-low-income households")),
+               Column("elders", _("Isolated elders"))]
+    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
+    total["village"] = _("Total")
+    chart = charts.bar_chart(
+        _("People and people aged 65+ by village"),
+        _("Horizontal bars per village; the table beside gives the same numbers."),
+        [r["village"] for r in rows],
+        {_("People"): [r["people"] for r in rows], _("Aged 65+"): [r["seniors"] for r in rows]},
+    )
+    mapped = {c.key: {r["village_id"]: r[c.key] for r in rows} for c in columns[1:]}
+    return Figure("villages", _("People by village"),
+                  _("People on the roster on %(day)s, by village of registration.",
+                    day=_day(scope.as_of)),
+                  columns, rows, total, chart, mapped)
+
+
+def age_sex(scope):
+    """People by age band and sex."""
+    people = scope.people()
+    rows = []
+    for band in band_labels():
+        male = _sum(people, lambda k, b=band: k[1] == b and k[2] == "M")
+        female = _sum(people, lambda k, b=band: k[1] == b and k[2] == "F")
+        rows.append({"band": band, "M": male, "F": female, "total": male + female})
+    columns = [Column("band", _("Age band"), numeric=False), Column("M", _("Men")),
+               Column("F", _("Women")), Column("total", _("Total"))]
+    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
+    total["band"] = _("Total")
+    chart = charts.bar_chart(
+        _("People by age band and sex"),
+        _("Bars for men and women in each age band; the table beside gives the numbers."),
+        [r["band"] for r in rows],
+        {_("Men"): [r["M"] for r in rows], _("Women"): [r["F"] for r in rows]},
+        label_width=70,
+    )
+    return Figure("age_sex", _("People by age band and sex"),
+                  _("Ages in completed years on %(day)s.", day=_day(scope.as_of)),
+                  columns, rows, total, chart)
+
+
+def categories(scope):
+    """Seniors, low-income and mid-low-income households and people, isolated elders."""
+    people = scope.people()
+    seniors = set(senior_bands())
+    households = scope.once("low_households", lambda: queries.low_income_households(
+        scope.as_of, scope.village_ids))
+    low = scope.once("low_people", lambda: queries.low_income_people(scope.as_of,
+                                                                     scope.village_ids))
+    elders = scope.once("elders", lambda: queries.elders_by_village_level(scope.as_of,
+                                                                          scope.village_ids))
+    rows = [
+        ("seniors", _("People aged 65+"), _sum(people, lambda k: k[1] in seniors)),
+        ("low_households", _("Low-income households"), _sum(households, lambda k: k[1] == "low")),
+        ("low_people", _("People in low-income households"), _sum(low, lambda k: k[1] == "low")),
+        ("mid_low_households", _("Mid-low-income households"),
+         _sum(households, lambda k: k[1] == "mid_low")),
+        ("mid_low_people", _("People in mid-low-income households"),
+         _sum(low, lambda k: k[1] == "mid_low")),
+    ]
+    for level in CARE_LEVELS:
+        rows.append((f"elders_{level}", _("Isolated elders, care level %(n)s", n=level),
+                     _sum(elders, lambda k, lv=level: k[1] == lv)))
+    rows.append(("elders", _("Isolated elders, all levels"), _sum(elders, lambda k: True)))
+    rows = [{"key": key, "category": label, "count": n} for key, label, n in rows]
+    columns = [Column("category", _("Category"), numeric=False), Column("count", _("Count"))]
+    chart = charts.bar_chart(
+        _("People and households by category"),
+        _("One bar per category; the table beside gives the numbers."),
+        [r["category"] for r in rows], {_("Count"): [r["count"] for r in rows]},
+        label_width=220, width=520,
+    )
+    return Figure("categories", _("Categories"),
+                  _("Statuses current on %(day)s; isolated elders on the register now.",
+                    day=_day(scope.as_of)),
+                  columns, rows, None, chart)
+
+
+def _day(day):
+    from welfare.web import show_date
+
+    return show_date(day)

@@ -1,0 +1,137 @@
+"""The published datasets: each built from SQL aggregates, then small counts suppressed."""
+
+from flask_babel import lazy_gettext as _l
+
+from welfare.reports import queries
+from welfare.reports import queries_domains as q
+from welfare.reports.opendata import DataColumn, Dataset, margin, published
+from welfare.reports.rules import Period, add_months, band_labels
+from welfare.roster.models import SEXES
+
+MONTHLY = _l("Monthly")
+
+COMMON = {
+    "as_of": DataColumn("as_of", "資料日期", _l("Day the counts refer to (YYYY-MM-DD)")),
+    "village_code": DataColumn("village_code", "村里代碼",
+                               _l("Village code of the Ministry of the Interior")),
+    "village": DataColumn("village", "村里名稱", _l("Village name")),
+}
+
+
+def population(as_of):
+    """People on the roster by village, age band and sex."""
+    villages = queries.villages()
+    counts = queries.people_by_village_band_sex(as_of)
+    cells = {(v.id, b, s): counts.get((v.id, b, s), 0)
+             for v in villages for b in band_labels() for s in SEXES}
+    shown = published(cells, [
+        lambda k: k[0], lambda k: (k[0], k[2]), lambda k: (k[0], k[1]),
+        lambda k: (k[1], k[2]), lambda k: k[1], lambda k: k[2], lambda k: "all",
+    ])
+    records = []
+    for v in villages:
+        for band in band_labels():
+            records.append({
+                "as_of": as_of.isoformat(), "village_code": v.code, "village": v.name_zh,
+                "age_band": band, "men": shown[(v.id, band, "M")],
+                "women": shown[(v.id, band, "F")],
+                "total": margin(cells, [(v.id, band, s) for s in SEXES]),
+            })
+    columns = [COMMON["as_of"], COMMON["village_code"], COMMON["village"],
+               DataColumn("age_band", "年齡組", _l("Age band in completed years (100+ is 100 "
+                                                   "and over)")),
+               DataColumn("men", "男", _l("Men"), count=True),
+               DataColumn("women", "女", _l("Women"), count=True),
+               DataColumn("total", "合計", _l("Men and women"), count=True)]
+    return Dataset(
+        "population", _l("People on the welfare roster by village, age band and sex"),
+        _l("Residents on the district's welfare roster (seniors, low-income households, "
+           "isolated elders and their households) on the last day of last month. This is "
+           "not the household-registration population."),
+        columns, records, as_of, MONTHLY)
+
+
+def gift_rounds(as_of):
+    """Elder-gift rounds whose payout period has ended: paid and unpaid in each village."""
+    if not q.has("rounds"):
+        return None
+    rounds = [r for r in q.rounds_in_period(Period(as_of.replace(year=as_of.year - 5), as_of))
+              if r.payout_end <= as_of]
+    villages = queries.villages()
+    outcomes = q.round_outcomes([r.id for r in rounds])
+    cells = {(r.id, v.id, part): 0 for r in rounds for v in villages for part in ("paid", "not")}
+    for (round_id, village_id, outcome), (n, _amount) in outcomes.items():
+        part = "paid" if outcome in ("elder", "proxy", "bank") else "not"
+        cells[(round_id, village_id, part)] += n
+    shown = published(cells, [lambda k: (k[0], k[1]), lambda k: (k[0], k[2]), lambda k: k[0]])
+    records = []
+    for r in rounds:
+        for v in villages:
+            records.append({
+                "year": r.year, "round": r.name, "payout_start": r.payout_start.isoformat(),
+                "payout_end": r.payout_end.isoformat(), "village_code": v.code,
+                "village": v.name_zh,
+                "eligible": margin(cells, [(r.id, v.id, "paid"), (r.id, v.id, "not")]),
+                "paid": shown[(r.id, v.id, "paid")], "not_paid": shown[(r.id, v.id, "not")],
+            })
+    columns = [DataColumn("year", "年度", _l("Year (AD) of the round")),
+               DataColumn("round", "梯次", _l("Round name")),
+               DataColumn("payout_start", "發放起日", _l("First payout day")),
+               DataColumn("payout_end", "發放迄日", _l("Last payout day")),
+               COMMON["village_code"], COMMON["village"],
+               DataColumn("eligible", "名冊人數", _l("People on the round's roster"), count=True),
+               DataColumn("paid", "已發放人數", _l("Paid (in person, by proxy or by transfer)"),
+                          count=True),
+               DataColumn("not_paid", "未發放人數", _l("Not paid (not found, died, moved out, "
+                                                      "waived, not claimed)"), count=True)]
+    return Dataset(
+        "elder-gift-rounds", _l("Elder-gift rounds: paid and unpaid by village"),
+        _l("Each elder-gift (敬老禮金) round of the last five years whose payout period has "
+           "ended, with the people paid and not paid in each village. Amounts are not "
+           "published per village."),
+        columns, records, as_of, _l("After each round"))
+
+
+def visit_coverage(as_of):
+    """Isolated elders contacted at least once in the twelve months to the end of last month."""
+    if not q.has("visits"):
+        return None
+    period = Period(add_months(as_of, -11), as_of)
+    villages = queries.villages()
+    coverage = q.visit_coverage(period, as_of)
+    cells = {}
+    for v in villages:
+        elders = sum(c[0] for k, c in coverage.items() if k[0] == v.id)
+        reached = sum(c[1] for k, c in coverage.items() if k[0] == v.id)
+        cells[(v.id, "reached")] = reached
+        cells[(v.id, "not")] = elders - reached
+    shown = published(cells, [lambda k: k[0], lambda k: k[1], lambda k: "all"])
+    records = [{
+        "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
+        "village_code": v.code, "village": v.name_zh,
+        "elders": margin(cells, [(v.id, "reached"), (v.id, "not")]),
+        "reached": shown[(v.id, "reached")], "not_reached": shown[(v.id, "not")],
+    } for v in villages]
+    columns = [DataColumn("period_start", "統計期間起", _l("First day counted")),
+               DataColumn("period_end", "統計期間迄", _l("Last day counted")),
+               COMMON["village_code"], COMMON["village"],
+               DataColumn("elders", "獨居長者人數", _l("Isolated elders on the register at the "
+                                                      "end of the period"), count=True),
+               DataColumn("reached", "已關懷人數", _l("Reached at least once (visit, call, care "
+                                                     "point or message)"), count=True),
+               DataColumn("not_reached", "未關懷人數", _l("Not reached in the period"),
+                          count=True)]
+    return Dataset(
+        "visit-coverage", _l("Isolated elders reached by volunteers, by village"),
+        _l("How many isolated elders (獨居長者) on the register were reached at least once by "
+           "a volunteer or staff in the twelve months to the end of last month."),
+        columns, records, as_of, MONTHLY)
+
+
+def builders():
+    found = [population, gift_rounds]
+    if q.has("delivery"):
+        from welfare.reports import figures_delivery
+
+        found.append(figures_delivery.open_dataset)
+    return found + [visit_coverage]
