@@ -6,6 +6,7 @@ import random
 from datetime import date
 
 import pytest
+from flask import g
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -33,6 +34,13 @@ class ConnectionBoundSession(FlaskSession):
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig)
+
+    @app.before_request
+    def forget_cached_user():
+        # Tests keep one app context open, which Flask reuses for every request,
+        # so Flask-Login's per-context user cache must not leak between requests.
+        g.pop("_login_user", None)
+
     with app.app_context():
         _db.drop_all()
         _db.create_all()
