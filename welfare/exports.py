@@ -36,8 +36,9 @@ def csv_cell(value):
         return "Y" if value else "N"
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if is_formula_like(text) else text
+    if not isinstance(value, str):
+        return str(value)  # real numbers such as -5 are data, not formulas
+    return "'" + value if is_formula_like(value) else value
 
 
 def csv_chunks(headers, rows, batch=500):

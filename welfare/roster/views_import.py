@@ -105,8 +105,8 @@ def import_upload():
 @roles_required(*ROSTER_WRITERS)
 def import_template(fmt):
     headers = [aliases[0] for aliases in COLUMNS.values()]
-    example = ["E123456789", "王小明", "049/12/31", "東林里", 5, "東林路100號", "男",
-               "07-6411111", "080/01/15", "否"]
+    example = ["E194580734", "王小明", "049/12/31", "東林里", 5, "東林路100號", "男",
+               "07-6411111", "0912345678", "080/01/15", "否"]
     body = exports.to_xlsx(headers, [example]) if fmt == "xlsx" else exports.to_csv(
         headers, [example])
     mimetype = exports.XLSX_MIMETYPE if fmt == "xlsx" else exports.CSV_MIMETYPE
