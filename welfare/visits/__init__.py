@@ -1,0 +1,20 @@
+"""Volunteer home visits: schedules by care level, visit records, alerts, sweeps, the phone app."""
+
+from flask import Blueprint
+
+from welfare.extensions import csrf
+
+bp = Blueprint("visits", __name__, url_prefix="/visits")
+# Token-authenticated JSON for the phone app; no cookies, so no CSRF token.
+api_bp = Blueprint("visits_api", __name__, url_prefix="/api/v1")
+
+from welfare.visits import api, views, views_admin, views_alerts, views_app  # noqa: E402,F401
+from welfare.visits.cli import visits_cli  # noqa: E402
+
+blueprints = [bp, api_bp]
+cli_commands = [visits_cli]
+
+
+def init_app(app):
+    csrf.exempt(api_bp)
+    app.config.setdefault("VISITS_TOKEN_DAYS", 14)

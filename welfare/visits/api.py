@@ -1,0 +1,189 @@
+"""JSON API under /api/v1 (bearer tokens only: no cookies, so no CSRF)."""
+
+from functools import wraps
+
+from flask import current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from welfare.auth import services as auth_services
+from welfare.auth.models import OFFICE_ROLES
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster.models import IsolatedElder
+from welfare.visits import api_bp, queries, services, tokens
+from welfare.visits.models import Visit, Volunteer
+from welfare.visits.openapi import document
+from welfare.visits.serialise import elder_json, visit_json
+
+API_ROLES = OFFICE_ROLES + ("volunteer",)
+
+
+def error(status, message, **extra):
+    response = jsonify({"error": str(message), **extra})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="welfare"'
+    return response
+
+
+def _bearer():
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = tokens.user_for_token(_bearer())
+        if user is None:
+            db.session.commit()
+            return error(401, _("Sign in again: the token is missing, wrong or expired."))
+        if user.role not in API_ROLES:
+            return error(403, _("This account cannot use the visits API."))
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _page_args():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), 200)
+    return page, per_page
+
+
+def _visible_elder(elder_id):
+    if isinstance(elder_id, str) and elder_id.isdigit():
+        elder_id = int(elder_id)
+    if not isinstance(elder_id, int) or isinstance(elder_id, bool):
+        return None
+    elder = db.session.get(IsolatedElder, elder_id)
+    if elder is None or not queries.can_see_elder(g.api_user, elder):
+        return None
+    return elder
+
+
+@api_bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@api_bp.route("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@api_bp.route("/auth/token", methods=["POST"])
+def token():
+    data = request.get_json(silent=True) or {}
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        return error(400, _("Send a username and a password."))
+    try:
+        user = auth_services.authenticate(username, password,
+                                          current_app.config["LOGIN_MAX_FAILURES"],
+                                          current_app.config["LOGIN_LOCK_MINUTES"])
+    except ServiceError as exc:
+        db.session.commit()  # keep the failure count
+        return error(401, exc)
+    if user.role not in API_ROLES:
+        db.session.commit()
+        return error(403, _("This account cannot use the visits API."))
+    raw = tokens.issue_token(user, current_app.config["VISITS_TOKEN_DAYS"])
+    db.session.commit()
+    return jsonify({"token": raw, "expires_in_days": current_app.config["VISITS_TOKEN_DAYS"],
+                    "role": user.role})
+
+
+@api_bp.route("/auth/token", methods=["DELETE"])
+@token_required
+def revoke():
+    tokens.revoke_token(_bearer())
+    db.session.commit()
+    return "", 204
+
+
+@api_bp.route("/elders")
+@token_required
+def elders():
+    page, per_page = _page_args()
+    today = queries.local_today()
+    user = g.api_user
+    volunteer = queries.volunteer_for(user) if user.role == "volunteer" else None
+    if user.role == "volunteer":
+        ids = sorted(queries.volunteer_elder_ids(volunteer))
+        rows = queries.schedule_rows(today, elder_ids=ids) if ids else []
+        tasks = {row.elder_id: kind for kind, row in queries.today_tasks(volunteer, today)}
+    else:
+        rows = queries.board(today, user)
+        tasks = {}
+    total = len(rows)
+    rows = rows[(page - 1) * per_page:page * per_page]
+    elders_by_id = {e.id: e for e in db.session.scalars(
+        db.select(IsolatedElder).where(IsolatedElder.id.in_([r.elder_id for r in rows])))}
+    items = [elder_json(elders_by_id[r.elder_id], r, tasks.get(r.elder_id), volunteer)
+             for r in rows]
+    return jsonify({"items": items, "page": page, "per_page": per_page, "total": total})
+
+
+@api_bp.route("/elders/<int:elder_id>")
+@token_required
+def elder(elder_id):
+    found = _visible_elder(elder_id)
+    if found is None:
+        return error(404, _("No such elder among yours."))
+    rows = queries.schedule_rows(queries.local_today(), elder_ids=[found.id])
+    volunteer = queries.volunteer_for(g.api_user)
+    return jsonify(elder_json(found, rows[0] if rows else None, None, volunteer))
+
+
+@api_bp.route("/visits", methods=["POST"])
+@token_required
+def create_visit():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return error(400, _("Send the visit as a JSON object."))
+    elder_found = _visible_elder(data.get("elder_id"))
+    if elder_found is None:
+        return error(404, _("No such elder among yours."))
+    user = g.api_user
+    volunteer = queries.volunteer_for(user)
+    if user.role in OFFICE_ROLES and data.get("volunteer_id"):
+        volunteer = db.session.get(Volunteer, data["volunteer_id"]) \
+            if isinstance(data["volunteer_id"], int) else None
+        if volunteer is None:
+            return error(422, _("No such volunteer."), errors={"volunteer_id": "unknown"})
+    try:
+        visit, created = services.record_visit(elder_found, data, actor=user,
+                                               volunteer=volunteer)
+    except services.VisitConflict as exc:
+        db.session.rollback()
+        return error(409, exc.errors[0][1], uuid=exc.visit.uuid)
+    except ServiceError as exc:
+        db.session.rollback()
+        return error(422, exc, errors={f or "": str(m) for f, m in exc.errors})
+    db.session.commit()
+    return jsonify(visit_json(visit)), 201 if created else 200
+
+
+@api_bp.route("/visits")
+@token_required
+def list_visits():
+    page, per_page = _page_args()
+    elder_id = request.args.get("elder_id", type=int)
+    user = g.api_user
+    stmt = db.select(Visit).order_by(Visit.visited_at.desc(), Visit.id.desc())
+    if elder_id is not None:
+        if _visible_elder(elder_id) is None:
+            return error(404, _("No such elder among yours."))
+        stmt = stmt.where(Visit.elder_id == elder_id)
+    elif user.role == "volunteer":
+        stmt = stmt.where(Visit.elder_id.in_(
+            queries.volunteer_elder_ids(queries.volunteer_for(user)) or {0}))
+    elif user.village_ids:
+        return error(400, _("Give elder_id: your account is limited to some villages."))
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return jsonify({"items": [visit_json(v) for v in pagination.items], "page": page,
+                    "per_page": per_page, "total": pagination.total})

@@ -1,0 +1,253 @@
+"""Read-only visit selects: schedules, the board, today's tasks, alerts, sweeps."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+
+from welfare.auth.models import OFFICE_ROLES, utcnow
+from welfare.auth.permissions import can_see_village
+from welfare.extensions import db
+from welfare.roster.models import IsolatedElder, Person, Village
+from welfare.visits import rules
+from welfare.visits.models import (
+    Alert,
+    Assignment,
+    ContactRule,
+    Sweep,
+    SweepCheck,
+    Visit,
+    Volunteer,
+)
+
+
+def _zone():
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Taipei"))
+
+
+def local_today():
+    return datetime.now(_zone()).date()
+
+
+def local_date(moment):
+    """A stored UTC time as the office's calendar date."""
+    return moment.replace(tzinfo=UTC).astimezone(_zone()).date()
+
+
+def day_start_utc(day):
+    """Midnight of a local date, as naive UTC."""
+    local = datetime(day.year, day.month, day.day, tzinfo=_zone())
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def rules_by_level():
+    """The contact rule per care level: the table, else the DOMAIN.md default."""
+    found = {r.care_level: rules.Rule(r.care_level, r.interval_days, tuple(r.counted_kinds),
+                                      r.in_person_every_days, r.contacts_per_month)
+             for r in db.session.scalars(sa.select(ContactRule))}
+    return {level: found.get(level) or rules.default_rule(level) for level in (1, 2, 3, 4)}
+
+
+def volunteer_for(user):
+    if user is None or not getattr(user, "is_authenticated", True):
+        return None
+    return db.session.scalar(sa.select(Volunteer).where(Volunteer.user_id == user.id))
+
+
+def volunteer_elder_ids(volunteer):
+    if volunteer is None:
+        return set()
+    return set(db.session.scalars(sa.select(Assignment.elder_id).where(
+        sa.or_(Assignment.primary_id == volunteer.id, Assignment.backup_id == volunteer.id))))
+
+
+def can_see_elder(user, elder):
+    """Office staff within their villages; a volunteer only their assigned elders."""
+    if user.role in OFFICE_ROLES:
+        return can_see_village(user, elder.person.village_id)
+    if user.role == "volunteer":
+        return elder.id in volunteer_elder_ids(volunteer_for(user))
+    return False
+
+
+@dataclass
+class Row:
+    elder_id: int
+    name: str
+    care_level: int
+    village_id: int
+    neighbourhood: int | None
+    address: str
+    phone: str
+    primary_id: int | None
+    backup_id: int | None
+    last_contact: date | None
+    schedule: rules.Schedule
+
+
+def last_contacts_by_elder(elder_ids=None, until=None):
+    """{elder_id: {kind: last local date the elder was reached}}."""
+    stmt = sa.select(Visit.elder_id, Visit.kind, sa.func.max(Visit.visited_at)).where(
+        Visit.outcome.in_(rules.REACHED_OUTCOMES)).group_by(Visit.elder_id, Visit.kind)
+    if elder_ids is not None:
+        stmt = stmt.where(Visit.elder_id.in_(elder_ids))
+    if until is not None:
+        stmt = stmt.where(Visit.visited_at < until)
+    found = {}
+    for elder_id, kind, last in db.session.execute(stmt):
+        found.setdefault(elder_id, {})[kind] = local_date(last)
+    return found
+
+
+def elders_stmt(user=None, village_ids=None, levels=None, elder_ids=None):
+    stmt = sa.select(
+        IsolatedElder.id, Person.name, IsolatedElder.care_level, Person.village_id,
+        Person.neighbourhood, Person.address, sa.func.coalesce(
+            sa.func.nullif(Person.mobile, ""), Person.phone),
+        Assignment.primary_id, Assignment.backup_id, IsolatedElder.created_at,
+    ).join(Person, IsolatedElder.person_id == Person.id).outerjoin(
+        Assignment, Assignment.elder_id == IsolatedElder.id
+    ).where(IsolatedElder.active.is_(True))
+    allowed = user.village_ids if user is not None and user.role in OFFICE_ROLES else set()
+    if allowed:
+        stmt = stmt.where(Person.village_id.in_(allowed))
+    if village_ids:
+        stmt = stmt.where(Person.village_id.in_(village_ids))
+    if levels:
+        stmt = stmt.where(IsolatedElder.care_level.in_(levels))
+    if elder_ids is not None:
+        stmt = stmt.where(IsolatedElder.id.in_(elder_ids))
+    return stmt
+
+
+def schedule_rows(today, user=None, village_ids=None, levels=None, elder_ids=None, until=None):
+    """One Row per active elder with their due date, unsorted."""
+    by_level = rules_by_level()
+    stmt = elders_stmt(user, village_ids, levels, elder_ids)
+    elders = db.session.execute(stmt).all()
+    lasts = last_contacts_by_elder(elder_ids, until)
+    rows = []
+    for (elder_id, name, level, village_id, hood, address, phone, primary, backup,
+         created) in elders:
+        rule = by_level[level]
+        last, in_person = rules.last_contacts(lasts.get(elder_id, {}), rule)
+        plan = rules.schedule(rule, local_date(created), last, in_person, today)
+        rows.append(Row(elder_id, name, level, village_id, hood, address, phone or "",
+                        primary, backup, last, plan))
+    return rows
+
+
+def board(today, user, village_ids=None, levels=None, status=""):
+    """The due and overdue board: highest level first, then most days late."""
+    rows = schedule_rows(today, user, village_ids, levels)
+    if status == "late":
+        rows = [r for r in rows if r.schedule.status == "overdue"]
+    elif status == "due":
+        rows = [r for r in rows if r.schedule.status in ("overdue", "due", "soon")]
+    rows.sort(key=lambda r: rules.board_sort_key(r.care_level, r.schedule.overdue_days,
+                                                 r.schedule.due_on, r.name))
+    return rows
+
+
+def status_counts(rows):
+    counts = {"overdue": 0, "due": 0, "soon": 0, "ok": 0}
+    for row in rows:
+        counts[row.schedule.status] += 1
+    return counts
+
+
+def volunteers(active_only=False):
+    stmt = sa.select(Volunteer).order_by(Volunteer.name)
+    if active_only:
+        stmt = stmt.where(Volunteer.active.is_(True))
+    return db.session.scalars(stmt).all()
+
+
+def volunteer_names():
+    return {v.id: v.name for v in volunteers()}
+
+
+def villages():
+    return db.session.scalars(sa.select(Village).order_by(Village.code)).all()
+
+
+def today_tasks(volunteer, today):
+    """A volunteer's list for today: safety checks, rechecks, then due and late elders."""
+    ids = volunteer_elder_ids(volunteer)
+    if not ids:
+        return []
+    actives = {v.id: v.active for v in volunteers()}
+    rows = schedule_rows(today, elder_ids=list(ids))
+    pending = set(db.session.scalars(sa.select(SweepCheck.elder_id).join(Sweep).where(
+        Sweep.closed_at.is_(None), SweepCheck.state == "pending",
+        SweepCheck.elder_id.in_(ids))))
+    rechecks = set(db.session.scalars(sa.select(Alert.elder_id).where(
+        Alert.closed_at.is_(None), Alert.owner_id == volunteer.user_id)))
+    tasks = []
+    for row in rows:
+        mine = row.primary_id == volunteer.id or (
+            row.backup_id == volunteer.id and rules.backup_takes_over(
+                row.schedule.overdue_days, actives.get(row.primary_id, False)))
+        if row.elder_id in pending:
+            tasks.append(("sweep", row))
+        elif row.elder_id in rechecks:
+            tasks.append(("recheck", row))
+        elif mine and row.schedule.status in ("overdue", "due"):
+            tasks.append(("due", row))
+    order = {"sweep": 0, "recheck": 1, "due": 2}
+    tasks.sort(key=lambda t: (order[t[0]],) + rules.board_sort_key(
+        t[1].care_level, t[1].schedule.overdue_days, t[1].schedule.due_on, t[1].name))
+    return tasks
+
+
+def elder_visits(elder_id, limit=50):
+    return db.session.scalars(sa.select(Visit).where(Visit.elder_id == elder_id)
+                              .order_by(Visit.visited_at.desc()).limit(limit)).all()
+
+
+def visits_stmt(elder_id):
+    return sa.select(Visit).where(Visit.elder_id == elder_id).order_by(Visit.visited_at.desc())
+
+
+def open_alerts(user=None):
+    stmt = sa.select(Alert).where(Alert.closed_at.is_(None)).order_by(
+        Alert.deadline_at.is_(None), Alert.deadline_at, Alert.id)
+    rows = db.session.scalars(stmt).all()
+    if user is not None and user.village_ids:
+        rows = [a for a in rows if a.elder.person.village_id in user.village_ids]
+    return rows
+
+
+def recent_closed_alerts(limit=20):
+    return db.session.scalars(sa.select(Alert).where(Alert.closed_at.is_not(None))
+                              .order_by(Alert.closed_at.desc()).limit(limit)).all()
+
+
+def elder_alerts(elder_id):
+    return db.session.scalars(sa.select(Alert).where(Alert.elder_id == elder_id)
+                              .order_by(Alert.opened_at.desc())).all()
+
+
+def sweeps():
+    return db.session.scalars(sa.select(Sweep).order_by(Sweep.started_at.desc())).all()
+
+
+def sweep_checks(sweep):
+    """(counts by state, rows needing attention first)."""
+    rows = db.session.execute(
+        sa.select(SweepCheck, Person.name, Person.village_id, IsolatedElder.care_level)
+        .join(IsolatedElder, SweepCheck.elder_id == IsolatedElder.id)
+        .join(Person, IsolatedElder.person_id == Person.id)
+        .where(SweepCheck.sweep_id == sweep.id)).all()
+    counts = dict.fromkeys(rules.SWEEP_STATES, 0)
+    for check, *_ in rows:
+        counts[check.state] += 1
+    order = {"needs_help": 0, "unreachable": 1, "pending": 2, "checked": 3}
+    rows.sort(key=lambda r: (order[r[0].state], -r[3], r[1]))
+    return counts, rows
+
+
+def hours_since(moment, now=None):
+    return ((now or utcnow()) - moment) / timedelta(hours=1)

@@ -1,0 +1,52 @@
+"""API bearer tokens: issued after a password check, stored as SHA-256, expiring."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from welfare.auth import audit
+from welfare.auth.models import utcnow
+from welfare.extensions import db
+from welfare.visits.models import ApiToken
+
+
+def _digest(raw):
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def issue_token(user, days, now=None):
+    """A new random token for the user; only its hash is kept."""
+    now = now or utcnow()
+    raw = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(token_hash=_digest(raw), user_id=user.id, created_at=now,
+                            expires_at=now + timedelta(days=days)))
+    audit.record("issue_token", actor=user, entity=user, summary=user.username)
+    return raw
+
+
+def user_for_token(raw, now=None):
+    """The active user a live token belongs to, or None."""
+    if not raw:
+        return None
+    now = now or utcnow()
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.is_active:
+        return None
+    # Touch at most once a minute: writes on every call would serialise busy clients.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return token.user
+
+
+def revoke_token(raw, now=None):
+    """Sign-out on the phone: the token stops working."""
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = now or utcnow()
+        audit.record("revoke_token", actor=token.user, entity=token.user,
+                     summary=token.user.username)
+    return token

@@ -1,0 +1,145 @@
+"""Staff pages: alerts with their escalation chain, emergency sweeps and their live board."""
+
+from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from welfare.auth.models import utcnow
+from welfare.auth.permissions import can_see_village, roles_required
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.visits import alerts, bp, labels, queries, rules
+from welfare.visits.forms import CloseAlertForm, NoteForm, SweepForm
+from welfare.visits.models import Alert, Sweep
+from welfare.visits.views import STAFF, WRITERS
+
+
+def visible_alert(alert_id):
+    alert = db.get_or_404(Alert, alert_id)
+    if not can_see_village(current_user, alert.elder.person.village_id):
+        abort(404)
+    return alert
+
+
+@bp.route("/alerts")
+@roles_required(*STAFF)
+def alerts_page():
+    alerts.escalate_due(utcnow())
+    db.session.commit()
+    return render_template("visits/alerts.html", alerts=queries.open_alerts(current_user),
+                           closed=queries.recent_closed_alerts(), now=utcnow())
+
+
+@bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def alert(alert_id):
+    alerts.escalate_due(utcnow())
+    db.session.commit()
+    found = visible_alert(alert_id)
+    form, note_form = CloseAlertForm(prefix="close"), NoteForm(prefix="note")
+    errors = []
+    if current_user.role in WRITERS and form.validate_on_submit():
+        try:
+            alerts.close_alert(found, form.outcome.data, form.notes.data or "", current_user,
+                               confirm_register=form.confirm_register.data,
+                               on=form.happened_on.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Alert closed."), "success")
+            return redirect(url_for("visits.alerts_page"))
+    if not form.outcome.data and found.reason in rules.REGISTER_OUTCOMES:
+        form.outcome.data = found.reason
+    steps = rules.ESCALATION[found.reason]
+    return render_template("visits/alert.html", alert=found, form=form, note_form=note_form,
+                           errors=errors, steps=steps, now=utcnow(),
+                           register_reason=found.reason in rules.REGISTER_OUTCOMES)
+
+
+@bp.route("/alerts/<int:alert_id>/note", methods=["POST"])
+@roles_required(*WRITERS)
+def alert_note(alert_id):
+    found = visible_alert(alert_id)
+    form = NoteForm(prefix="note")
+    try:
+        if not form.validate_on_submit():
+            raise ServiceError(_("Write what was done."))
+        alerts.note_alert(found, form.notes.data, current_user)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.errors[0][1], "error")
+    else:
+        db.session.commit()
+        flash(_("Note added."), "success")
+    return redirect(url_for("visits.alert", alert_id=found.id))
+
+
+@bp.route("/alerts/<int:alert_id>/take", methods=["POST"])
+@roles_required(*WRITERS)
+def alert_take(alert_id):
+    found = visible_alert(alert_id)
+    try:
+        alerts.take_alert(found, current_user)
+    except ServiceError as exc:
+        flash(exc.errors[0][1], "error")
+    else:
+        db.session.commit()
+        flash(_("You now own this alert."), "success")
+    return redirect(url_for("visits.alert", alert_id=found.id))
+
+
+@bp.route("/sweeps", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def sweeps():
+    form = SweepForm()
+    villages = {v.id: v for v in queries.villages()}
+    form.villages.choices = [(v.id, v.name_zh) for v in villages.values()]
+    errors = []
+    if current_user.role in WRITERS and form.validate_on_submit():
+        try:
+            sweep = alerts.start_sweep(form.reason.data, [villages[i] for i in form.villages.data],
+                                       current_user, queries.local_today())
+        except ServiceError as exc:
+            db.session.rollback()
+            errors = exc.apply_to(form)
+        else:
+            db.session.commit()
+            flash(_("Safety check started: every elder there is due today."), "success")
+            return redirect(url_for("visits.sweep", sweep_id=sweep.id))
+    return render_template("visits/sweeps.html", form=form, errors=errors,
+                           sweeps=queries.sweeps(), can_edit=current_user.role in WRITERS)
+
+
+@bp.route("/sweeps/<int:sweep_id>")
+@roles_required(*STAFF)
+def sweep(sweep_id):
+    found = db.get_or_404(Sweep, sweep_id)
+    counts, rows = queries.sweep_checks(found)
+    return render_template("visits/sweep.html", sweep=found, counts=counts, rows=rows,
+                           villages={v.id: v for v in queries.villages()},
+                           state_names=labels.as_strings(labels.SWEEP_LABELS))
+
+
+@bp.route("/sweeps/<int:sweep_id>/status.json")
+@roles_required(*STAFF)
+def sweep_status(sweep_id):
+    found = db.get_or_404(Sweep, sweep_id)
+    counts, rows = queries.sweep_checks(found)
+    return jsonify({"counts": counts, "closed": found.closed_at is not None,
+                    "checks": [{"elder_id": c.elder_id, "state": c.state} for c, *_ in rows]})
+
+
+@bp.route("/sweeps/<int:sweep_id>/close", methods=["POST"])
+@roles_required(*WRITERS)
+def sweep_close(sweep_id):
+    found = db.get_or_404(Sweep, sweep_id)
+    try:
+        alerts.close_sweep(found, current_user)
+    except ServiceError as exc:
+        flash(exc.errors[0][1], "error")
+    else:
+        db.session.commit()
+        flash(_("Safety check ended."), "success")
+    return redirect(url_for("visits.sweep", sweep_id=found.id))
