@@ -35,12 +35,18 @@ def _nice_max(value):
     return 10 * magnitude
 
 
+def text_width(text, size=14):
+    """Rough width of a label: CJK characters are square, Latin ones about half as wide."""
+    return sum(size if ord(ch) > 0x2E80 else size * 0.58 for ch in str(text))
+
+
 def _open(title, desc, width, height):
     uid = f"chart{next(_ids)}"
     return (
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="sans-serif" font-size="13" preserveAspectRatio="xMinYMin meet">'
+        f'font-family="Noto Sans CJK TC, Noto Sans TC, sans-serif" font-size="14" '
+        f'preserveAspectRatio="xMinYMin meet">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
     )
 
@@ -50,7 +56,7 @@ def _legend(series, y, width):
     for i, name in enumerate(series):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         label = escape(str(name))
-        step = 28 + 13 * len(str(name)) * (1.0 if any(ord(c) > 255 for c in str(name)) else 0.6)
+        step = 22 + text_width(name)
         if x + step > width and x:
             x, y = 0, y + 20
         parts.append(f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{colour}"/>'
@@ -59,10 +65,13 @@ def _legend(series, y, width):
     return "".join(parts), y
 
 
-def bar_chart(title, desc, labels, series, width=480, label_width=120):
+def bar_chart(title, desc, labels, series, width=480, label_width=None):
     """Horizontal grouped bars: one group per label, one bar per series ({name: values})."""
     names = list(series)
-    bar, gap = 14, 8
+    if label_width is None:
+        widest = max((text_width(label) for label in labels), default=40)
+        label_width = int(min(widest + 12, width * 0.55))
+    bar, gap = 18, 10
     group = bar * len(names) + gap
     top = 8
     legend, legend_y = ("", 0)
@@ -93,7 +102,7 @@ def bar_chart(title, desc, labels, series, width=480, label_width=120):
             out.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar - 2}" '
                        f'fill="{colour}"/>'
                        f'<text x="{label_width + length + 4:.1f}" y="{y + bar / 2:.1f}" '
-                       f'dominant-baseline="middle" font-size="11" fill="{TEXT}">'
+                       f'dominant-baseline="middle" font-size="13" fill="{TEXT}">'
                        f'{_fmt(series[name][row])}</text>')
     out.append("</svg>")
     return Markup("".join(out))
@@ -111,7 +120,7 @@ def line_chart(title, desc, labels, series, width=480, height=260):
         y = top + plot_h - plot_h * tick / 4
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
                    f'stroke="{GRID}"/><text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '
-                   f'font-size="11" fill="{TEXT}">{_fmt(top_value * tick / 4)}</text>')
+                   f'font-size="12" fill="{TEXT}">{_fmt(top_value * tick / 4)}</text>')
     count = max(len(labels) - 1, 1)
     every = max(1, round(len(labels) / 6))
 
@@ -120,8 +129,12 @@ def line_chart(title, desc, labels, series, width=480, height=260):
 
     for i, label in enumerate(labels):
         if i % every == 0 or i == len(labels) - 1:
-            out.append(f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-                       f'font-size="11" fill="{TEXT}">{escape(str(label))}</text>')
+            if i % every and len(labels) - 1 - (i - i % every) < every / 2:
+                continue  # too close to the previous label
+            anchor = "start" if i == 0 else ("end" if i == len(labels) - 1 else "middle")
+            out.append(f'<text x="{x_of(i):.1f}" y="{height - bottom + 18}" '
+                       f'text-anchor="{anchor}" font-size="12" fill="{TEXT}">'
+                       f'{escape(str(label))}</text>')
     for s, name in enumerate(names):
         colour = SERIES_COLOURS[s % len(SERIES_COLOURS)]
         points = [f"{x_of(i):.1f},{top + plot_h - plot_h * (v or 0) / top_value:.1f}"

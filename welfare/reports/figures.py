@@ -130,7 +130,6 @@ def age_sex(scope):
         _("Bars for men and women in each age band; the table beside gives the numbers."),
         [r["band"] for r in rows],
         {_("Men"): [r["M"] for r in rows], _("Women"): [r["F"] for r in rows]},
-        label_width=70,
     )
     return Figure("age_sex", _("People by age band and sex"),
                   _("Ages in completed years on %(day)s.", day=_day(scope.as_of)),
@@ -166,7 +165,7 @@ def categories(scope):
         _("People and households by category"),
         _("One bar per category; the table beside gives the numbers."),
         [r["category"] for r in rows], {_("Count"): [r["count"] for r in rows]},
-        label_width=220, width=520,
+        width=560,
     )
     return Figure("categories", _("Categories"),
                   _("Statuses current on %(day)s; isolated elders on the register now.",

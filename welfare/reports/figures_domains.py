@@ -76,7 +76,6 @@ def round_progress(scope):
         [r["round"] for r in rows],
         {_("Paid"): [r["paid"] for r in rows], _("Unpaid"): unpaid,
          _("Not yet recorded"): [r["pending"] for r in rows]},
-        label_width=150,
     ) if rows else None
     return Figure("rounds", _("Elder-gift rounds"),
                   _("Rounds whose payout period overlaps the chosen months. Corrected "
@@ -171,7 +170,6 @@ def visit_coverage(scope):
         _("Visit coverage by care level"),
         _("Percent of elders reached at least once; the table gives the numbers."),
         [r["level"] for r in rows], {_("Coverage %"): [r["coverage"] or 0 for r in rows]},
-        label_width=110,
     )
     return Figure("visits", _("Visit coverage"),
                   _("Elders on the register on %(day)s; a contact counts when the elder was "

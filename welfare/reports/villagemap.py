@@ -1,6 +1,8 @@
 """A choropleth of the villages drawn with folium.GeoJson (folium.Choropleth would pull
 d3 from a CDN for its colour legend); the legend is plain HTML on the page."""
 
+import math
+
 import folium
 
 from welfare.maps import embed, make_map
@@ -11,11 +13,15 @@ SHADES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 NO_DATA = "#f3f2f1"
 
 
-def breaks(values, classes=5):
-    """Upper bounds of equal-width classes from 0 to the largest value."""
+def breaks(values, classes=5, whole=True):
+    """Upper bounds of equal-width classes from 0 to the largest value (whole numbers
+    for counts, so that no class reads '6.2-12.4 people')."""
     top = max((v for v in values if v is not None), default=0)
     if top <= 0:
         return [0]
+    if whole:
+        step = max(1, math.ceil(top / classes))
+        return [step * (i + 1) for i in range(min(classes, math.ceil(top / step)))]
     step = top / classes
     return [round(step * (i + 1), 1) for i in range(classes)]
 
@@ -32,12 +38,12 @@ def shade(value, bounds):
 def legend(bounds, column):
     """(colour, label) pairs for the page's legend."""
     unit = "%" if column.percent else ""
+    if bounds == [0]:
+        return [(SHADES[0], f"0{unit}")]
     items, lower = [], 0
     for index, upper in enumerate(bounds):
-        if len(bounds) == 1:
-            items.append((SHADES[0], f"0{unit}"))
-            break
-        items.append((SHADES[index], f"{_fmt(lower)}–{_fmt(upper)}{unit}"))
+        first = lower if index == 0 or column.percent else lower + 1
+        items.append((SHADES[index], f"{_fmt(first)}–{_fmt(upper)}{unit}"))
         lower = upper
     return items
 
@@ -48,7 +54,7 @@ def _fmt(value):
 
 def choropleth(villages, values, column):
     """(header, body, script) of a map colouring each village by its value, and the legend."""
-    bounds = breaks(values.values())
+    bounds = breaks(values.values(), whole=not column.percent)
     features = []
     for v in villages:
         if not v.boundary:
@@ -60,7 +66,7 @@ def choropleth(villages, values, column):
             "properties": {"name": village_label(v), "value": shown,
                            "fill": shade(value, bounds)},
         })
-    m = make_map(zoom_start=13)
+    m = make_map(zoom_start=13, zoom_snap=0.25)
     if features:
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
