@@ -1,0 +1,121 @@
+"""The route optimiser: one place that turns stops and vehicles into routes.
+
+PyVRP was chosen by measurement (bench/README.md, "Relief delivery"): on the
+office's shape (hundreds of stops, few vehicles, shift windows) and on the X
+set it came out ahead of VROOM at exploration level 5 in the same time."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyvrp
+from pyvrp.stop import MaxRuntime, MultipleCriteria, NoImprovement
+
+BIG = 2**40
+
+
+@dataclass
+class VehicleSpec:
+    """One vehicle: capacity, shift (seconds from midnight), locations, profile."""
+
+    capacity: int
+    start: int = 0  # location index of the start place
+    end: int = 0
+    shift_start: int = 0
+    shift_end: int = BIG
+    profile: int = 0
+    max_stops: int | None = None
+    reload: bool = False  # may come back to the office (location 0) to load again
+
+
+@dataclass
+class Problem:
+    """Locations 0..n-1 (depots/places first, then one per stop), matrices per profile."""
+
+    distances: np.ndarray  # metres (or CVRPLIB units), shared by all profiles
+    durations: list  # one seconds matrix per profile
+    place_count: int  # locations before the first stop: depots, start/end places
+    demands: list
+    vehicles: list
+    service: list = field(default_factory=list)
+    windows: list = field(default_factory=list)  # (early, late) or None per stop
+    optional: bool = False  # may drop stops (with a prize) instead of failing
+    cost: str = "distance"  # "distance" or "duration"
+
+
+@dataclass
+class Result:
+    routes: list  # per vehicle: stop indexes (0-based, in visiting order)
+    unserved: list
+    cost: int
+    feasible: bool
+    arrivals: list  # per vehicle: arrival seconds per stop
+    trips: list  # per vehicle: trip number (0-based) per stop
+    distance: list
+    duration: list
+
+
+def build_data(problem):
+    """PyVRP ProblemData; a second load dimension counts stops when a vehicle has a maximum."""
+    n_stops = len(problem.demands)
+    count_stops = any(v.max_stops for v in problem.vehicles)
+    coords = [pyvrp.Location(x=0, y=0) for _ in range(problem.place_count + n_stops)]
+    depots = [pyvrp.Depot(location=i) for i in range(problem.place_count)]
+    max_travel = int(problem.durations[0].max() if problem.cost == "duration"
+                     else problem.distances.max())
+    prize = max(1, max_travel) * 20
+    clients = []
+    for i, demand in enumerate(problem.demands):
+        early, late = (problem.windows[i] if problem.windows and problem.windows[i]
+                       else (0, BIG))
+        clients.append(pyvrp.Client(
+            location=problem.place_count + i,
+            delivery=[int(demand), 1] if count_stops else [int(demand)],
+            service_duration=int(problem.service[i]) if problem.service else 0,
+            tw_early=int(early), tw_late=int(late),
+            required=not problem.optional, prize=prize if problem.optional else 0,
+        ))
+    types = []
+    for v in problem.vehicles:
+        capacity = [int(v.capacity)]
+        if count_stops:
+            capacity.append(int(v.max_stops or n_stops))
+        types.append(pyvrp.VehicleType(
+            num_available=1, capacity=capacity, start_depot=v.start, end_depot=v.end,
+            tw_early=int(v.shift_start), tw_late=int(v.shift_end), profile=v.profile,
+            unit_distance_cost=1 if problem.cost == "distance" else 0,
+            unit_duration_cost=1 if problem.cost == "duration" else 0,
+            reload_depots=[0] if v.reload else [],
+        ))
+    dist = np.ascontiguousarray(problem.distances, dtype=np.int64)
+    durations = [np.ascontiguousarray(d, dtype=np.int64) for d in problem.durations]
+    return pyvrp.ProblemData(coords, clients, depots, types, [dist] * len(durations),
+                             durations)
+
+
+def solve(problem, seconds=10.0, seed=1):
+    """Best routes found within `seconds`; stops it had to leave out are `unserved`."""
+    data = build_data(problem)
+    n_stops = len(problem.demands)
+    # Small instances converge long before the limit; stop after a quiet spell.
+    patience = max(20000, 200 * n_stops)
+    stop = MultipleCriteria([MaxRuntime(seconds), NoImprovement(patience)])
+    outcome = pyvrp.solve(data, stop=stop, seed=seed, display=False, collect_stats=False)
+    best = outcome.best
+    routes = [[] for _ in problem.vehicles]
+    arrivals = [[] for _ in problem.vehicles]
+    trips = [[] for _ in problem.vehicles]
+    distance = [0] * len(problem.vehicles)
+    duration = [0] * len(problem.vehicles)
+    served = set()
+    for route in best.routes():
+        k = route.vehicle_type()
+        clients = [a for a in route.schedule() if a.is_client()]
+        routes[k] = [a.idx for a in clients]
+        served.update(routes[k])
+        arrivals[k] = [int(a.start_time) for a in clients]
+        trips[k] = [int(a.trip) for a in clients]
+        distance[k] = int(route.distance())
+        duration[k] = int(route.duration())
+    unserved = [i for i in range(n_stops) if i not in served]
+    cost = int(best.distance() if problem.cost == "distance" else best.duration())
+    return Result(routes, unserved, cost, best.is_feasible(), arrivals, trips, distance, duration)
