@@ -1,0 +1,121 @@
+"""Staff pages render and write; volunteers reach only their app and their own elders."""
+
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import login
+from welfare.visits import alerts, services
+from welfare.visits.models import Alert, Assignment, ContactRule, Visit, Volunteer
+
+
+@pytest.fixture
+def scene(db, make_elder, make_volunteer, assign, make_user):
+    staff = make_user("staff")
+    volunteer = make_volunteer()
+    elder = make_elder(4)
+    assign(elder, volunteer)
+    services.record_visit(elder, {"uuid": str(uuid.uuid4()), "kind": "home_visit",
+                                  "outcome": "no_answer", "visited_at": "2026-01-01T10:00"},
+                          actor=staff, volunteer=volunteer)
+    sweep = alerts.start_sweep("颱風", [elder.person.village], staff, date.today())
+    alert = db.session.scalar(sa.select(Alert).where(Alert.elder_id == elder.id))
+    return {"elder": elder, "volunteer": volunteer, "alert": alert, "sweep": sweep,
+            "staff": staff}
+
+
+def test_staff_pages_render(client, scene, as_role):
+    as_role("staff")
+    s = scene
+    for url in ("/visits/", "/visits/?status=all&level=4", f"/visits/elders/{s['elder'].id}",
+                f"/visits/elders/{s['elder'].id}/record", "/visits/volunteers",
+                "/visits/volunteers/new", f"/visits/volunteers/{s['volunteer'].id}",
+                f"/visits/volunteers/{s['volunteer'].id}/edit", "/visits/rules",
+                "/visits/coverage", "/visits/alerts", f"/visits/alerts/{s['alert'].id}",
+                "/visits/sweeps", f"/visits/sweeps/{s['sweep'].id}",
+                f"/visits/sweeps/{s['sweep'].id}/status.json"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_staff_record_a_visit_with_the_form(client, db, scene, as_role):
+    as_role("staff")
+    elder = scene["elder"]
+    form_uuid = str(uuid.uuid4())
+    data = {"uuid": form_uuid, "volunteer_id": scene["volunteer"].id, "kind": "phone_call",
+            "outcome": "met_well", "visited_on": "115/01/02", "visited_time": "09:30",
+            "duration_minutes": "15", "needs": ["meals"], "a_health": "concern", "notes": "ok"}
+    assert client.post(f"/visits/elders/{elder.id}/record", data=data).status_code == 302
+    # the same form submitted twice stores one visit
+    assert client.post(f"/visits/elders/{elder.id}/record", data=data).status_code == 302
+    visit = db.session.scalar(sa.select(Visit).where(Visit.uuid == form_uuid))
+    assert visit.assessment == {"health": "concern"} and visit.needs == ["meals"]
+    assert visit.volunteer_id == scene["volunteer"].id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)
+                             .where(Visit.uuid == form_uuid)) == 1
+    missing = client.post(f"/visits/elders/{elder.id}/record", data={"visited_on": "x"})
+    assert missing.status_code == 200 and "error-summary" in missing.get_data(as_text=True)
+
+
+def test_staff_close_alert_and_edit_rules(client, db, scene, as_role):
+    as_role("staff")
+    alert = scene["alert"]
+    response = client.post(f"/visits/alerts/{alert.id}",
+                           data={"close-outcome": "found_well", "close-notes": "在醫院"})
+    assert response.status_code == 302 and not alert.is_open
+    response = client.post("/visits/rules", data={
+        "level": "4", "l4-interval_days": "5", "l4-contacts_per_month": "6",
+        "l4-counted_kinds": ["home_visit"], "l4-in_person_every_days": ""})
+    assert response.status_code == 302
+    assert db.session.get(ContactRule, 4).interval_days == 5
+
+
+def test_assign_and_volunteer_profile(client, db, scene, as_role, make_user, make_elder):
+    as_role("staff")
+    user = make_user("volunteer")
+    response = client.post("/visits/volunteers/new", data={
+        "user_id": user.id, "name": "新志工", "phone": "0912", "care_point": "中門關懷據點",
+        "villages": [scene["elder"].person.village_id], "active": "y"})
+    assert response.status_code == 302
+    new = db.session.scalar(sa.select(Volunteer).where(Volunteer.user_id == user.id))
+    elder = make_elder(3)
+    response = client.post(f"/visits/elders/{elder.id}/assign",
+                           data={"primary_id": new.id, "backup_id": scene["volunteer"].id})
+    assert response.status_code == 302
+    row = db.session.get(Assignment, elder.id)
+    assert (row.primary_id, row.backup_id) == (new.id, scene["volunteer"].id)
+
+
+@pytest.mark.parametrize("url", ["/visits/", "/visits/volunteers", "/visits/alerts",
+                                 "/visits/coverage", "/people", "/elders"])
+def test_volunteer_is_kept_out_of_office_pages(client, scene, url):
+    login(client, scene["volunteer"].user)
+    assert client.get(url).status_code == 403
+
+
+def test_volunteer_app_and_own_elders_only(client, scene, make_elder):
+    login(client, scene["volunteer"].user)
+    page = client.get("/visits/app")
+    assert page.status_code == 200 and b"visits-app.js" in page.data
+    assert client.get(f"/visits/elders/{scene['elder'].id}/record").status_code == 200
+    stranger = make_elder(2)
+    assert client.get(f"/visits/elders/{stranger.id}/record").status_code == 404
+    token = client.post("/visits/app/token")
+    assert token.status_code == 200 and token.get_json()["token"]
+
+
+def test_staff_do_not_open_the_volunteer_app(client, as_role):
+    as_role("staff")
+    assert client.get("/visits/app").status_code == 403
+
+
+def test_pwa_files(client):
+    with client.get("/visits/sw.js") as sw:
+        assert sw.status_code == 200 and sw.headers["Service-Worker-Allowed"] == "/visits/"
+    manifest = client.get("/visits/manifest.webmanifest").get_json()
+    assert manifest["start_url"] == "/visits/app" and len(manifest["icons"]) == 2
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200
