@@ -55,6 +55,8 @@ def embed(m):
     root = m.get_root()
     root.render()
     header = strip_foreign_assets(root.header.render())
+    # folium's own viewport tag forbids zooming (WCAG 1.4.4); base.html has a proper one.
+    header = re.sub(r"<meta[^>]+name=\"viewport\"[^>]*>", "", header)
     body = root.html.render()
     script = root.script.render()
     return Markup(header), Markup(body), Markup(script)

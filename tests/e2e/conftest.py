@@ -24,6 +24,7 @@ Without /usr/bin/chromium or the playwright package every e2e test is skipped, u
 WELFARE_REQUIRE_BROWSER=1 (CI), which turns that into a failure.
 """
 
+import logging
 import os
 import random
 import re
@@ -153,6 +154,7 @@ def live_server(tmp_path_factory):
         server.errors.append("".join(traceback.format_exception(exception)))
 
     got_request_exception.connect(remember, app, weak=False)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     server.url = f"http://127.0.0.1:{httpd.server_port}"
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-live-server", daemon=True)

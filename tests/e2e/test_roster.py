@@ -192,7 +192,7 @@ def test_import_a_file_with_one_bad_row(desk_page, live_server, login, check_axe
         pytest.skip("the import pages (roster.import_upload) do not exist yet")
     rng = random.Random(time.time_ns())
     village = first_village(live_server)
-    csv_path = tmp_path / "import.csv"
+    csv_path = tmp_path / "匯入.csv"
     csv_path.write_text(IMPORT_CSV.format(good1=idno.generate(sex="M", rng=rng),
                                           good2=idno.generate(sex="F", rng=rng),
                                           village=village["name"]), encoding="utf-8")
@@ -205,15 +205,22 @@ def test_import_a_file_with_one_bad_row(desk_page, live_server, login, check_axe
     check_axe(page)
     page.set_input_files("input[type=file]", str(csv_path))
     save(page)
-    # Preview: the bad row is listed as rejected, with its reason.
-    assert "錯誤列" in page.locator("main").inner_text()
+
+    # Preview: nothing saved yet; row 4 (the header is row 1) is rejected for its ID number.
+    assert re.search(r"/people/import/\w{32}$", page.url), page.url
+    rejected = page.locator("table.responsive").first.locator("tbody tr").all_inner_texts()
+    assert len(rejected) == 1 and rejected[0].split()[0] == "4", rejected
+    assert "錯誤列" not in page.locator("main").inner_text().split("匯入乙")[-1]
     snap(page, "import-preview-desk")
     check_axe(page)
-    confirm = page.locator("main form button[type=submit]").last
-    confirm.click()
+    with live_server.app.app_context():
+        assert not db.session.scalar(sa.select(Person.id).where(Person.name == "匯入甲"))
+
+    page.locator("form[action$='/confirm'] button[type=submit]").first.click()
     page.wait_for_load_state()
-    text = page.locator("main").inner_text()
-    assert re.search(r"\b2\b", text), text
+    figures = page.locator("dl.summary dd").all_inner_texts()
+    assert figures[:2] == ["3", "2"] and figures[-1] == "1", figures  # rows, added, rejected
+    snap(page, "import-result-desk")
     check_axe(page)
     with live_server.app.app_context():
         names = set(db.session.scalars(
