@@ -1,0 +1,126 @@
+"""The round's rules as SQL, so a freeze is one INSERT ... SELECT on the server.
+
+Mirrors rules.assess; tests check both agree person by person."""
+
+import sqlalchemy as sa
+
+from welfare.roster.models import (
+    Household,
+    HouseholdMember,
+    IsolatedElder,
+    LowIncomeStatus,
+    Person,
+    Village,
+)
+from welfare.rounds.models import BankAccount, RoundEntry
+from welfare.rounds.rules import GROUPS, PersonFacts, cutoff_for, tier_birth_ranges
+
+
+def programme_clauses(rules):
+    """{programme: SQL condition true when the person is in it} on the reference day."""
+    on = rules.still_registered_on or rules.reference_date
+
+    def low_income(kind):
+        return sa.exists(
+            sa.select(1).select_from(HouseholdMember)
+            .join(LowIncomeStatus, LowIncomeStatus.household_id == HouseholdMember.household_id)
+            .where(HouseholdMember.person_id == Person.id, LowIncomeStatus.kind == kind,
+                   LowIncomeStatus.certified_from <= on, LowIncomeStatus.certified_until >= on))
+
+    return {
+        "low_income": low_income("low"),
+        "mid_low_income": low_income("mid_low"),
+        "isolated_elder": sa.exists(sa.select(1).where(
+            IsolatedElder.person_id == Person.id, IsolatedElder.active.is_(True))),
+    }
+
+
+def _group_clause(groups):
+    if set(GROUPS) <= set(groups):
+        return sa.true()
+    return Person.indigenous.is_(True) if "indigenous" in groups else Person.indigenous.is_(False)
+
+
+def tier_columns(rules):
+    """(label, amount) CASE expressions choosing each person's tier by birth date."""
+    label_cases, amount_cases = [], []
+    for tier, earliest, latest in tier_birth_ranges(rules):
+        clause = sa.and_(_group_clause(tier.groups), Person.birth_date <= latest)
+        if earliest is not None:
+            clause = sa.and_(clause, Person.birth_date >= earliest)
+        label_cases.append((clause, sa.literal(tier.label)))
+        amount_cases.append((clause, sa.literal(tier.amount)))
+    return sa.case(*label_cases, else_=None), sa.case(*amount_cases, else_=None)
+
+
+def eligible_conditions(rules):
+    """WHERE clauses for 'eligible under these rules' (tier chosen separately)."""
+    general = rules.born_by["general"]
+    indigenous = max(cutoff_for("indigenous", rules), general)
+    conditions = [
+        Person.merged_into_id.is_(None),
+        sa.or_(Person.birth_date <= general,
+               sa.and_(Person.indigenous.is_(True), Person.birth_date <= indigenous)),
+    ]
+    if rules.registered_by:
+        conditions.append(sa.or_(Person.registered_on.is_(None),
+                                 Person.registered_on <= rules.registered_by))
+    if rules.still_registered_on:
+        conditions.append(sa.or_(Person.status == "registered",
+                                 Person.status_date > rules.still_registered_on))
+    clauses = programme_clauses(rules)
+    for programme in rules.exclude_programmes:
+        conditions.append(sa.not_(clauses[programme]))
+    if rules.exclude_rounds:
+        conditions.append(sa.not_(sa.exists(sa.select(1).where(
+            RoundEntry.person_id == Person.id, RoundEntry.round_id.in_(rules.exclude_rounds)))))
+    return conditions
+
+
+def token_expression(dialect):
+    """12 characters: 4 random hex digits and the person id in hex (unique per round)."""
+    if dialect == "postgresql":
+        random_part = sa.func.substr(sa.func.md5(sa.cast(sa.func.random(), sa.Text)), 1, 4)
+        return sa.func.upper(random_part.op("||")(sa.func.lpad(sa.func.to_hex(Person.id), 8, "0")))
+    return sa.func.upper(sa.func.hex(sa.func.randomblob(2))).op("||")(
+        sa.func.printf("%08X", Person.id))
+
+
+def eligible_rows(round_, rules, dialect, batch=0, extra=()):
+    """SELECT producing gift_round_entries rows for everyone eligible."""
+    label, amount = tier_columns(rules)
+    return (
+        sa.select(
+            sa.literal(round_.id), sa.literal(batch), Person.id, token_expression(dialect),
+            Person.name, Person.id_number, Person.birth_date, Person.indigenous,
+            Person.village_id, Village.code, Person.neighbourhood, Person.address,
+            label, amount, BankAccount.bank,
+            sa.case((BankAccount.id.is_not(None),
+                     BankAccount.branch_code + "-" + BankAccount.account_number), else_=None),
+            sa.literal(""),
+        )
+        .join(Village, Village.id == Person.village_id)
+        .outerjoin(BankAccount, sa.and_(BankAccount.person_id == Person.id,
+                                        BankAccount.active.is_(True)))
+        .where(*eligible_conditions(rules), amount.is_not(None), *extra)
+    )
+
+
+ENTRY_COLUMNS = ("round_id", "batch", "person_id", "token", "name", "id_number", "birth_date",
+                 "indigenous", "village_id", "village_code", "neighbourhood", "address", "tier",
+                 "amount", "bank", "bank_account", "hold_note")
+
+
+def insert_entries(round_, rules, dialect, batch=0, extra=()):
+    """INSERT ... SELECT the eligible rows into the frozen roster."""
+    return sa.insert(RoundEntry).from_select(
+        list(ENTRY_COLUMNS), eligible_rows(round_, rules, dialect, batch, extra))
+
+
+def facts_of(person, rules, programmes=frozenset(), rounds=frozenset()):
+    """What rules.assess needs about a person."""
+    return PersonFacts(
+        birth_date=person.birth_date, indigenous=person.indigenous,
+        registered_on=person.registered_on, status=person.status,
+        status_date=person.status_date, programmes=frozenset(programmes),
+        rounds=frozenset(rounds), merged=person.merged_into_id is not None)

@@ -1,0 +1,189 @@
+"""Elder-gift rounds, their frozen rosters (entries), batches, payouts and bank accounts."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from welfare.auth.models import utcnow
+from welfare.extensions import db
+from welfare.rounds.rules import FESTIVALS, OUTCOMES, PAID_OUTCOMES, RoundRules
+
+ROUND_STATUSES = ("draft", "freezing", "frozen", "approved", "closed")
+BANKS = ("post_office", "farmers_association")
+HOLDS = ("deceased", "moved_out")
+
+
+class Round(db.Model):
+    __tablename__ = "gift_rounds"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(ROUND_STATUSES), name="status"),
+        sa.CheckConstraint(sa.column("festival").in_(FESTIVALS), name="festival"),
+        sa.CheckConstraint("payout_end >= payout_start", name="window"),
+        # Four eyes: whoever prepared or froze the roster cannot approve it.
+        sa.CheckConstraint(
+            "approved_by_id IS NULL OR (approved_by_id <> prepared_by_id"
+            " AND (frozen_by_id IS NULL OR approved_by_id <> frozen_by_id))",
+            name="four_eyes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    festival: Mapped[str] = mapped_column(sa.String(20))
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    payout_start: Mapped[date]
+    payout_end: Mapped[date]
+    late_claim_end: Mapped[date | None]
+    rules_data: Mapped[dict] = mapped_column(sa.JSON)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gift_rounds.id"))
+    prepared_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    frozen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    frozen_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prepared_by = relationship("User", foreign_keys=[prepared_by_id])
+    frozen_by = relationship("User", foreign_keys=[frozen_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    closed_by = relationship("User", foreign_keys=[closed_by_id])
+
+    @property
+    def rules(self):
+        return RoundRules.from_json(self.rules_data)
+
+    @property
+    def is_frozen(self):
+        return self.status in ("frozen", "approved", "closed")
+
+    def __repr__(self):
+        return f"<Round {self.id} {self.name} {self.status}>"
+
+
+class RoundBatch(db.Model):
+    """Batch 0 is the main roster; later batches are supplementary lists, each approved."""
+
+    __tablename__ = "gift_round_batches"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "number", name="uq_gift_round_batches_number"),
+        sa.CheckConstraint("approved_by_id IS NULL OR approved_by_id <> created_by_id",
+                           name="four_eyes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("gift_rounds.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+
+    round = relationship("Round")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+
+
+class RoundEntry(db.Model):
+    """One frozen row of the roster, as printed: register edits never change it."""
+
+    __tablename__ = "gift_round_entries"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "person_id", name="uq_gift_round_entries_person"),
+        sa.UniqueConstraint("round_id", "token", name="uq_gift_round_entries_token"),
+        sa.Index("ix_gift_round_entries_sheet", "round_id", "village_code", "neighbourhood",
+                 "address"),
+        sa.Index("ix_gift_round_entries_id_number", "round_id", "id_number"),
+        sa.CheckConstraint("amount >= 0", name="amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("gift_rounds.id", ondelete="CASCADE"))
+    batch: Mapped[int] = mapped_column(default=0)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(12))
+    name: Mapped[str] = mapped_column(sa.String(60))
+    id_number: Mapped[str] = mapped_column(sa.String(10))
+    birth_date: Mapped[date]
+    indigenous: Mapped[bool] = mapped_column(default=False)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"))
+    village_code: Mapped[str] = mapped_column(sa.String(20))
+    neighbourhood: Mapped[int | None]
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    tier: Mapped[str] = mapped_column(sa.String(20))
+    amount: Mapped[int]
+    bank: Mapped[str | None] = mapped_column(sa.String(30))
+    bank_account: Mapped[str | None] = mapped_column(sa.String(40))
+    hold: Mapped[str | None] = mapped_column(sa.String(20))
+    hold_note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    round = relationship("Round")
+    village = relationship("Village", lazy="joined")
+    person = relationship("Person")
+
+
+class Payout(db.Model):
+    """One recorded outcome; a correction reverses it and adds a new row."""
+
+    __tablename__ = "gift_payouts"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("outcome").in_(OUTCOMES), name="outcome"),
+        sa.CheckConstraint(
+            "outcome <> 'proxy' OR (proxy_name <> '' AND proxy_id_number <> ''"
+            " AND proxy_relationship <> '' AND seal_checked)", name="proxy"),
+        sa.CheckConstraint("reversed_at IS NULL OR reversal_reason <> ''", name="reversal"),
+        # At most one effective outcome per person per round, enforced by the database.
+        sa.Index("uq_gift_payouts_effective", "entry_id", unique=True,
+                 sqlite_where=sa.text("reversed_at IS NULL"),
+                 postgresql_where=sa.text("reversed_at IS NULL")),
+        sa.Index("ix_gift_payouts_round", "round_id", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("gift_rounds.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("gift_round_entries.id",
+                                                        ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    amount: Mapped[int] = mapped_column(default=0)
+    paid_on: Mapped[date]
+    late_claim: Mapped[bool] = mapped_column(default=False)
+    proxy_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    proxy_id_number: Mapped[str] = mapped_column(sa.String(10), default="")
+    proxy_relationship: Mapped[str] = mapped_column(sa.String(30), default="")
+    seal_checked: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    source: Mapped[str] = mapped_column(sa.String(20), default="counter")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reversed_at: Mapped[datetime | None]
+    reversed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reversal_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    entry = relationship("RoundEntry")
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id], lazy="joined")
+    reversed_by = relationship("User", foreign_keys=[reversed_by_id])
+
+    @property
+    def paid(self):
+        return self.outcome in PAID_OUTCOMES
+
+
+class BankAccount(db.Model):
+    """A post office or farmers' association account on file for gift transfers."""
+
+    __tablename__ = "gift_bank_accounts"
+    __table_args__ = (sa.CheckConstraint(sa.column("bank").in_(BANKS), name="bank"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), unique=True)
+    bank: Mapped[str] = mapped_column(sa.String(30))
+    branch_code: Mapped[str] = mapped_column(sa.String(10), default="")
+    account_number: Mapped[str] = mapped_column(sa.String(30))
+    holder_name: Mapped[str] = mapped_column(sa.String(60))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person = relationship("Person")

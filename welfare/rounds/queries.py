@@ -1,0 +1,191 @@
+"""Read-only selects for rounds: lists, totals, progress, change reports, look-ups."""
+
+import re
+
+import sqlalchemy as sa
+
+from welfare.core import idno
+from welfare.extensions import db
+from welfare.roster.models import Person, Village
+from welfare.rounds import eligibility
+from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
+from welfare.rounds.rules import NEAR_DAYS, PAID_OUTCOMES, assess
+
+TOKEN = re.compile(r"^[0-9A-F]{12}$")
+
+
+def rounds():
+    return db.session.scalars(sa.select(Round).order_by(Round.year.desc(), Round.id.desc())).all()
+
+
+def totals(round_id, batch=None):
+    """(people, amount) on the frozen roster."""
+    query = sa.select(sa.func.count(RoundEntry.id),
+                      sa.func.coalesce(sa.func.sum(RoundEntry.amount), 0)
+                      ).where(RoundEntry.round_id == round_id)
+    if batch is not None:
+        query = query.where(RoundEntry.batch == batch)
+    people, amount = db.session.execute(query).one()
+    return people, int(amount)
+
+
+def by_village(round_id):
+    """[{code, name, people, amount}] for every village with frozen rows."""
+    rows = db.session.execute(
+        sa.select(Village.code, Village.name_zh, Village.name_en, Village.id,
+                  sa.func.count(RoundEntry.id), sa.func.sum(RoundEntry.amount))
+        .join(RoundEntry, RoundEntry.village_id == Village.id)
+        .where(RoundEntry.round_id == round_id)
+        .group_by(Village.code, Village.name_zh, Village.name_en, Village.id)
+        .order_by(Village.code))
+    return [{"code": c, "name": zh, "name_en": en, "village_id": vid, "people": n,
+             "amount": int(a or 0)} for c, zh, en, vid, n, a in rows]
+
+
+def summary(round_):
+    """The shape `rounds show --json` prints."""
+    people, amount = totals(round_.id)
+    return {"id": round_.id, "name": round_.name, "status": round_.status, "people": people,
+            "amount": amount, "villages": [
+                {k: v[k] for k in ("code", "name", "people", "amount")}
+                for v in by_village(round_.id)]}
+
+
+def by_tier(round_id):
+    return db.session.execute(
+        sa.select(RoundEntry.tier, RoundEntry.amount, sa.func.count(RoundEntry.id))
+        .where(RoundEntry.round_id == round_id)
+        .group_by(RoundEntry.tier, RoundEntry.amount).order_by(RoundEntry.amount)).all()
+
+
+def progress(round_id):
+    """Per village: people, amount, paid people and amount, counts per outcome."""
+    effective = (sa.select(Payout.entry_id, Payout.outcome, Payout.amount)
+                 .where(Payout.round_id == round_id, Payout.reversed_at.is_(None)).subquery())
+    rows = db.session.execute(
+        sa.select(RoundEntry.village_id, effective.c.outcome, sa.func.count(RoundEntry.id),
+                  sa.func.sum(RoundEntry.amount), sa.func.coalesce(sa.func.sum(effective.c.amount), 0))
+        .outerjoin(effective, effective.c.entry_id == RoundEntry.id)
+        .where(RoundEntry.round_id == round_id)
+        .group_by(RoundEntry.village_id, effective.c.outcome))
+    villages = {v.id: v for v in db.session.scalars(sa.select(Village))}
+    table = {}
+    for village_id, outcome, count, amount, paid_amount in rows:
+        row = table.setdefault(village_id, {"village": villages[village_id], "people": 0,
+                                            "amount": 0, "paid": 0, "paid_amount": 0,
+                                            "outcomes": {}})
+        row["people"] += count
+        row["amount"] += int(amount or 0)
+        row["outcomes"][outcome or "none"] = count
+        if outcome in PAID_OUTCOMES:
+            row["paid"] += count
+            row["paid_amount"] += int(paid_amount)
+    result = sorted(table.values(), key=lambda r: r["village"].code)
+    total = {"people": 0, "amount": 0, "paid": 0, "paid_amount": 0, "outcomes": {}}
+    for row in result:
+        for key in ("people", "amount", "paid", "paid_amount"):
+            total[key] += row[key]
+        for key, count in row["outcomes"].items():
+            total["outcomes"][key] = total["outcomes"].get(key, 0) + count
+    return result, total
+
+
+def entries_for_sheet(round_id, village_id=None, neighbourhood=None, batch=0):
+    """Frozen rows in sheet order: 鄰, then address, then name."""
+    query = (sa.select(RoundEntry).where(RoundEntry.round_id == round_id,
+                                         RoundEntry.batch == batch)
+             .order_by(RoundEntry.village_code, sa.func.coalesce(RoundEntry.neighbourhood, 0),
+                       RoundEntry.address, RoundEntry.name, RoundEntry.id))
+    if village_id is not None:
+        query = query.where(RoundEntry.village_id == village_id)
+    if neighbourhood is not None:
+        query = query.where(RoundEntry.neighbourhood == neighbourhood)
+    return db.session.scalars(query).all()
+
+
+def lookup(round_id, text):
+    """The frozen row for a scanned sheet code or a typed ID number, else None."""
+    value = idno.normalise(text)
+    column = RoundEntry.token if TOKEN.match(value) else RoundEntry.id_number
+    return db.session.scalar(sa.select(RoundEntry).where(RoundEntry.round_id == round_id,
+                                                         column == value))
+
+
+def payouts_of(entry_id):
+    return db.session.scalars(sa.select(Payout).where(Payout.entry_id == entry_id)
+                              .order_by(Payout.recorded_at, Payout.id)).all()
+
+
+def batches(round_id):
+    return db.session.scalars(sa.select(RoundBatch).where(RoundBatch.round_id == round_id)
+                              .order_by(RoundBatch.number)).all()
+
+
+def recent_payouts(round_id, limit=10):
+    return db.session.scalars(sa.select(Payout).where(Payout.round_id == round_id)
+                              .order_by(Payout.id.desc()).limit(limit)).all()
+
+
+def change_report(round_):
+    """(left, newly eligible): frozen people since dead or moved out without a paid outcome,
+    and people eligible now who are not on the roster."""
+    paid = sa.select(Payout.entry_id).where(Payout.round_id == round_.id,
+                                           Payout.reversed_at.is_(None),
+                                           Payout.outcome.in_(PAID_OUTCOMES))
+    left = db.session.execute(
+        sa.select(RoundEntry, Person).join(Person, Person.id == RoundEntry.person_id)
+        .where(RoundEntry.round_id == round_.id, Person.status != "registered",
+               RoundEntry.id.not_in(paid))
+        .order_by(RoundEntry.village_code, RoundEntry.name)).all()
+    rules = round_.rules
+    on_roster = sa.select(RoundEntry.person_id).where(RoundEntry.round_id == round_.id)
+    new = db.session.scalars(
+        sa.select(Person).where(*eligibility.eligible_conditions(rules),
+                                eligibility.tier_columns(rules)[1].is_not(None),
+                                Person.id.not_in(on_roster))
+        .order_by(Person.village_id, Person.name).limit(500)).all()
+    return left, new
+
+
+def preview(round_, page, per_page):
+    """Eligible people (paged) with their assessment, tier counts and the near misses."""
+    rules = round_.rules
+    label, amount = eligibility.tier_columns(rules)
+    base = sa.select(Person).where(*eligibility.eligible_conditions(rules), amount.is_not(None))
+    pagination = db.paginate(base.order_by(Person.village_id, Person.neighbourhood,
+                                           Person.address, Person.id),
+                             page=page, per_page=per_page, error_out=False)
+    tiers = db.session.execute(
+        sa.select(label, amount, sa.func.count(Person.id))
+        .where(*eligibility.eligible_conditions(rules), amount.is_not(None))
+        .group_by(label, amount).order_by(amount)).all()
+    rows = [(p, assess(eligibility.facts_of(p, rules), rules)) for p in pagination.items]
+    return pagination, rows, tiers, near_misses(rules)
+
+
+def near_misses(rules):
+    """People just outside a rule: born days after the cut-off, registered days late,
+    or left days before the still-registered date."""
+    from datetime import timedelta
+
+    general = rules.born_by["general"]
+    clauses = [sa.and_(Person.birth_date > general,
+                       Person.birth_date <= general + timedelta(days=NEAR_DAYS))]
+    if rules.registered_by:
+        clauses.append(sa.and_(Person.registered_on > rules.registered_by,
+                               Person.registered_on <= rules.registered_by
+                               + timedelta(days=NEAR_DAYS)))
+    if rules.still_registered_on:
+        clauses.append(sa.and_(Person.status != "registered",
+                               Person.status_date <= rules.still_registered_on,
+                               Person.status_date > rules.still_registered_on
+                               - timedelta(days=NEAR_DAYS)))
+    people = db.session.scalars(sa.select(Person).where(
+        Person.merged_into_id.is_(None), sa.or_(*clauses))
+        .order_by(Person.birth_date.desc()).limit(200)).all()
+    found = []
+    for person in people:
+        verdict = assess(eligibility.facts_of(person, rules), rules)
+        if not verdict.eligible and verdict.near_miss:
+            found.append((person, verdict))
+    return found

@@ -1,0 +1,187 @@
+"""Reconciliation writers: typed-back sheets of outcomes, bank files, print jobs."""
+
+import csv
+import io
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from welfare.auth import audit
+from welfare.auth.models import User
+from welfare.core import idno, rocdate
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.rounds import payouts, queries, sheets
+from welfare.rounds.models import Round, RoundEntry
+from welfare.rounds.rules import outcome_from_word
+
+HEADERS = {
+    "code": ("條碼", "code", "token"), "id_number": ("身分證字號", "id_number"),
+    "outcome": ("結果", "outcome"), "date": ("日期", "date", "paid_on"),
+    "proxy_name": ("代領人姓名", "proxy_name"),
+    "proxy_id_number": ("代領人身分證字號", "proxy_id_number"),
+    "proxy_relationship": ("關係", "proxy_relationship", "relationship"),
+    "seal_checked": ("已核對證件印章", "seal_checked"), "note": ("備註", "note"),
+}
+TEMPLATE_COLUMNS = ("條碼", "姓名", "村里", "金額", "結果", "日期", "代領人姓名",
+                    "代領人身分證字號", "關係", "已核對證件印章", "備註")
+YES = {"y", "yes", "是", "1", "v", "ok", "true", "✓"}
+
+
+def read_table(filename, data):
+    """Rows (list of dicts keyed by our field names) from CSV or XLSX bytes."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(
+            values_only=True)]
+    elif filename.lower().endswith(".csv"):
+        text = data.decode("utf-8-sig") if not data.startswith(b"\xff") else data.decode("utf-16")
+        table = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ServiceError(("file", _("Upload a .csv or .xlsx file.")))
+    if not table:
+        raise ServiceError(("file", _("The file is empty.")))
+    names = {}
+    for index, header in enumerate(table[0]):
+        for key, words in HEADERS.items():
+            if header.strip().lower() in words:
+                names[index] = key
+    if "outcome" not in names.values() or not ({"code", "id_number"} & set(names.values())):
+        raise ServiceError(("file", _("The first row must name the columns: 條碼 (or "
+                                      "身分證字號) and 結果 at least.")))
+    rows = []
+    for line, values in enumerate(table[1:], 2):
+        row = {key: (values[i].strip() if i < len(values) else "") for i, key in names.items()}
+        if any(row.values()):
+            rows.append((line, row))
+    return rows
+
+
+def _parse_row(round_, row):
+    """(entry, outcome, date, proxy, note) or raise ServiceError with the row's problem."""
+    entry = None
+    if row.get("code"):
+        entry = queries.lookup(round_.id, row["code"])
+    elif row.get("id_number"):
+        entry = queries.lookup(round_.id, idno.normalise(row["id_number"]))
+    if entry is None:
+        raise ServiceError(_("No one on this round has that code or ID number."))
+    if not row.get("outcome"):
+        return None
+    outcome = outcome_from_word(row["outcome"])
+    if outcome is None:
+        raise ServiceError(_("Unknown outcome %(word)s; use 本人, 代領, 轉帳, 未遇, 死亡, 遷出 "
+                             "or 放棄.", word=row["outcome"]))
+    try:
+        on = rocdate.parse(row["date"]) if row.get("date") else date.today()
+    except rocdate.InvalidDate as exc:
+        raise ServiceError(_("The date %(value)s is not a date.", value=row["date"])) from exc
+    proxy = {"name": row.get("proxy_name"), "id_number": row.get("proxy_id_number"),
+             "relationship": row.get("proxy_relationship"),
+             "seal_checked": (row.get("seal_checked") or "").strip().lower() in YES}
+    return entry, outcome, on, proxy, row.get("note") or ""
+
+
+def import_outcomes(round_, filename, data, actor, all_or_nothing=True):
+    """Record the outcomes of a typed-back sheet; returns (recorded, [(line, message)])."""
+    rows = read_table(filename, data)
+    recorded, problems = 0, []
+    for line, row in rows:
+        try:
+            with db.session.begin_nested():
+                parsed = _parse_row(round_, row)
+                if parsed is None:
+                    continue
+                entry, outcome, on, proxy, note = parsed
+                payouts.record_payout(entry, outcome, actor, on=on, proxy=proxy, note=note,
+                                      source="upload")
+                recorded += 1
+        except ServiceError as exc:
+            problems.append((line, str(exc)))
+    if problems and all_or_nothing:
+        raise ServiceError(*[(None, _("Row %(line)s: %(message)s", line=line, message=message))
+                             for line, message in problems])
+    audit.record("import_outcomes", actor=actor, entity=round_, summary=filename[:200],
+                 after={"recorded": recorded, "problems": len(problems)})
+    return recorded, problems
+
+
+def outcome_template(round_, village_id=None):
+    """A CSV of the roster with empty outcome columns, for typing back a signed sheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TEMPLATE_COLUMNS)
+    for entry in queries.entries_for_sheet(round_.id, village_id):
+        writer.writerow([entry.token, entry.name, entry.village.name_zh, entry.amount, "", "",
+                         "", "", "", "", ""])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+BANK_FIELDS = {
+    "seq": lambda n, e: n, "name": lambda n, e: e.name, "id_number": lambda n, e: e.id_number,
+    "branch": lambda n, e: (e.bank_account or "-").split("-", 1)[0],
+    "account": lambda n, e: (e.bank_account or "-").split("-", 1)[1],
+    "amount": lambda n, e: e.amount, "village": lambda n, e: e.village.name_zh,
+    "code": lambda n, e: e.token, "birth_date": lambda n, e: rocdate.format_roc(
+        e.birth_date, "compact"),
+}
+DEFAULT_BANK_COLUMNS = {
+    "post_office": ["seq", "branch", "account", "id_number", "name", "amount"],
+    "farmers_association": ["seq", "account", "name", "id_number", "amount"],
+}
+
+
+def bank_columns(bank, requested=None):
+    """The column layout for a bank: the request, else the setting, else the default."""
+    configured = current_app.config.get("ROUNDS_BANK_COLUMNS", {}).get(bank)
+    columns = requested or configured or DEFAULT_BANK_COLUMNS[bank]
+    unknown = [c for c in columns if c not in BANK_FIELDS]
+    if unknown:
+        raise ServiceError(("columns", _("Unknown columns: %(names)s. Use %(known)s.",
+                                         names=", ".join(unknown),
+                                         known=", ".join(BANK_FIELDS))))
+    return columns
+
+
+def bank_file(round_, bank, actor, columns=None):
+    """The transfer file for one bank: everyone frozen with an account there, not held."""
+    columns = bank_columns(bank, columns)
+    entries = db.session.scalars(sa.select(RoundEntry).where(
+        RoundEntry.round_id == round_.id, RoundEntry.bank == bank, RoundEntry.hold.is_(None))
+        .order_by(RoundEntry.village_code, RoundEntry.id)).all()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for number, entry in enumerate(entries, 1):
+        writer.writerow([BANK_FIELDS[c](number, entry) for c in columns])
+    audit.record("export_bank", actor=actor, entity=round_, summary=f"{bank}: {len(entries)}")
+    return buffer.getvalue().encode("utf-8-sig"), len(entries)
+
+
+def log_print(round_, actor, village_code, full_ids):
+    """Printing full ID numbers is logged, like revealing one on screen."""
+    if full_ids:
+        audit.record("print_full_ids", actor=actor, entity=round_,
+                     summary=f"{round_.name} {village_code or 'all'}")
+
+
+def print_job(job_id, round_id, actor_id, options):
+    """Background print of every village sheet into one ZIP (welfare.jobs)."""
+    from welfare.jobs import progress
+    from welfare.jobs.services import result_dir
+
+    round_ = db.session.get(Round, round_id)
+    actor = db.session.get(User, actor_id)
+    log_print(round_, actor, options.get("village"), options.get("full_ids"))
+    found = sheets.village_sheets(round_, options.get("village"), options.get("neighbourhoods"),
+                                  options.get("batch", 0), options.get("full_ids"))
+    progress(job_id, 0, len(found))
+    files = sheets.render_many(found, on_done=lambda done, total: progress(job_id, done, total))
+    name = f"round-{round_id}-job-{job_id}.zip"
+    (result_dir() / name).write_bytes(sheets.zip_files(files))
+    return {"path": name, "name": f"{round_.year}-{round_.festival}-sheets.zip",
+            "message": _("%(n)s sheets printed.", n=len(files))}

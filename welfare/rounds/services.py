@@ -1,0 +1,251 @@
+"""Round writers: create, copy, edit rules, freeze, approve, supplementary lists, close."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from welfare.auth import audit
+from welfare.auth.models import User, utcnow
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.roster.models import Village
+from welfare.rounds import eligibility
+from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
+from welfare.rounds.rules import FESTIVALS, PROGRAMMES, RoundRules, default_rules, default_window
+
+ROUND_FIELDS = ("name", "festival", "year", "payout_start", "payout_end", "late_claim_end",
+                "notes")
+PREPARERS = ("admin", "staff")
+APPROVERS = ("supervisor",)
+
+
+def new_round_data(festival, year):
+    """Form defaults for a new round: Kaohsiung's rules and window for that year."""
+    start, end, late = default_window(festival, year)
+    return {"festival": festival, "year": year, "payout_start": start, "payout_end": end,
+            "late_claim_end": late, "rules": default_rules(festival, year)}
+
+
+def _check(data):
+    errors = []
+    if not (data.get("name") or "").strip():
+        errors.append(("name", _("Enter a name for the round.")))
+    if data.get("festival") not in FESTIVALS:
+        errors.append(("festival", _("Choose a festival.")))
+    start, end, late = data.get("payout_start"), data.get("payout_end"), data.get("late_claim_end")
+    if start and end and end < start:
+        errors.append(("payout_end", _("The payout window must end on or after it starts.")))
+    if late and end and late < end:
+        errors.append(("late_claim_end",
+                       _("Late claims must end on or after the payout window ends.")))
+    rules = data.get("rules")
+    if isinstance(rules, RoundRules):
+        if not rules.tiers:
+            errors.append(("tiers", _("Add at least one amount tier.")))
+        if any(t.amount <= 0 for t in rules.tiers):
+            errors.append(("tiers", _("Every tier needs an amount above zero.")))
+        if set(rules.exclude_programmes) - set(PROGRAMMES):
+            errors.append(("exclude_programmes", _("Unknown programme.")))
+    if errors:
+        raise ServiceError(*errors)
+
+
+def create_round(data, actor, copied_from=None):
+    """Start a draft round with its rules stored as data."""
+    _check(data)
+    round_ = Round(**{k: data[k] for k in ROUND_FIELDS if k in data},
+                   rules_data=data["rules"].to_json(), prepared_by_id=actor.id,
+                   copied_from_id=getattr(copied_from, "id", None))
+    round_.name = round_.name.strip()
+    db.session.add(round_)
+    db.session.flush()
+    audit.record("create", actor=actor, entity=round_, summary=round_.name,
+                 after={"rules": round_.rules_data})
+    return round_
+
+
+def copy_round(source, actor, name, year):
+    """A new draft with an earlier round's rules, every date moved to the new year."""
+    shift = year - source.year
+    rules = source.rules_data
+
+    def move(value):
+        from datetime import date
+
+        if not value:
+            return value
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        try:
+            moved = day.replace(year=day.year + shift)
+        except ValueError:
+            moved = day.replace(year=day.year + shift, day=28)
+        return moved.isoformat() if isinstance(value, str) else moved
+
+    moved_rules = dict(rules, reference_date=move(rules["reference_date"]),
+                       born_by={g: move(d) for g, d in rules["born_by"].items()},
+                       registered_by=move(rules.get("registered_by")),
+                       still_registered_on=move(rules.get("still_registered_on")))
+    data = {"name": name, "festival": source.festival, "year": year,
+            "payout_start": move(source.payout_start), "payout_end": move(source.payout_end),
+            "late_claim_end": move(source.late_claim_end), "notes": source.notes,
+            "rules": RoundRules.from_json(moved_rules)}
+    return create_round(data, actor, copied_from=source)
+
+
+def update_round(round_, data, actor):
+    """Change a draft round's dates or rules; frozen rounds cannot change."""
+    if round_.status != "draft":
+        raise ServiceError(_("Only a draft round can be changed; this one is frozen."))
+    _check(data)
+    before = audit.snapshot(round_, ROUND_FIELDS) | {"rules": round_.rules_data}
+    for key in ROUND_FIELDS:
+        if key in data:
+            setattr(round_, key, data[key])
+    round_.rules_data = data["rules"].to_json()
+    db.session.flush()
+    old, new = audit.changed(before, audit.snapshot(round_, ROUND_FIELDS)
+                             | {"rules": round_.rules_data})
+    if new:
+        audit.record("update", actor=actor, entity=round_, summary=round_.name, before=old,
+                     after=new)
+    return round_
+
+
+def freeze_round(round_, actor, on_village=None):
+    """Snapshot the eligible roster as it will be printed, village by village."""
+    locked = db.session.scalar(sa.select(Round).where(Round.id == round_.id).with_for_update())
+    if locked.status != "draft":
+        raise ServiceError(_("This round is already frozen."))
+    rules = round_.rules
+    dialect = db.session.get_bind().dialect.name
+    villages = db.session.scalars(sa.select(Village).order_by(Village.code)).all()
+    for index, village in enumerate(villages, 1):
+        db.session.execute(eligibility.insert_entries(
+            round_, rules, dialect, extra=(eligibility.Person.village_id == village.id,)))
+        if on_village:
+            on_village(index, len(villages))
+    db.session.add(RoundBatch(round_id=round_.id, number=0, created_by_id=actor.id))
+    round_.status, round_.frozen_by_id, round_.frozen_at = "frozen", actor.id, utcnow()
+    db.session.flush()
+    people, amount = db.session.execute(
+        sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(RoundEntry.amount), 0))
+        .where(RoundEntry.round_id == round_.id)).one()
+    audit.record("freeze", actor=actor, entity=round_, summary=round_.name,
+                 after={"people": people, "amount": int(amount)})
+    return people, int(amount)
+
+
+def freeze_job(job_id, round_id, actor_id):
+    """Background freeze (welfare.jobs): progress per village."""
+    from welfare.jobs import progress
+
+    round_ = db.session.get(Round, round_id)
+    actor = db.session.get(User, actor_id)
+    people, amount = freeze_round(
+        round_, actor, on_village=lambda done, total: progress(job_id, done, total))
+    return {"message": _("Frozen: %(n)s people, NT$%(amount)s.", n=f"{people:,}",
+                         amount=f"{amount:,}")}
+
+
+def _require_approver(round_, actor, created_by_ids):
+    if actor.role not in APPROVERS:
+        raise ServiceError(_("Only a supervisor can approve a roster."))
+    if actor.id in created_by_ids:
+        raise ServiceError(_("You prepared this roster, so another supervisor must approve it."))
+
+
+def approve_round(round_, actor):
+    """A supervisor who did not prepare or freeze the round approves its frozen roster."""
+    if round_.status != "frozen":
+        raise ServiceError(_("Only a frozen round waiting for approval can be approved."))
+    _require_approver(round_, actor, {round_.prepared_by_id, round_.frozen_by_id})
+    batch = db.session.scalar(sa.select(RoundBatch).where(
+        RoundBatch.round_id == round_.id, RoundBatch.number == 0))
+    round_.status, round_.approved_by_id, round_.approved_at = "approved", actor.id, utcnow()
+    batch.approved_by_id, batch.approved_at = actor.id, round_.approved_at
+    db.session.flush()
+    audit.record("approve", actor=actor, entity=round_, summary=round_.name)
+    return round_
+
+
+def add_supplementary(round_, person_ids, actor):
+    """Add people who became eligible after the freeze as a new batch awaiting approval."""
+    if round_.status not in ("frozen", "approved"):
+        raise ServiceError(_("A supplementary list needs a frozen, open round."))
+    if not person_ids:
+        raise ServiceError(_("No one new to add."))
+    number = (db.session.scalar(sa.select(sa.func.max(RoundBatch.number))
+                                .where(RoundBatch.round_id == round_.id)) or 0) + 1
+    dialect = db.session.get_bind().dialect.name
+    db.session.execute(eligibility.insert_entries(
+        round_, round_.rules, dialect, batch=number,
+        extra=(eligibility.Person.id.in_(person_ids),
+               eligibility.Person.id.not_in(sa.select(RoundEntry.person_id)
+                                            .where(RoundEntry.round_id == round_.id)))))
+    batch = RoundBatch(round_id=round_.id, number=number, created_by_id=actor.id)
+    db.session.add(batch)
+    db.session.flush()
+    added = db.session.scalar(sa.select(sa.func.count(RoundEntry.id)).where(
+        RoundEntry.round_id == round_.id, RoundEntry.batch == number))
+    audit.record("supplement", actor=actor, entity=round_, summary=f"{round_.name} #{number}",
+                 after={"batch": number, "people": added})
+    return batch
+
+
+def approve_batch(batch, actor):
+    """A supervisor who did not draw up a supplementary list approves it."""
+    if batch.approved_at:
+        raise ServiceError(_("This list is already approved."))
+    _require_approver(batch.round, actor, {batch.created_by_id})
+    batch.approved_by_id, batch.approved_at = actor.id, utcnow()
+    db.session.flush()
+    audit.record("approve_batch", actor=actor, entity=batch.round,
+                 summary=f"{batch.round.name} #{batch.number}")
+    return batch
+
+
+def hold_entries(round_, changes, actor):
+    """Hold payouts for frozen people who have since died or moved out."""
+    held = 0
+    for entry, person in changes:
+        if entry.hold is None:
+            entry.hold = person.status
+            entry.hold_note = f"{person.status} {person.status_date or ''}".strip()
+            held += 1
+    db.session.flush()
+    if held:
+        audit.record("hold", actor=actor, entity=round_, summary=f"{round_.name}: {held}")
+    return held
+
+
+def close_round(round_, actor, today, early=False):
+    """After late claims end (or earlier, if asked): everyone without an outcome,
+    or only 未遇, is forfeited."""
+    if round_.status != "approved":
+        raise ServiceError(_("Only an approved round can be closed."))
+    if round_.late_claim_end and today <= round_.late_claim_end and not early:
+        raise ServiceError(("early", _("Late claims are open until %(day)s; tick the box to "
+                                       "close the round early anyway.",
+                                       day=round_.late_claim_end.isoformat())))
+    now = utcnow()
+    db.session.execute(
+        sa.update(Payout).where(Payout.round_id == round_.id, Payout.reversed_at.is_(None),
+                                Payout.outcome == "not_found")
+        .values(reversed_at=now, reversed_by_id=actor.id,
+                reversal_reason="round closed: unclaimed"))
+    effective = sa.select(Payout.entry_id).where(Payout.round_id == round_.id,
+                                                 Payout.reversed_at.is_(None))
+    unclaimed = sa.select(
+        sa.literal(round_.id), RoundEntry.id, sa.literal("forfeited"), sa.literal(0),
+        sa.literal(today), sa.literal(actor.id), sa.literal(now), sa.literal("close"),
+        sa.literal(False), sa.literal(""), sa.literal(""), sa.literal(""), sa.literal(False),
+        sa.literal(""), sa.literal(""),
+    ).where(RoundEntry.round_id == round_.id, RoundEntry.id.not_in(effective))
+    result = db.session.execute(sa.insert(Payout).from_select(
+        ["round_id", "entry_id", "outcome", "amount", "paid_on", "recorded_by_id",
+         "recorded_at", "source", "late_claim", "proxy_name", "proxy_id_number",
+         "proxy_relationship", "seal_checked", "note", "reversal_reason"], unclaimed))
+    round_.status, round_.closed_by_id, round_.closed_at = "closed", actor.id, now
+    db.session.flush()
+    audit.record("close", actor=actor, entity=round_, summary=round_.name,
+                 after={"forfeited": result.rowcount})
+    return result.rowcount

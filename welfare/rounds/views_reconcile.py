@@ -1,0 +1,160 @@
+"""Sheets, notices, bank files, progress, typed-back sheets and the closing report."""
+
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from welfare.auth.permissions import can_see_village, roles_required
+from welfare.core.money import capitals_dollars
+from welfare.errors import ServiceError
+from welfare.extensions import db
+from welfare.jobs import enqueue
+from welfare.pdf import render_pdf
+from welfare.roster.models import Village
+from welfare.rounds import bp, queries, reconcile, sheets
+from welfare.rounds.forms import OUTCOME_LABELS, SheetForm, UploadForm
+from welfare.rounds.models import BANKS
+from welfare.rounds.views import PREPARERS, READERS, get_round
+
+
+def frozen_round(round_id):
+    round_ = get_round(round_id)
+    if not round_.is_frozen:
+        abort(404)
+    return round_
+
+
+def pdf_response(data, filename):
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}"})
+
+
+def _quote(name):
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@bp.route("/<int:round_id>/sheets")
+@roles_required(*PREPARERS)
+def print_sheets(round_id):
+    round_ = frozen_round(round_id)
+    form = SheetForm(request.args)
+    villages = [v for v in queries.by_village(round_.id)
+                if can_see_village(current_user, v["village_id"])]
+    form.village.choices = [("", _("Every village (one file each, in a ZIP)"))] + [
+        (v["code"], f"{v['name']} ({v['people']})") for v in villages]
+    if "village" not in request.args:
+        return render_template("rounds/sheets.html", round=round_, form=form,
+                               villages=villages, banks=BANKS)
+    code = form.village.data or None
+    if code and code not in {v["code"] for v in villages}:
+        abort(404)
+    batch = request.args.get("batch", 0, type=int)
+    options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
+               "full_ids": form.full_ids.data, "batch": batch}
+    if code and not form.per_neighbourhood.data:
+        reconcile.log_print(round_, current_user, code, form.full_ids.data)
+        db.session.commit()
+        village = db.first_or_404(db.select(Village).filter_by(code=code))
+        sheet = sheets.village_sheet(round_, village, None, batch, form.full_ids.data)
+        return pdf_response(sheets.render_sheet(sheet), sheets.sheet_filename(sheet))
+    job = enqueue("print_sheets", "welfare.rounds.reconcile.print_job", round_.id,
+                  current_user.id, options, actor=current_user,
+                  return_url=url_for("rounds.print_sheets", round_id=round_.id))
+    db.session.commit()
+    return redirect(url_for("jobs.job", job_id=job.id))
+
+
+@bp.route("/<int:round_id>/notices/<code>")
+@roles_required(*PREPARERS)
+def notices(round_id, code):
+    """Home-delivery notices for one village's people without an outcome yet."""
+    round_ = frozen_round(round_id)
+    village = db.first_or_404(db.select(Village).filter_by(code=code))
+    if not can_see_village(current_user, village.id):
+        abort(404)
+    min_amount = request.args.get("min_amount", 0, type=int)
+    entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
+               if e.amount >= min_amount and not _has_outcome(e)]
+    header = sheets.sheet_header(round_, village)
+    pdf = render_pdf("print/round_notices.html", round=round_, header=header, entries=entries,
+                     dollars=capitals_dollars)
+    return pdf_response(pdf, f"{village.code}-notices.pdf")
+
+
+def _has_outcome(entry):
+    from welfare.rounds.payouts import effective_payout
+
+    return effective_payout(entry.id) is not None
+
+
+@bp.route("/<int:round_id>/bank/<bank>.csv")
+@roles_required(*PREPARERS)
+def bank_csv(round_id, bank):
+    round_ = frozen_round(round_id)
+    if bank not in BANKS:
+        abort(404)
+    columns = [c.strip() for c in request.args.get("columns", "").split(",") if c.strip()]
+    try:
+        data, _count = reconcile.bank_file(round_, bank, current_user, columns or None)
+    except ServiceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("rounds.print_sheets", round_id=round_id))
+    db.session.commit()
+    return Response(data, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=round-{round_id}-{bank}.csv"})
+
+
+@bp.route("/<int:round_id>/progress")
+@roles_required(*READERS)
+def progress(round_id):
+    round_ = frozen_round(round_id)
+    rows, total = queries.progress(round_.id)
+    return render_template("rounds/progress.html", round=round_, rows=rows, total=total,
+                           labels=OUTCOME_LABELS)
+
+
+@bp.route("/<int:round_id>/upload", methods=["GET", "POST"])
+@roles_required(*PREPARERS)
+def upload(round_id):
+    round_ = frozen_round(round_id)
+    form = UploadForm()
+    errors, problems, recorded = [], [], None
+    if form.validate_on_submit():
+        upload_file = request.files.get("file")
+        if not upload_file or not upload_file.filename:
+            errors = [_("Choose a file to upload.")]
+        else:
+            try:
+                recorded, problems = reconcile.import_outcomes(
+                    round_, upload_file.filename, upload_file.read(), current_user,
+                    all_or_nothing=form.mode.data == "all")
+            except ServiceError as exc:
+                db.session.rollback()
+                errors = exc.apply_to(form)
+            else:
+                db.session.commit()
+    return render_template("rounds/upload.html", round=round_, form=form, errors=errors,
+                           problems=problems, recorded=recorded)
+
+
+@bp.route("/<int:round_id>/outcomes-template.csv")
+@roles_required(*PREPARERS)
+def outcome_template(round_id):
+    round_ = frozen_round(round_id)
+    return Response(reconcile.outcome_template(round_), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=round-{round_id}-outcomes.csv"})
+
+
+@bp.route("/<int:round_id>/closing-report.pdf")
+@roles_required(*READERS)
+def closing_report(round_id):
+    round_ = frozen_round(round_id)
+    rows, total = queries.progress(round_.id)
+    pdf = render_pdf("print/round_closing.html", round=round_, rows=rows, total=total,
+                     header=sheets.sheet_header(round_, rows[0]["village"]) if rows else {},
+                     dollars=capitals_dollars, today=date.today())
+    return pdf_response(pdf, f"round-{round_id}-closing-report.pdf")
