@@ -2,8 +2,8 @@
 
 from datetime import UTC
 
-from welfare.visits.models import Assignment
 from welfare.extensions import db
+from welfare.visits.models import Assignment
 
 
 def iso(moment):
