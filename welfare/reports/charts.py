@@ -22,17 +22,25 @@ def _fmt(value):
     return f"{int(value):,}"
 
 
-def _nice_max(value):
-    """A round axis maximum at or above value (1, 2, 2.5, 5 times a power of ten)."""
-    if value <= 0:
-        return 1
+def _axis(value, fixed=None):
+    """(top, step) of a value axis: round steps (1, 2, 5 times a power of ten), at most
+    five of them; `fixed` forces the top (100 for percentages)."""
+    if fixed:
+        return fixed, fixed / 4
+    value = max(value, 1)
     magnitude = 1
-    while magnitude * 10 <= value:
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if value / step <= 5:
+                top = step * -(-value // step)
+                return top, step
         magnitude *= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+
+
+def _ticks(top, step):
+    count = int(round(top / step))
+    return [step * i for i in range(count + 1)]
 
 
 def text_width(text, size=14):
@@ -65,7 +73,7 @@ def _legend(series, y, width):
     return "".join(parts), y
 
 
-def bar_chart(title, desc, labels, series, width=480, label_width=None):
+def bar_chart(title, desc, labels, series, width=480, label_width=None, percent=False):
     """Horizontal grouped bars: one group per label, one bar per series ({name: values})."""
     names = list(series)
     if label_width is None:
@@ -80,11 +88,11 @@ def bar_chart(title, desc, labels, series, width=480, label_width=None):
         top = legend_y + 14
     height = top + group * len(labels) + 24
     plot = width - label_width - 56
-    top_value = _nice_max(max((v or 0 for vals in series.values() for v in vals), default=0))
+    top_value, step = _axis(max((v or 0 for vals in series.values() for v in vals), default=0),
+                            100 if percent else None)
     out = [_open(title, desc, width, height), legend]
-    for tick in range(5):
-        value = top_value * tick / 4
-        x = label_width + plot * tick / 4
+    for value in _ticks(top_value, step):
+        x = label_width + plot * value / top_value
         out.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" '
                    f'stroke="{GRID}" stroke-width="1"/>'
                    f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{TEXT}" '
@@ -114,13 +122,13 @@ def line_chart(title, desc, labels, series, width=480, height=260):
     legend, legend_y = _legend(names, 18, width)
     top, left, bottom, right = legend_y + 16, 48, 40, 12
     plot_w, plot_h = width - left - right, height - top - bottom
-    top_value = _nice_max(max((v or 0 for vals in series.values() for v in vals), default=0))
+    top_value, step = _axis(max((v or 0 for vals in series.values() for v in vals), default=0))
     out = [_open(title, desc, width, height), legend]
-    for tick in range(5):
-        y = top + plot_h - plot_h * tick / 4
+    for value in _ticks(top_value, step):
+        y = top + plot_h - plot_h * value / top_value
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
                    f'stroke="{GRID}"/><text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" '
-                   f'font-size="12" fill="{TEXT}">{_fmt(top_value * tick / 4)}</text>')
+                   f'font-size="12" fill="{TEXT}">{_fmt(value)}</text>')
     count = max(len(labels) - 1, 1)
     every = max(1, round(len(labels) / 6))
 

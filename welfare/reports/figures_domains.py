@@ -109,6 +109,7 @@ def round_villages(scope):
         _("%(round)s: paid share by village", round=chosen.name),
         _("One bar per village, percent of the roster paid; the table gives the numbers."),
         [r["village"] for r in rows], {_("Paid %"): [r["paid_share"] or 0 for r in rows]},
+        percent=True,
     )
     mapped = {key: {r["village_id"]: r[key] for r in rows}
               for key in ("paid_share", "paid", "pending", "eligible")}
@@ -170,6 +171,7 @@ def visit_coverage(scope):
         _("Visit coverage by care level"),
         _("Percent of elders reached at least once; the table gives the numbers."),
         [r["level"] for r in rows], {_("Coverage %"): [r["coverage"] or 0 for r in rows]},
+        percent=True,
     )
     return Figure("visits", _("Visit coverage"),
                   _("Elders on the register on %(day)s; a contact counts when the elder was "
@@ -194,6 +196,7 @@ def visit_villages(scope):
         _("Visit coverage by village"),
         _("Percent of elders reached at least once; the table gives the numbers."),
         [r["village"] for r in rows], {_("Coverage %"): [r["coverage"] or 0 for r in rows]},
+        percent=True,
     )
     mapped = {key: {r["village_id"]: r[key] for r in rows}
               for key in ("coverage", "alerts", "elders")}

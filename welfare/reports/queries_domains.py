@@ -12,13 +12,22 @@ from welfare.extensions import db
 from welfare.reports.queries import live_people, month_counts
 from welfare.roster.models import IsolatedElder, Person
 
+# The table each domain's figures read first; absent until the domain's migration has run.
+MAIN_TABLES = {"rounds": "gift_round_entries", "delivery": "delivery_stops", "visits": "visits"}
+_tables = {}
+
 
 def has(domain):
-    """True when a domain's package and models are present in this install."""
+    """True when a domain's package and models are installed and its tables exist."""
     from welfare import installed_domains
 
-    return (domain in installed_domains()
-            and importlib.util.find_spec(f"welfare.{domain}.models") is not None)
+    if domain not in installed_domains() or \
+            importlib.util.find_spec(f"welfare.{domain}.models") is None:
+        return False
+    key = str(db.engine.url)
+    if key not in _tables:
+        _tables[key] = set(sa.inspect(db.session.connection()).get_table_names())
+    return MAIN_TABLES[domain] in _tables[key]
 
 
 def models(domain):
@@ -121,4 +130,43 @@ def visits_by_month(period, village_ids=None):
               .join(Person, IsolatedElder.person_id == Person.id))
     return month_counts(m.Visit.visited_at, start, end - timedelta(microseconds=1),
                         village_column=Person.village_id, village_ids=village_ids,
+                        select_from=joined)
+
+
+# Relief deliveries ------------------------------------------------------------------------
+
+def delivery_events(period):
+    """Events past draft whose day falls in the period, latest first."""
+    m = models("delivery")
+    stmt = (sa.select(m.DeliveryEvent)
+            .where(m.DeliveryEvent.status != "draft",
+                   m.DeliveryEvent.event_date >= period.start,
+                   m.DeliveryEvent.event_date <= period.end)
+            .order_by(m.DeliveryEvent.event_date.desc(), m.DeliveryEvent.id.desc()))
+    return db.session.scalars(stmt).all()
+
+
+def delivery_outcomes(event_ids, village_ids=None):
+    """{(event_id, village_id, outcome or None): stops}; None is not reported yet."""
+    if not event_ids:
+        return {}
+    m = models("delivery")
+    stop = m.DeliveryStop
+    stmt = (sa.select(stop.event_id, stop.village_id, stop.outcome, sa.func.count(stop.id))
+            .where(stop.event_id.in_(event_ids), _villages(stop.village_id, village_ids))
+            .group_by(stop.event_id, stop.village_id, stop.outcome))
+    return {(e, v, o): n for e, v, o, n in db.session.execute(stmt)}
+
+
+def deliveries_by_month(period, village_ids=None):
+    """{(year, month): stops served} by the event's day."""
+    m = models("delivery")
+    from welfare.delivery.rules import DONE_OUTCOMES
+
+    joined = sa.join(m.DeliveryStop, m.DeliveryEvent,
+                     m.DeliveryStop.event_id == m.DeliveryEvent.id)
+    return month_counts(m.DeliveryEvent.event_date, period.start, period.end,
+                        extra=(m.DeliveryStop.outcome.in_(DONE_OUTCOMES),
+                               m.DeliveryEvent.status != "draft"),
+                        village_column=m.DeliveryStop.village_id, village_ids=village_ids,
                         select_from=joined)
