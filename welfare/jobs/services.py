@@ -66,11 +66,16 @@ def run(job_id, func_path, args):
     """Run one job to the end, recording running, done or failed."""
     _update(job_id, status="running", started_at=utcnow())
     try:
-        result = resolve(func_path)(job_id, *args) or {}
-        db.session.commit()
+        if inline():  # inside the caller's transaction: undo only the job's own work
+            with db.session.begin_nested():
+                result = resolve(func_path)(job_id, *args) or {}
+        else:
+            result = resolve(func_path)(job_id, *args) or {}
+            db.session.commit()
     except Exception as exc:  # a failed job must say so on its page, whatever went wrong
         log.exception("job %s failed", job_id)
-        db.session.rollback()
+        if not inline():
+            db.session.rollback()
         _update(job_id, status="failed", message=str(exc)[:300], finished_at=utcnow())
         return
     values = {"status": "done", "finished_at": utcnow(), "done": Job.total}

@@ -240,12 +240,14 @@ def close_round(round_, actor, today, early=False):
         sa.literal(False), sa.literal(""), sa.literal(""), sa.literal(""), sa.literal(False),
         sa.literal(""), sa.literal(""),
     ).where(RoundEntry.round_id == round_.id, RoundEntry.id.not_in(effective))
-    result = db.session.execute(sa.insert(Payout).from_select(
+    db.session.execute(sa.insert(Payout).from_select(
         ["round_id", "entry_id", "outcome", "amount", "paid_on", "recorded_by_id",
          "recorded_at", "source", "late_claim", "proxy_name", "proxy_id_number",
          "proxy_relationship", "seal_checked", "note", "reversal_reason"], unclaimed))
     round_.status, round_.closed_by_id, round_.closed_at = "closed", actor.id, now
     db.session.flush()
+    forfeited = db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
+        Payout.round_id == round_.id, Payout.outcome == "forfeited"))
     audit.record("close", actor=actor, entity=round_, summary=round_.name,
-                 after={"forfeited": result.rowcount})
-    return result.rowcount
+                 after={"forfeited": forfeited})
+    return forfeited

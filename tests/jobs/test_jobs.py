@@ -1,0 +1,68 @@
+"""Background jobs: inline in tests, a thread without Redis, progress and results."""
+
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from welfare.extensions import db as _db
+from welfare.jobs import enqueue, progress
+from welfare.jobs.models import Job
+from welfare.jobs.services import result_dir
+
+
+def count_to(job_id, n):
+    for i in range(1, n + 1):
+        progress(job_id, i, n, f"{i}")
+    (result_dir() / f"count-{job_id}.txt").write_text(str(n))
+    return {"path": f"count-{job_id}.txt", "name": "count.txt", "message": "counted"}
+
+
+def explode(job_id):
+    raise RuntimeError("boom")
+
+
+def test_inline_job_runs_and_offers_its_result(client, as_role, db):
+    user = as_role("staff")
+    job = enqueue("count", "tests.jobs.test_jobs.count_to", 3, actor=user)
+    db.session.refresh(job)
+    assert (job.status, job.done, job.total, job.message) == ("done", 3, 3, "counted")
+    state = client.get(f"/jobs/{job.id}/state").get_json()
+    assert state["percent"] == 100 and state["download_url"]
+    response = client.get(state["download_url"])
+    assert response.data == b"3"
+    response.close()
+    page = client.get(f"/jobs/{job.id}").data.decode()
+    assert 'class="progress"' in page
+
+
+def test_failed_job_says_why(client, as_role, db):
+    user = as_role("staff")
+    job = enqueue("explode", "tests.jobs.test_jobs.explode", actor=user)
+    db.session.refresh(job)
+    assert job.status == "failed" and "boom" in job.message
+
+
+def test_other_users_cannot_see_a_job(client, as_role, make_user, db):
+    owner = make_user("staff")
+    job = enqueue("count", "tests.jobs.test_jobs.count_to", 1, actor=owner)
+    as_role("staff")
+    assert client.get(f"/jobs/{job.id}").status_code == 403
+
+
+@pytest.mark.postgres
+def test_thread_job_commits_progress(app, committed_db):
+    app.config["JOBS_INLINE"] = False
+    try:
+        job = enqueue("count", "tests.jobs.test_jobs.count_to", 5)
+        job_id = job.id
+        for _ in range(100):
+            _db.session.expire_all()
+            status = _db.session.scalar(sa.select(Job.status).where(Job.id == job_id))
+            if status in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert status == "done"
+        assert _db.session.scalar(sa.select(Job.done).where(Job.id == job_id)) == 5
+    finally:
+        app.config.pop("JOBS_INLINE")

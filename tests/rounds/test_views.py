@@ -1,0 +1,116 @@
+"""Pages: who may open them, and the counter flow through the web."""
+
+import pytest
+import sqlalchemy as sa
+
+from welfare.rounds.models import Payout, RoundEntry
+
+
+def entry_of(db, round_, person):
+    return db.session.scalar(sa.select(RoundEntry).where(RoundEntry.round_id == round_.id,
+                                                         RoundEntry.person_id == person.id))
+
+
+@pytest.mark.parametrize("role", ["volunteer", "serviceman"])
+def test_field_roles_are_refused(client, as_role, approved_round, role):
+    as_role(role)
+    for path in ("/rounds/", f"/rounds/{approved_round.id}",
+                 f"/rounds/{approved_round.id}/counter", f"/rounds/{approved_round.id}/progress"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_supervisor_cannot_record_payouts(client, as_role, approved_round, db, elders):
+    as_role("supervisor")
+    entry = entry_of(db, approved_round, elders["ninety"])
+    assert client.get(f"/rounds/{approved_round.id}/counter").status_code == 403
+    assert client.post(f"/rounds/{approved_round.id}/entries/{entry.id}/paid").status_code == 403
+
+
+def test_staff_cannot_approve(client, as_role, make_round, elders):
+    round_ = make_round(status="frozen")
+    as_role("staff")
+    assert client.post(f"/rounds/{round_.id}/approve").status_code == 403
+
+
+def test_pages_render(client, as_role, approved_round):
+    as_role("staff")
+    rid = approved_round.id
+    for path in ("/rounds/", f"/rounds/{rid}", f"/rounds/{rid}/preview", f"/rounds/{rid}/counter",
+                 f"/rounds/{rid}/progress", f"/rounds/{rid}/changes", f"/rounds/{rid}/sheets",
+                 f"/rounds/{rid}/upload", f"/rounds/{rid}/close", "/rounds/new",
+                 f"/rounds/{rid}/copy"):
+        assert client.get(path).status_code == 200, path
+
+
+def test_prepare_a_round_through_the_form(client, as_role, db, elders):
+    as_role("staff")
+    page = client.get("/rounds/new")
+    assert page.status_code == 200
+    form = {"name": "115年端午", "festival": "dragon_boat", "year": "2026",
+            "payout_start": "115/06/01", "payout_end": "115/06/30", "late_claim_end": "",
+            "reference_date": "115/12/31", "born_by_general": "50/12/31",
+            "born_by_indigenous": "60/12/31", "registered_by": "", "still_registered_on": "",
+            "tier-0-min": "65", "tier-0-max": "", "tier-0-amount": "1,000"}
+    response = client.post("/rounds/new", data=form)
+    assert response.status_code == 302, response.data.decode()[:2000]
+    bad = dict(form, **{"tier-0-amount": "zero"})
+    assert "Tier row 1" in client.post("/rounds/new", data=bad).data.decode() or \
+        client.post("/rounds/new", data=bad).status_code == 200
+
+
+def test_counter_lookup_and_one_tap(client, as_role, db, approved_round, elders):
+    as_role("staff")
+    entry = entry_of(db, approved_round, elders["ninety"])
+    rid = approved_round.id
+    page = client.get(f"/rounds/{rid}/counter", query_string={"q": entry.token})
+    assert entry.name in page.data.decode()
+    by_id = client.get(f"/rounds/{rid}/counter",
+                       query_string={"q": entry.id_number.lower()})
+    assert entry.name in by_id.data.decode()
+    assert client.post(f"/rounds/{rid}/entries/{entry.id}/paid").status_code == 302
+    assert client.post(f"/rounds/{rid}/entries/{entry.id}/paid").status_code == 302
+    effective = db.session.scalars(sa.select(Payout).where(
+        Payout.entry_id == entry.id, Payout.reversed_at.is_(None))).all()
+    assert [p.outcome for p in effective] == ["elder"]
+    missing = client.get(f"/rounds/{rid}/counter", query_string={"q": "A123456789"})
+    assert "aria-invalid" in missing.data.decode()
+
+
+def test_proxy_form_errors_are_shown(client, as_role, db, approved_round, elders):
+    as_role("staff")
+    entry = entry_of(db, approved_round, elders["ninety"])
+    response = client.post(f"/rounds/{approved_round.id}/entries/{entry.id}", data={
+        "outcome": "proxy", "proxy_name": "王大明", "proxy_id_number": "A123456788",
+        "proxy_relationship": "子"})
+    text = response.data.decode()
+    assert response.status_code == 200 and "error-summary" in text
+    ok = client.post(f"/rounds/{approved_round.id}/entries/{entry.id}", data={
+        "outcome": "proxy", "proxy_name": "王大明", "proxy_id_number": "A123456789",
+        "proxy_relationship": "子", "seal_checked": "y"})
+    assert ok.status_code == 302
+
+
+def test_upload_all_or_nothing_and_per_row(client, as_role, db, approved_round, elders):
+    as_role("staff")
+    rid = approved_round.id
+    good = entry_of(db, approved_round, elders["ninety"])
+    csv = f"條碼,結果,日期\n{good.token},本人,\nFFFFFFFFFFFF,本人,\n".encode()
+    import io
+
+    response = client.post(f"/rounds/{rid}/upload", data={
+        "file": (io.BytesIO(csv), "back.csv"), "mode": "all"},
+        content_type="multipart/form-data")
+    assert "Row 3" in response.data.decode()
+    assert db.session.scalar(sa.select(sa.func.count(Payout.id))) == 0
+    response = client.post(f"/rounds/{rid}/upload", data={
+        "file": (io.BytesIO(csv), "back.csv"), "mode": "rows"},
+        content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count(Payout.id))) == 1
+
+
+def test_bank_file_columns(client, as_role, db, approved_round):
+    as_role("staff")
+    response = client.get(f"/rounds/{approved_round.id}/bank/post_office.csv",
+                          query_string={"columns": "seq,name,amount"})
+    assert response.data.decode("utf-8-sig").splitlines()[0] == "seq,name,amount"
