@@ -5,7 +5,6 @@ Mirrors rules.assess; tests check both agree person by person."""
 import sqlalchemy as sa
 
 from welfare.roster.models import (
-    Household,
     HouseholdMember,
     IsolatedElder,
     LowIncomeStatus,

@@ -64,7 +64,8 @@ def progress(round_id):
                  .where(Payout.round_id == round_id, Payout.reversed_at.is_(None)).subquery())
     rows = db.session.execute(
         sa.select(RoundEntry.village_id, effective.c.outcome, sa.func.count(RoundEntry.id),
-                  sa.func.sum(RoundEntry.amount), sa.func.coalesce(sa.func.sum(effective.c.amount), 0))
+                  sa.func.sum(RoundEntry.amount),
+                  sa.func.coalesce(sa.func.sum(effective.c.amount), 0))
         .outerjoin(effective, effective.c.entry_id == RoundEntry.id)
         .where(RoundEntry.round_id == round_id)
         .group_by(RoundEntry.village_id, effective.c.outcome))

@@ -201,8 +201,8 @@ def assess(person, rules):
     tier = tier_for(age_on(person.birth_date, rules.reference_date), group, rules.tiers)
     if tier is None:
         return Assessment(False, "no_tier")
-    return Assessment(True, "indigenous" if group == "indigenous" and person.birth_date > rules.born_by[
-        "general"] else "age", tier)
+    by_group = group == "indigenous" and person.birth_date > rules.born_by["general"]
+    return Assessment(True, "indigenous" if by_group else "age", tier)
 
 
 def _miss(reason, near, days):

@@ -142,8 +142,8 @@ def freeze_job(job_id, round_id, actor_id):
     actor = db.session.get(User, actor_id)
     people, amount = freeze_round(
         round_, actor, on_village=lambda done, total: progress(job_id, done, total))
-    return {"message": _("Frozen: %(n)s people, NT$%(amount)s.", n=f"{people:,}",
-                         amount=f"{amount:,}")}
+    return {"message": _("Frozen: %(n)s people, NT$%(amount)s.", n=format(people, ","),
+                         amount=format(amount, ","))}
 
 
 def _require_approver(round_, actor, created_by_ids):

@@ -57,7 +57,7 @@ def row_text(values):
     lines = []
     for index in range(height):
         parts = []
-        for (key, _h, cells, align), wrapped in zip(COLUMNS, columns, strict=True):
+        for (_key, _h, cells, align), wrapped in zip(COLUMNS, columns, strict=True):
             text = wrapped[index] if index < len(wrapped) else ""
             if index == height - 1 and len(wrapped) > height:
                 text = "".join(wrapped[index:])  # never drop text: let the last line run on

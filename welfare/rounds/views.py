@@ -143,7 +143,7 @@ def freeze(round_id):
     else:
         db.session.commit()
         flash(_("Frozen: %(n)s people, NT$%(amount)s. A supervisor must now approve it.",
-                n=f"{people:,}", amount=f"{amount:,}"), "success")
+                n=format(people, ","), amount=format(amount, ",")), "success")
     return redirect(url_for("rounds.show", round_id=round_.id))
 
 

@@ -76,7 +76,7 @@ def paid(round_id, entry_id):
         flash(str(exc), "error")
         return redirect(url_for("rounds.counter", round_id=round_id, q=entry.token))
     db.session.commit()
-    flash(_("Paid: NT$%(amount)s to %(name)s.", amount=f"{entry.amount:,}", name=entry.name),
+    flash(_("Paid: NT$%(amount)s to %(name)s.", amount=format(entry.amount, ","), name=entry.name),
           "success")
     return redirect(url_for("rounds.counter", round_id=round_id))
 
