@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 
 import folium
 import segno
@@ -9,6 +10,22 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from welfare.maps import ROUTE_COLOURS, embed, make_map, numbered_icon
+
+
+def _embed(m):
+    """welfare.maps.embed without folium's full-page rules: its second viewport meta
+    (user-scalable=no fails WCAG 1.4.4) and the html/body/#map sizing meant for a bare page."""
+    header, body, script = embed(m)
+    header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", str(header), flags=re.S)
+    header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
+    header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
+    return Markup(header), body, Markup(JQUERY_SHIM) + script
+
+
+# folium's HTML popups call $(`<div>...</div>`)[0]; jQuery is not loaded (no CDN), so
+# build the element the same way without it.
+JQUERY_SHIM = ("window.$ = window.$ || function (html) { var t = document.createElement('template');"
+               " t.innerHTML = String(html).trim(); return [t.content.firstChild]; };\n")
 
 
 def colour(position):
@@ -21,6 +38,17 @@ def _office(m):
         html='<div class="map-pin map-office" aria-hidden="true">公</div>',
         icon_size=(28, 28), icon_anchor=(14, 14))).add_to(m)
     return depot
+
+
+def route_path(route, depot):
+    """Office, stops in order (back to the office between loads), office."""
+    path, trip = [depot], None
+    for s in route.stops:
+        if trip is not None and s.trip != trip:
+            path.append(depot)
+        path.append((s.lat, s.lng))
+        trip = s.trip
+    return path + [depot]
 
 
 def _popup(stop, number=None):
@@ -50,7 +78,7 @@ def overview_map(event, unserved=()):
     points = [depot]
     for route in event.routes:
         c = colour(route.position)
-        path = [depot] + [(s.lat, s.lng) for s in route.stops] + [depot]
+        path = route_path(route, depot)
         folium.PolyLine(route.line or path, color=c, weight=3, opacity=0.8,
                         tooltip=route.vehicle.name).add_to(m)
         for s in route.stops:
@@ -63,7 +91,7 @@ def overview_map(event, unserved=()):
                                 fill_color="#ffffff", popup=_popup(s)).add_to(m)
             points.append((s.lat, s.lng))
     _fit(m, points)
-    return embed(m)
+    return _embed(m)
 
 
 def route_map(route, draggable=False):
@@ -72,7 +100,7 @@ def route_map(route, draggable=False):
     m = make_map()
     depot = _office(m)
     c = colour(route.position)
-    path = [depot] + [(s.lat, s.lng) for s in route.stops] + [depot]
+    path = route_path(route, depot)
     folium.PolyLine(route.line or path, color=c, weight=4, opacity=0.8).add_to(m)
     targets = {}
     for s in route.stops:
@@ -81,7 +109,7 @@ def route_map(route, draggable=False):
         marker.add_to(m)
         targets[marker.get_name()] = s.id
     _fit(m, path)
-    header, body, script = embed(m)
+    header, body, script = _embed(m)
     return header, body, script, Markup(json.dumps(targets))
 
 

@@ -11,7 +11,7 @@ from welfare.delivery.models import DeliveryRoute, DeliveryStop
 from welfare.delivery.rules import (
     normalise_address, seconds_of, time_of, unserved_reason,
 )
-from welfare.delivery.solver import Problem, VehicleSpec, solve
+from welfare.delivery.solver import Problem, VehicleSpec, solve, solve_balanced
 from welfare.delivery.travel import matrices
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -128,7 +128,7 @@ def optimise_event(event, vehicles, actor, seconds=None):
         load, count = fixed.get(by_route[s.route_id], (0, 0))
         fixed[by_route[s.route_id]] = (load + s.load, count + 1)
     problem, source = build_problem(event, free, vehicles, config, fixed)
-    result = solve(problem, seconds=seconds)
+    result = solve_balanced(problem, seconds=seconds)
     assignment = {v.id: [free[i] for i in result.routes[k]] for k, v in enumerate(vehicles)}
     for s in pinned:
         assignment[by_route[s.route_id]].append(s)

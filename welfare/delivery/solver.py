@@ -24,6 +24,7 @@ class VehicleSpec:
     shift_end: int = BIG
     profile: int = 0
     max_stops: int | None = None
+    max_duration: int = BIG  # longest working time, to share the work out
     reload: bool = False  # may come back to the office (location 0) to load again
 
 
@@ -84,12 +85,32 @@ def build_data(problem):
             tw_early=int(v.shift_start), tw_late=int(v.shift_end), profile=v.profile,
             unit_distance_cost=1 if problem.cost == "distance" else 0,
             unit_duration_cost=1 if problem.cost == "duration" else 0,
-            reload_depots=[0] if v.reload else [],
+            reload_depots=[0] if v.reload else [], shift_duration=int(v.max_duration),
         ))
     dist = np.ascontiguousarray(problem.distances, dtype=np.int64)
     durations = [np.ascontiguousarray(d, dtype=np.int64) for d in problem.durations]
     return pyvrp.ProblemData(coords, clients, depots, types, [dist] * len(durations),
                              durations)
+
+
+def solve_balanced(problem, seconds=10.0, seed=1, slack=1.35):
+    """Solve, then solve again with each route capped near an even share of the work, so one
+    vehicle does not do everything while others idle; keep the second unless it serves fewer."""
+    first = solve(problem, seconds=seconds * 0.4, seed=seed)
+    used = [d for d in first.duration if d]
+    if len(problem.vehicles) < 2 or not used:
+        return first
+    share = int(slack * sum(first.duration) / len(problem.vehicles))
+    longest_single = max((int(problem.durations[v.profile][v.start, problem.place_count + i]
+                              + problem.durations[v.profile][problem.place_count + i, v.end])
+                          + (problem.service[i] if problem.service else 0)
+                          for v in problem.vehicles for i in range(len(problem.demands))), default=0)
+    for v in problem.vehicles:
+        v.max_duration = max(share, longest_single)
+    second = solve(problem, seconds=seconds * 0.6, seed=seed)
+    for v in problem.vehicles:
+        v.max_duration = BIG
+    return second if len(second.unserved) <= len(first.unserved) else first
 
 
 def solve(problem, seconds=10.0, seed=1):
