@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -155,7 +156,8 @@ def test_full_width_and_lower_case_ids_match_existing(db, tmp_path, make_person)
 
 
 def test_write_is_all_or_nothing(db, tmp_path, monkeypatch):
-    """A database error in the third batch leaves nothing written, not even the first two."""
+    """A database error in the middle of the people (the third batch on SQLite) leaves
+    nothing written, not even the rows before it."""
     rows = person_rows(9)
     original = importer_write._person_row
     calls = []
@@ -170,8 +172,20 @@ def test_write_is_all_or_nothing(db, tmp_path, monkeypatch):
     monkeypatch.setattr(importer_write, "CHUNK", 3)
     monkeypatch.setattr(importer_write, "_person_row", failing)
     people, audits = count(db, Person), count(db, AuditLog)
-    with pytest.raises(sa.exc.IntegrityError):
+    with pytest.raises((sa.exc.IntegrityError, psycopg.IntegrityError)):
         import_file(write_csv(tmp_path / "a.csv", rows))
+    assert count(db, Person) == people and count(db, AuditLog) == audits
+
+
+def test_failure_after_people_and_audit_rows_rolls_everything_back(db, tmp_path, monkeypatch):
+    def broken(new_ids):
+        assert count(db, Person) >= len(new_ids) == 5  # written, not yet committed
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer_write, "_flag_duplicates", broken)
+    people, audits = count(db, Person), count(db, AuditLog)
+    with pytest.raises(RuntimeError):
+        import_file(write_csv(tmp_path / "a.csv", person_rows(5)))
     assert count(db, Person) == people and count(db, AuditLog) == audits
 
 

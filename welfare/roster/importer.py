@@ -78,7 +78,7 @@ class VillageFinder:
     """Finds a village by code, Chinese name (with or without 里/村) or English name."""
 
     def __init__(self, villages):
-        self.by_key = {}
+        self.by_key, self.seen = {}, {}
         for v in villages:
             for name in (v.code, v.name_zh, v.name_zh.rstrip("里"), v.name_en,
                          v.name_en.removesuffix(" Village")):
@@ -91,10 +91,20 @@ class VillageFinder:
         return re.sub(r"[\s'\-]|village|vil\.?$|[里村]$", "", text)
 
     def find(self, value):
-        return self.by_key.get(self.key(value))
+        if value not in self.seen:  # a file names the same few villages over and over
+            self.seen[value] = self.by_key.get(self.key(value))
+        return self.seen[value]
 
 
-def _date(raw, future_message):
+FUTURE = {
+    "birth_date": lambda: _("The date of birth cannot be in the future."),
+    "registered_on": lambda: _("The registration date cannot be in the future."),
+}
+SPACES = re.compile(r"\s+")
+NON_DIGITS = re.compile(r"\D")
+
+
+def _date(raw, key, today=None):
     """(date, message): a parsed date or why it was refused."""
     try:
         value = rocdate.parse(raw)
@@ -106,28 +116,26 @@ def _date(raw, future_message):
             return None, _("%(value)s is not a real date; check the month and day.", value=text)
         return None, _("“%(value)s” is not a date; write it like 114/10/15, 1141015 or "
                        "2025-10-15.", value=text)
-    if value is not None and value > date.today():
-        return None, future_message
+    if value is not None and value > (today or date.today()):
+        return None, FUTURE[key]()
     return value, None
 
 
-def judge_row(cells, finder, allowed_villages):
+def judge_row(cells, finder, allowed_villages, today=None):
     """(data, errors) for one row given as {key: raw cell}; errors are (key, message)."""
     data, errors = {}, []
-    raw_id = cells.get("id_number")
-    message = id_number_error(_text(raw_id))
-    if message:
-        errors.append(("id_number", message))
+    raw_id = _text(cells.get("id_number"))
+    if idno.is_valid(raw_id):
+        data["id_number"] = idno.normalise(raw_id)
     else:
-        data["id_number"] = idno.normalise(_text(raw_id))
-    name = re.sub(r"\s+", " ", _text(cells.get("name")))
+        errors.append(("id_number", id_number_error(raw_id)))
+    name = SPACES.sub(" ", _text(cells.get("name")))
     if not name:
         errors.append(("name", _("Enter the name.")))
     elif len(name) > 60:
         errors.append(("name", _("The name is longer than 60 characters.")))
     data["name"] = name
-    data["birth_date"], message = _date(cells.get("birth_date"),
-                                        _("The date of birth cannot be in the future."))
+    data["birth_date"], message = _date(cells.get("birth_date"), "birth_date", today)
     if message:
         errors.append(("birth_date", message))
     village_text = _text(cells.get("village"))
@@ -174,12 +182,11 @@ def _optional_fields(cells, data, errors):
         if len(number) > 30:
             errors.append((key, _("The phone number is longer than 30 characters.")))
         elif number:
-            digits = re.sub(r"\D", "", number)
+            digits = NON_DIGITS.sub("", number)
             is_mobile = key == "mobile" or (digits.startswith("09") and len(digits) == 10)
             data.setdefault("mobile" if is_mobile else "phone", number)
     if _text(cells.get("registered_on")):
-        data["registered_on"], message = _date(
-            cells.get("registered_on"), _("The registration date cannot be in the future."))
+        data["registered_on"], message = _date(cells.get("registered_on"), "registered_on")
         if message:
             errors.append(("registered_on", message))
     flag = _text(cells.get("indigenous")).lower()
@@ -210,13 +217,13 @@ def judge_table(table, result, allowed_villages=()):
             _("The file has no column for: %(columns)s. The first row must name the columns, "
               "e.g. 身分證字號, 姓名, 出生日期, 里, 鄰, 地址.", columns="、".join(missing)))
     finder = VillageFinder(db.session.scalars(sa.select(Village)))
-    seen, valid = {}, []
+    seen, valid, today = {}, [], date.today()
     for number, cells in table.rows:
         if is_blank(cells):
             continue
         result.rows += 1
         raw = {k: (cells[i] if i < len(cells) else None) for k, i in index.items()}
-        data, errors = judge_row(raw, finder, set(allowed_villages))
+        data, errors = judge_row(raw, finder, set(allowed_villages), today)
         number_id = data.get("id_number")
         if number_id in seen:
             errors.append(("id_number", _("This ID number already appears in row %(row)s; "
