@@ -23,8 +23,14 @@ from welfare.visits.models import (
 )
 
 
+_ZONES = {}
+
+
 def _zone():
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Taipei"))
+    name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Taipei")
+    if name not in _ZONES:
+        _ZONES[name] = ZoneInfo(name)
+    return _ZONES[name]
 
 
 def local_today():
@@ -34,6 +40,11 @@ def local_today():
 def local_date(moment):
     """A stored UTC time as the office's calendar date."""
     return moment.replace(tzinfo=UTC).astimezone(_zone()).date()
+
+
+def _offset():
+    """The office's current UTC offset: one subtraction per row instead of a zone lookup."""
+    return datetime.now(_zone()).utcoffset() or timedelta(0)
 
 
 def day_start_utc(day):
@@ -87,17 +98,23 @@ class Row:
     schedule: rules.Schedule
 
 
+LOOKBACK_DAYS = 400  # longer than any contact interval (level 1: a year)
+
+
 def last_contacts_by_elder(elder_ids=None, until=None):
-    """{elder_id: {kind: last local date the elder was reached}}."""
-    stmt = sa.select(Visit.elder_id, Visit.kind, sa.func.max(Visit.visited_at)).where(
-        Visit.outcome.in_(rules.REACHED_OUTCOMES)).group_by(Visit.elder_id, Visit.kind)
+    """{elder_id: {kind: last local date the elder was reached}}, one row per elder."""
+    columns = [sa.func.max(sa.case((Visit.kind == kind, Visit.visited_at))) for kind in rules.KINDS]
+    end = until or utcnow() + timedelta(days=1)
+    stmt = sa.select(Visit.elder_id, *columns).where(
+        Visit.outcome.in_(rules.REACHED_OUTCOMES), Visit.visited_at < end,
+        Visit.visited_at >= end - timedelta(days=LOOKBACK_DAYS)).group_by(Visit.elder_id)
     if elder_ids is not None:
         stmt = stmt.where(Visit.elder_id.in_(elder_ids))
-    if until is not None:
-        stmt = stmt.where(Visit.visited_at < until)
+    offset = _offset()
     found = {}
-    for elder_id, kind, last in db.session.execute(stmt):
-        found.setdefault(elder_id, {})[kind] = local_date(last)
+    for elder_id, *lasts in db.session.execute(stmt):
+        found[elder_id] = {kind: (last + offset).date()
+                           for kind, last in zip(rules.KINDS, lasts, strict=True) if last}
     return found
 
 
@@ -128,12 +145,13 @@ def schedule_rows(today, user=None, village_ids=None, levels=None, elder_ids=Non
     stmt = elders_stmt(user, village_ids, levels, elder_ids)
     elders = db.session.execute(stmt).all()
     lasts = last_contacts_by_elder(elder_ids, until)
+    offset = _offset()
     rows = []
     for (elder_id, name, level, village_id, hood, address, phone, primary, backup,
          created) in elders:
         rule = by_level[level]
         last, in_person = rules.last_contacts(lasts.get(elder_id, {}), rule)
-        plan = rules.schedule(rule, local_date(created), last, in_person, today)
+        plan = rules.schedule(rule, (created + offset).date(), last, in_person, today)
         rows.append(Row(elder_id, name, level, village_id, hood, address, phone or "",
                         primary, backup, last, plan))
     return rows

@@ -1,0 +1,150 @@
+"""POST /api/v1/visits through a real gunicorn on PostgreSQL: 20 concurrent clients.
+
+    VISITS_BENCH_URL=postgresql+psycopg://postgres@127.0.0.1:5432/welfare_visits_bench \
+        .venv/bin/python bench/visits_api.py [--clients 20] [--per-client 150] [--workers 4]
+
+Builds the bench database (bench/visits_board.py), starts gunicorn on 127.0.0.1 (a free
+port), gives each client its own volunteer token, and has every client send its visits
+(plus a replay of every tenth one, which must come back 200) over keep-alive connections.
+Afterwards it counts rows: every uuid stored exactly once, nothing lost. Goal: >= 200
+visits/s. Only loopback traffic; the run is bounded by --per-client.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import sqlalchemy as sa  # noqa: E402
+
+from visits_board import PASSWORD, URL, build, make_app  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port, workers):
+    env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="bench", WELFARE_INSTANCE="/tmp/visits-bench")
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "welfare:create_app()"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def call(conn, method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers=headers)
+    response = conn.getresponse()
+    return response.status, json.loads(response.read() or b"null")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--per-client", type=int, default=150)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--elders", type=int, default=2000)
+    args = parser.parse_args()
+    app = make_app()
+    build(app, args.elders, volunteers=args.clients)
+    from welfare.extensions import db
+    from welfare.visits.models import Assignment, Visit, Volunteer
+
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Visit))
+        mine = {}
+        for volunteer in db.session.scalars(sa.select(Volunteer)):
+            mine[volunteer.user.username] = db.session.scalars(sa.select(Assignment.elder_id).where(
+                Assignment.primary_id == volunteer.id)).all()
+        db.session.remove()
+    port = free_port()
+    server = start_server(port, args.workers)
+    results = {"201": 0, "200": 0, "other": []}
+    sent = []
+    lock = threading.Lock()
+    try:
+        tokens = {}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for username in mine:
+            status, body = call(conn, "POST", "/api/v1/auth/token",
+                                {"username": username, "password": PASSWORD})
+            assert status == 200, body
+            tokens[username] = body["token"]
+        barrier = threading.Barrier(args.clients + 1)
+
+        def client(username):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            elders = mine[username]
+            barrier.wait()
+            for n in range(args.per_client):
+                payload = {"uuid": str(uuid.uuid4()), "elder_id": elders[n % len(elders)],
+                           "kind": "phone_call", "outcome": "met_well", "notes": f"bench {n}",
+                           "duration_minutes": 10,
+                           "visited_at": (datetime.now(UTC) - timedelta(minutes=n)).isoformat()}
+                for attempt in range(2 if n % 10 == 0 else 1):
+                    status, body = call(conn, "POST", "/api/v1/visits", payload, tokens[username])
+                    with lock:
+                        if status == 201 and attempt == 0:
+                            results["201"] += 1
+                            sent.append(payload["uuid"])
+                        elif status == 200 and attempt == 1:
+                            results["200"] += 1
+                        else:
+                            results["other"].append((status, body))
+
+        threads = [threading.Thread(target=client, args=(u,)) for u in list(mine)[:args.clients]]
+        for t in threads:
+            t.start()
+        barrier.wait()
+        started = time.perf_counter()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with app.app_context():
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Visit))
+        distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(Visit.uuid))))
+        stored = set(db.session.scalars(sa.select(Visit.uuid).where(Visit.notes.like("bench %"))))
+    requests = results["201"] + results["200"] + len(results["other"])
+    print(f"{args.clients} clients, gunicorn -w {args.workers}: {results['201']} visits stored "
+          f"+ {results['200']} replays in {elapsed:.1f} s = {results['201'] / elapsed:.0f} visits/s "
+          f"({requests / elapsed:.0f} requests/s)")
+    print(f"rows: {total - before} new, {total - distinct} duplicate uuids, "
+          f"{len(set(sent) - stored)} lost, {len(results['other'])} unexpected answers "
+          f"{results['other'][:3]}")
+    ok = (results["201"] / elapsed >= 200 and total - before == len(sent) == len(stored)
+          and total == distinct and not results["other"])
+    print("PASS" if ok else "FAIL", "(goal: >= 200 visits/s, none lost or doubled)")
+
+
+if __name__ == "__main__":
+    main()
