@@ -155,3 +155,23 @@ def test_map_is_drawn_without_other_hosts(client, as_role, roster):
     assert "leaflet" in html.lower()
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html)
     assert "林園里" in html or "Linyuan" in html
+
+
+def test_counts_are_shared_between_requests_for_the_cache_time(app, roster, make_person):
+    from welfare.reports import cache
+
+    app.config["REPORTS_CACHE_SECONDS"] = 60
+    try:
+        cache.clear()
+        first = _figure(_scope(), "villages").total["people"]
+        make_person(village=roster["villages"][0])
+        scope = _scope()
+        assert _figure(scope, "villages").total["people"] == first  # kept
+        assert scope.computed_at is not None
+        other = _scope(village=roster["villages"][0].code)  # another key: counted afresh
+        assert _figure(other, "villages").total["people"] > 0
+        cache.clear()
+        assert _figure(_scope(), "villages").total["people"] == first + 1
+    finally:
+        app.config.pop("REPORTS_CACHE_SECONDS")
+        cache.clear()

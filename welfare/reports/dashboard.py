@@ -12,12 +12,18 @@ from welfare.roster.models import Village
 
 
 def builders():
-    """Builder functions in page order; domains not installed add nothing."""
+    """(figure key, builder) in page order; domains not installed add nothing."""
     from welfare.reports import figures_domains as d
 
-    return [figures.by_village, figures.age_sex, figures.categories,
-            d.round_progress, d.round_villages, d.delivery_completion, d.delivery_villages,
-            d.visit_coverage, d.visit_villages, d.trends]
+    return [("villages", figures.by_village), ("age_sex", figures.age_sex),
+            ("categories", figures.categories), ("rounds", d.round_progress),
+            ("round_villages", d.round_villages), ("deliveries", d.delivery_completion),
+            ("delivery_villages", d.delivery_villages), ("visits", d.visit_coverage),
+            ("visit_villages", d.visit_villages), ("trends", d.trends)]
+
+
+# Figures with a number per village, which the map can show.
+MAPPABLE = ("villages", "round_villages", "delivery_villages", "visit_villages")
 
 
 def scope_for(args, user, today=None):
@@ -48,21 +54,22 @@ def selectable_rounds(scope):
     return figures_domains.rounds_in_period(scope)
 
 
-def all_figures(scope):
-    return scope.once("figures", lambda: [f for f in (b(scope) for b in builders()) if f])
-
-
 def figure(scope, key):
-    for built in all_figures(scope):
-        if built.key == key:
-            return built
-    return None
+    """One figure, built once per request; None when unknown or its domain is absent."""
+    build = dict(builders()).get(key)
+    return scope.once(("figure", key), lambda: build(scope)) if build else None
+
+
+def all_figures(scope):
+    return [f for f in (figure(scope, key) for key, _build in builders()) if f]
 
 
 def measures(scope):
     """(figure key, column key, label) for every per-village number the map can show."""
     found = []
-    for built in all_figures(scope):
+    for built in (figure(scope, key) for key in MAPPABLE):
+        if built is None:
+            continue
         for column in built.columns:
             if column.key in built.by_village:
                 found.append((built.key, column.key, f"{built.title}: {column.label}"))

@@ -6,8 +6,10 @@ counts is not installed. Results are cached on the Scope for the request."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import gettext as _
 
+from welfare.reports import cache as report_cache
 from welfare.reports import charts, queries
 from welfare.reports.rules import band_labels, senior_bands
 from welfare.roster.models import CARE_LEVELS
@@ -47,6 +49,7 @@ class Scope:
     village_ids: set | None = None
     round_id: int | None = None
     cache: dict = field(default_factory=dict)
+    computed_at: object = None
 
     @property
     def as_of(self):
@@ -57,12 +60,34 @@ class Scope:
             self.cache[key] = compute()
         return self.cache[key]
 
+    def counted(self, name, compute):
+        """A grouped count (plain data only), shared between requests for a few minutes."""
+        def shared():
+            key = (name, str(current_app.config["SQLALCHEMY_DATABASE_URI"]), self.period,
+                   self.as_of, tuple(sorted(self.village_ids or ())), self.round_id)
+            value, at = report_cache.get(key, compute)
+            self.computed_at = at if self.computed_at is None else min(self.computed_at, at)
+            return value
+
+        return self.once(name, shared)
+
     def villages(self):
         return self.once("villages", lambda: queries.villages(self.village_ids))
 
+    def counts(self):
+        """The one grouped scan of the people table that the roster figures share."""
+        return self.counted("counts", lambda: queries.people_counts(self.as_of,
+                                                                    self.village_ids))
+
     def people(self):
         return self.once("people", lambda: queries.people_by_village_band_sex(
-            self.as_of, self.village_ids))
+            self.as_of, counts=self.counts()))
+
+    def low_people(self):
+        return self.once("low_people", lambda: queries.low_income_people(self.counts()))
+
+    def elders(self):
+        return self.once("elders", lambda: queries.elders_by_village_level(self.counts()))
 
 
 def village_label(village):
@@ -79,10 +104,8 @@ def by_village(scope):
     """People, seniors, (mid-)low-income people and isolated elders in each village."""
     people = scope.people()
     seniors = set(senior_bands())
-    low = scope.once("low_people", lambda: queries.low_income_people(scope.as_of,
-                                                                     scope.village_ids))
-    elders = scope.once("elders", lambda: queries.elders_by_village_level(scope.as_of,
-                                                                          scope.village_ids))
+    low = scope.low_people()
+    elders = scope.elders()
     rows = []
     for v in scope.villages():
         rows.append({
@@ -140,12 +163,10 @@ def categories(scope):
     """Seniors, low-income and mid-low-income households and people, isolated elders."""
     people = scope.people()
     seniors = set(senior_bands())
-    households = scope.once("low_households", lambda: queries.low_income_households(
+    households = scope.counted("low_households", lambda: queries.low_income_households(
         scope.as_of, scope.village_ids))
-    low = scope.once("low_people", lambda: queries.low_income_people(scope.as_of,
-                                                                     scope.village_ids))
-    elders = scope.once("elders", lambda: queries.elders_by_village_level(scope.as_of,
-                                                                          scope.village_ids))
+    low = scope.low_people()
+    elders = scope.elders()
     rows = [
         ("seniors", _("People aged 65+"), _sum(people, lambda k: k[1] in seniors)),
         ("low_households", _("Low-income households"), _sum(households, lambda k: k[1] == "low")),

@@ -17,7 +17,7 @@ def _events(scope):
 
 
 def _counts(scope):
-    return scope.once("delivery_outcomes", lambda: q.delivery_outcomes(
+    return scope.counted("delivery_outcomes", lambda: q.delivery_outcomes(
         [e.id for e in _events(scope)], scope.village_ids))
 
 

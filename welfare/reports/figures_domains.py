@@ -29,7 +29,7 @@ def rounds_in_period(scope):
 
 def _round_counts(scope):
     rounds = rounds_in_period(scope)
-    return scope.once("round_outcomes", lambda: q.round_outcomes(
+    return scope.counted("round_outcomes", lambda: q.round_outcomes(
         [r.id for r in rounds], scope.village_ids))
 
 
@@ -135,7 +135,7 @@ def delivery_villages(scope):
 
 
 def _coverage(scope):
-    return scope.once("coverage", lambda: q.visit_coverage(scope.period, scope.as_of,
+    return scope.counted("coverage", lambda: q.visit_coverage(scope.period, scope.as_of,
                                                            scope.village_ids))
 
 
@@ -209,21 +209,24 @@ def trends(scope):
     """Month by month: contacts, deliveries, gifts paid, low-income statuses begun and ended."""
     period, ids = scope.period, scope.village_ids
     status = roster_queries.LowIncomeStatus
-    new = roster_queries.statuses_by_month(status.certified_from, period.start, period.end, ids)
+    new = scope.counted("begun", lambda: roster_queries.statuses_by_month(
+        status.certified_from, period.start, period.end, ids))
     # An ending counts once its last day has passed.
-    ended = roster_queries.statuses_by_month(
+    ended = scope.counted("ended", lambda: roster_queries.statuses_by_month(
         status.certified_until, period.start, min(period.end, scope.today - timedelta(days=1)),
-        ids)
+        ids))
     series = []
     if q.has("visits"):
-        series.append(("visits", _("Contacts recorded"), q.visits_by_month(period, ids)))
+        series.append(("visits", _("Contacts recorded"),
+                       scope.counted("visits_month", lambda: q.visits_by_month(period, ids))))
     if q.has("delivery"):
         from welfare.reports import figures_delivery
 
-        series.append(("deliveries", _("Deliveries made"),
-                       figures_delivery.by_month(period, ids)))
+        series.append(("deliveries", _("Deliveries made"), scope.counted(
+            "deliveries_month", lambda: figures_delivery.by_month(period, ids))))
     if q.has("rounds"):
-        series.append(("payouts", _("Elder gifts paid"), q.payouts_by_month(period, ids)))
+        series.append(("payouts", _("Elder gifts paid"), scope.counted(
+            "payouts_month", lambda: q.payouts_by_month(period, ids))))
     series += [("new_status", _("Low-income statuses begun"), new),
                ("ended_status", _("Low-income statuses ended"), ended)]
     rows = []

@@ -6,6 +6,7 @@ from flask_login import current_user
 from welfare.auth.permissions import roles_required
 from welfare.extensions import db
 from welfare.reports import bp, dashboard, export, villagemap
+from welfare.reports import cache as report_cache
 
 REPORT_READERS = ("admin", "staff", "supervisor")
 
@@ -31,6 +32,7 @@ def dashboard_page():
         "reports/dashboard.html", figures=dashboard.all_figures(scope), scope=scope,
         filters=_filters(scope), villages=dashboard.selectable_villages(current_user),
         rounds=dashboard.selectable_rounds(scope), period=dashboard.describe_period(scope),
+        cache_minutes=report_cache.seconds() // 60,
     )
 
 
