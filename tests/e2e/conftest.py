@@ -151,7 +151,11 @@ def live_server(tmp_path_factory):
     def remember(sender, exception, **extra):
         import traceback
 
-        server.errors.append("".join(traceback.format_exception(exception)))
+        from flask import request
+
+        lines = "".join(traceback.format_exception(exception)).splitlines()
+        # The request and the innermost frames say what broke; Flask's own frames do not.
+        server.errors.append("\n".join([f"{request.method} {request.full_path}", *lines[-14:]]))
 
     got_request_exception.connect(remember, app, weak=False)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
