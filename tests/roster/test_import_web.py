@@ -133,3 +133,19 @@ def test_template_downloads_are_importable(client, db, staff_user, tmp_path):
         result = import_file(path, dry_run=True)
         assert result.to_dict() == {"rows": 1, "valid": 1, "created": 1, "updated": 0,
                                     "errors": []}
+
+
+def test_large_files_are_saved_in_the_background(app, client, db, staff_user, monkeypatch):
+    if "jobs.job" not in app.view_functions:
+        pytest.skip("the jobs domain is not installed")
+    from welfare.jobs.models import Job
+    from welfare.roster import views_import
+
+    monkeypatch.setattr(views_import, "BACKGROUND_ROWS", 3)
+    token = upload(client, csv_bytes(person_rows(4))).headers["Location"].rsplit("/", 1)[-1]
+    response = client.post(f"/people/import/{token}/confirm")
+    assert "/jobs/" in response.headers["Location"]
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "roster_import"))
+    assert job.status == "done" and "4" in job.message
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 4
+    assert client.get(f"/people/import/{token}").status_code == 404

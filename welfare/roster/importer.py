@@ -265,7 +265,8 @@ def import_file(path, dry_run=False, actor=None, filename=None, commit=True):
             if commit:
                 db.session.commit()
         except Exception:
-            db.session.rollback()
+            if commit:  # otherwise the caller owns the transaction and undoes it
+                db.session.rollback()
             raise
     result.errors.sort(key=lambda e: e["row"])
     return result

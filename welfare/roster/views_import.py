@@ -11,13 +11,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare import exports
+from welfare.auth.models import User
 from welfare.auth.permissions import ROSTER_WRITERS, roles_required
+from welfare.extensions import db
 from welfare.roster import bp, queries
 from welfare.roster.importer import COLUMNS, REQUIRED, import_file
 from welfare.roster.importer_read import EXTENSIONS, extension_of
 from welfare.web import village_name
 
 ERRORS_PER_PAGE = 50
+# Files this long are saved in the background, with a progress page, not in the request.
+BACKGROUND_ROWS = 5000
 KEEP_SECONDS = 24 * 3600
 DATE_KEYS = ("birth_date", "registered_on")
 
@@ -137,6 +141,14 @@ def import_preview(token):
 @roles_required(*ROSTER_WRITERS)
 def import_confirm(token):
     path, meta = _stored(token)
+    if meta["result"]["rows"] >= BACKGROUND_ROWS and "jobs.job" in current_app.view_functions:
+        from welfare.jobs import enqueue
+
+        job = enqueue("roster_import", "welfare.roster.views_import.import_job", token,
+                      current_user.id, actor=current_user, total=meta["result"]["rows"],
+                      return_url=url_for("roster.people"))
+        db.session.commit()
+        return redirect(url_for("jobs.job", job_id=job.id))
     result = import_file(path, dry_run=False, actor=current_user, filename=meta["filename"])
     _discard(token)
     if result.file_error:
@@ -147,6 +159,24 @@ def import_confirm(token):
     flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
             created=result.created, updated=result.updated), "success")
     return redirect(url_for("roster.import_result"))
+
+
+def import_job(job_id, token, user_id):
+    """Background confirm for large files; the job runner commits."""
+    from welfare.jobs import progress
+
+    meta_path = _folder() / f"{token}.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    progress(job_id, 0, message=_("Saving %(n)s rows", n=meta["result"]["rows"]))
+    result = import_file(_folder() / f"{token}.{meta['ext']}", dry_run=False,
+                         actor=db.session.get(User, user_id), filename=meta["filename"],
+                         commit=False)
+    _discard(token)
+    if result.file_error:
+        raise RuntimeError(result.file_error)
+    return {"message": _("Import finished: %(created)s people added, %(updated)s changed, "
+                         "%(rejected)s rows rejected.", created=result.created,
+                         updated=result.updated, rejected=result.rows - result.valid)}
 
 
 @bp.route("/people/import/<string(length=32):token>/cancel", methods=["POST"])
