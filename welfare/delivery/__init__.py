@@ -10,7 +10,7 @@ SETTINGS = {
     "DELIVERY_DETOUR_FACTOR": ("1.3", float),
     "DELIVERY_SPEED_SCOOTER_KMH": ("25", float),
     "DELIVERY_SPEED_VAN_KMH": ("20", float),
-    "DELIVERY_SOLVER_SECONDS": ("8", float),
+    "DELIVERY_SOLVER_SECONDS": ("0", float),  # 0: by size (see planning.solver_seconds)
     "GEOCODER_TIMEOUT": ("5", float),
 }
 

@@ -24,7 +24,7 @@ class VehicleSpec:
     shift_end: int = BIG
     profile: int = 0
     max_stops: int | None = None
-    max_duration: int = BIG  # longest working time, to share the work out
+    soft_duration: int | None = None  # working time beyond this costs extra (sharing work out)
     reload: bool = False  # may come back to the office (location 0) to load again
 
 
@@ -53,6 +53,7 @@ class Result:
     trips: list  # per vehicle: trip number (0-based) per stop
     distance: list
     duration: list
+    solution: object = None  # PyVRP's Solution, to start a later solve from
 
 
 def build_data(problem):
@@ -85,7 +86,8 @@ def build_data(problem):
             tw_early=int(v.shift_start), tw_late=int(v.shift_end), profile=v.profile,
             unit_distance_cost=1 if problem.cost == "distance" else 0,
             unit_duration_cost=1 if problem.cost == "duration" else 0,
-            reload_depots=[0] if v.reload else [], shift_duration=int(v.max_duration),
+            reload_depots=[0] if v.reload else [],
+            **_soft_shift(v),
         ))
     dist = np.ascontiguousarray(problem.distances, dtype=np.int64)
     durations = [np.ascontiguousarray(d, dtype=np.int64) for d in problem.durations]
@@ -93,34 +95,45 @@ def build_data(problem):
                              durations)
 
 
-def solve_balanced(problem, seconds=10.0, seed=1, slack=1.35):
-    """Solve, then solve again with each route capped near an even share of the work, so one
-    vehicle does not do everything while others idle; keep the second unless it serves fewer."""
+OVERTIME_COST = 3  # per second beyond an even share: sharing out beats a slightly shorter total
+
+
+def _soft_shift(v):
+    if v.soft_duration is None:
+        return {}
+    hard = max(v.soft_duration, min(v.shift_end - v.shift_start, BIG // 4))
+    return {"shift_duration": int(v.soft_duration), "max_overtime": int(hard - v.soft_duration),
+            "unit_overtime_cost": OVERTIME_COST}
+
+
+def solve_balanced(problem, seconds=10.0, seed=1, slack=1.1):
+    """Solve, then again from that solution with working time beyond an even share of the
+    work made costly, so one vehicle does not do everything while others idle."""
     first = solve(problem, seconds=seconds * 0.4, seed=seed)
-    used = [d for d in first.duration if d]
-    if len(problem.vehicles) < 2 or not used:
+    if len(problem.vehicles) < 2 or not any(first.duration):
         return first
     share = int(slack * sum(first.duration) / len(problem.vehicles))
-    longest_single = max((int(problem.durations[v.profile][v.start, problem.place_count + i]
-                              + problem.durations[v.profile][problem.place_count + i, v.end])
-                          + (problem.service[i] if problem.service else 0)
-                          for v in problem.vehicles for i in range(len(problem.demands))), default=0)
     for v in problem.vehicles:
-        v.max_duration = max(share, longest_single)
-    second = solve(problem, seconds=seconds * 0.6, seed=seed)
-    for v in problem.vehicles:
-        v.max_duration = BIG
+        v.soft_duration = share
+    try:
+        second = solve(problem, seconds=seconds * 0.6, seed=seed, initial=first.solution)
+    finally:
+        for v in problem.vehicles:
+            v.soft_duration = None
     return second if len(second.unserved) <= len(first.unserved) else first
 
 
-def solve(problem, seconds=10.0, seed=1):
+def solve(problem, seconds=10.0, seed=1, initial=None):
     """Best routes found within `seconds`; stops it had to leave out are `unserved`."""
     data = build_data(problem)
     n_stops = len(problem.demands)
     # Small instances converge long before the limit; stop after a quiet spell.
     patience = max(20000, 200 * n_stops)
     stop = MultipleCriteria([MaxRuntime(seconds), NoImprovement(patience)])
-    outcome = pyvrp.solve(data, stop=stop, seed=seed, display=False, collect_stats=False)
+    if initial is not None:
+        initial = pyvrp.Solution(data, [_as_route(data, r) for r in initial.routes()])
+    outcome = pyvrp.solve(data, stop=stop, seed=seed, display=False, collect_stats=False,
+                          initial_solution=initial)
     best = outcome.best
     routes = [[] for _ in problem.vehicles]
     arrivals = [[] for _ in problem.vehicles]
@@ -139,4 +152,11 @@ def solve(problem, seconds=10.0, seed=1):
         duration[k] = int(route.duration())
     unserved = [i for i in range(n_stops) if i not in served]
     cost = int(best.distance() if problem.cost == "distance" else best.duration())
-    return Result(routes, unserved, cost, best.is_feasible(), arrivals, trips, distance, duration)
+    return Result(routes, unserved, cost, best.is_feasible(), arrivals, trips, distance, duration,
+                  best)
+
+
+def _as_route(data, route):
+    """The same visits (trips included) as a route of the new problem data."""
+    steps = route.schedule()[1:-1]  # without the start and end depot
+    return pyvrp.Route(data, [pyvrp.Activity(a.type, a.idx) for a in steps], route.vehicle_type())
