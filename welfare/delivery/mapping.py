@@ -34,7 +34,7 @@ def colour(position):
 
 def _office(m):
     depot = (current_app.config["DEPOT_LAT"], current_app.config["DEPOT_LNG"])
-    folium.Marker(depot, tooltip="區公所", icon=folium.DivIcon(
+    folium.Marker(depot, tooltip="區公所", title="區公所", icon=folium.DivIcon(
         html='<div class="map-pin map-office" aria-hidden="true">公</div>',
         icon_size=(28, 28), icon_anchor=(14, 14))).add_to(m)
     return depot
@@ -49,6 +49,11 @@ def route_path(route, depot):
         path.append((s.lat, s.lng))
         trip = s.trip
     return path + [depot]
+
+
+def _title(route, stop):
+    """The marker's accessible name (Leaflet puts it in the icon's title)."""
+    return f"{route.vehicle.name} 第 {stop.sequence} 站：{stop.recipient_name}"
 
 
 def _popup(stop, number=None):
@@ -83,7 +88,7 @@ def overview_map(event, unserved=()):
                         tooltip=route.vehicle.name).add_to(m)
         for s in route.stops:
             folium.Marker((s.lat, s.lng), icon=numbered_icon(s.sequence, c),
-                          popup=_popup(s, s.sequence)).add_to(m)
+                          popup=_popup(s, s.sequence), title=_title(route, s)).add_to(m)
         points += path
     for s in unserved:
         if s.lat is not None:
@@ -105,7 +110,8 @@ def route_map(route, draggable=False):
     targets = {}
     for s in route.stops:
         marker = folium.Marker((s.lat, s.lng), icon=numbered_icon(s.sequence, c),
-                               popup=_popup(s, s.sequence), draggable=draggable)
+                               popup=_popup(s, s.sequence), draggable=draggable,
+                               title=_title(route, s))
         marker.add_to(m)
         targets[marker.get_name()] = s.id
     _fit(m, path)
