@@ -123,10 +123,13 @@ def import_template(fmt):
 def import_preview(token):
     _path, meta = _stored(token)
     result = meta["result"]
-    page = max(request.args.get("page", 1, type=int), 1)
-    pages = max((len(result["errors"]) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE, 1)
-    page = min(page, pages)
-    shown = result["errors"][(page - 1) * ERRORS_PER_PAGE:page * ERRORS_PER_PAGE]
+    by_row = {}
+    for error in result["errors"]:
+        by_row.setdefault(error["row"], []).append(error)
+    problems = list(by_row.items())
+    pages = max((len(problems) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE, 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    shown = problems[(page - 1) * ERRORS_PER_PAGE:page * ERRORS_PER_PAGE]
     return render_template(
         "roster/import_preview.html", token=token, meta=meta, result=result,
         rejected=result["rows"] - result["valid"], errors_shown=shown, page=page, pages=pages,
