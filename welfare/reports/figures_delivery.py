@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from welfare.reports import charts, queries
 from welfare.reports import queries_domains as q
 from welfare.reports.figures import Column, Figure, village_label
-from welfare.reports.opendata import DataColumn, Dataset, margin, published
+from welfare.reports.opendata import DataColumn, Dataset, published
 from welfare.reports.rules import Period, percent
 
 DONE = ("delivered", "left_with_family", "left_with_neighbour")
@@ -108,7 +108,6 @@ def open_dataset(as_of):
     records = [{
         "event_date": e.event_date.isoformat(), "event": e.name, "village_code": v.code,
         "village": v.name_zh,
-        "stops": margin(cells, [(e.id, v.id, "done"), (e.id, v.id, "not")]),
         "delivered": shown[(e.id, v.id, "done")], "not_delivered": shown[(e.id, v.id, "not")],
     } for e in events for v in all_villages]
     columns = [DataColumn("event_date", "發放日期", _l("Day of the delivery event")),
@@ -116,8 +115,6 @@ def open_dataset(as_of):
                DataColumn("village_code", "村里代碼",
                           _l("Village code of the Ministry of the Interior")),
                DataColumn("village", "村里名稱", _l("Village name")),
-               DataColumn("stops", "應送達戶數", _l("Households and elders to deliver to"),
-                          count=True),
                DataColumn("delivered", "已送達戶數", _l("Delivered (to the door, family or "
                                                        "a neighbour)"), count=True),
                DataColumn("not_delivered", "未送達戶數", _l("Not delivered or not reported"),

@@ -2,9 +2,10 @@
 (UTF-8 CSV with a byte-order mark, Chinese column names, the open-data licence).
 
 Counts of 1 or 2 are never published: such cells, and the complementary cells chosen by
-`rules.suppress`, are left empty in CSV and null in JSON. Totals are published only when
-they are 0 or at least 3; hidden cells cannot be worked out from any total because every
-group whose total might be known hides either nothing or two cells adding up to 3 or more."""
+`rules.suppress`, are left empty in CSV and null in JSON. No totals are published (a total
+beside a hidden cell, or a small total, gives it away); and because totals such as a
+village's population are public elsewhere, every group whose total might be known hides
+either nothing or at least two cells adding up to 3 or more."""
 
 import csv
 import io
@@ -13,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from welfare.reports.rules import is_small, suppress
+from welfare.reports.rules import suppress
 
 LICENSE = "政府資料開放授權條款-第1版"
 LICENSE_URL = "https://data.gov.tw/license"
@@ -50,12 +51,6 @@ def published(cells, groups):
     """{key: count or None}: the cells with the hidden ones set to None."""
     hidden = suppress(cells, groups)
     return {key: (None if key in hidden else n) for key, n in cells.items()}
-
-
-def margin(cells, keys):
-    """A total of some cells, or None when it is 1 or 2."""
-    total = sum(cells[k] for k in keys)
-    return None if is_small(total) else total
 
 
 def to_csv(dataset):

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from welfare.reports import queries
 from welfare.reports import queries_domains as q
-from welfare.reports.opendata import DataColumn, Dataset, margin, published
+from welfare.reports.opendata import DataColumn, Dataset, published
 from welfare.reports.rules import Period, add_months, band_labels
 from welfare.roster.models import SEXES
 
@@ -35,14 +35,12 @@ def population(as_of):
                 "as_of": as_of.isoformat(), "village_code": v.code, "village": v.name_zh,
                 "age_band": band, "men": shown[(v.id, band, "M")],
                 "women": shown[(v.id, band, "F")],
-                "total": margin(cells, [(v.id, band, s) for s in SEXES]),
             })
     columns = [COMMON["as_of"], COMMON["village_code"], COMMON["village"],
                DataColumn("age_band", "年齡組", _l("Age band in completed years (100+ is 100 "
                                                    "and over)")),
                DataColumn("men", "男", _l("Men"), count=True),
-               DataColumn("women", "女", _l("Women"), count=True),
-               DataColumn("total", "合計", _l("Men and women"), count=True)]
+               DataColumn("women", "女", _l("Women"), count=True)]
     return Dataset(
         "population", _l("People on the welfare roster by village, age band and sex"),
         _l("Residents on the district's welfare roster (seniors, low-income households, "
@@ -71,7 +69,6 @@ def gift_rounds(as_of):
                 "year": r.year, "round": r.name, "payout_start": r.payout_start.isoformat(),
                 "payout_end": r.payout_end.isoformat(), "village_code": v.code,
                 "village": v.name_zh,
-                "eligible": margin(cells, [(r.id, v.id, "paid"), (r.id, v.id, "not")]),
                 "paid": shown[(r.id, v.id, "paid")], "not_paid": shown[(r.id, v.id, "not")],
             })
     columns = [DataColumn("year", "年度", _l("Year (AD) of the round")),
@@ -79,7 +76,6 @@ def gift_rounds(as_of):
                DataColumn("payout_start", "發放起日", _l("First payout day")),
                DataColumn("payout_end", "發放迄日", _l("Last payout day")),
                COMMON["village_code"], COMMON["village"],
-               DataColumn("eligible", "名冊人數", _l("People on the round's roster"), count=True),
                DataColumn("paid", "已發放人數", _l("Paid (in person, by proxy or by transfer)"),
                           count=True),
                DataColumn("not_paid", "未發放人數", _l("Not paid (not found, died, moved out, "
@@ -109,14 +105,11 @@ def visit_coverage(as_of):
     records = [{
         "period_start": period.start.isoformat(), "period_end": period.end.isoformat(),
         "village_code": v.code, "village": v.name_zh,
-        "elders": margin(cells, [(v.id, "reached"), (v.id, "not")]),
         "reached": shown[(v.id, "reached")], "not_reached": shown[(v.id, "not")],
     } for v in villages]
     columns = [DataColumn("period_start", "統計期間起", _l("First day counted")),
                DataColumn("period_end", "統計期間迄", _l("Last day counted")),
                COMMON["village_code"], COMMON["village"],
-               DataColumn("elders", "獨居長者人數", _l("Isolated elders on the register at the "
-                                                      "end of the period"), count=True),
                DataColumn("reached", "已關懷人數", _l("Reached at least once (visit, call, care "
                                                      "point or message)"), count=True),
                DataColumn("not_reached", "未關懷人數", _l("Not reached in the period"),
