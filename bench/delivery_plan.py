@@ -47,33 +47,71 @@ def main():
         with db.engine.begin() as conn:
             ensure_reference_data(conn)
         villages = db.session.scalars(sa.select(Village)).all()
-        vehicles = [services.save_vehicle(None, {
-            "name": f"役男{k}", "vehicle_type": "van" if k == 0 else "scooter",
-            "capacity": 150 if k == 0 else 30, "shift_start": clock(8, 30), "shift_end": clock(17, 0),
-            "reloads": True, "active": True}, actor=None) for k in range(args.vehicles)]
-        event = services.create_event({"name": "bench", "event_date": date(2026, 1, 20),
-                                       "service_minutes": 3},
-                                      [{"name": "白米", "unit": "包", "qty_small": 1, "qty_large": 2,
-                                        "qty_elder": 1, "load_units": 2}], actor=None)
+        vehicles = [
+            services.save_vehicle(
+                None,
+                {
+                    "name": f"役男{k}",
+                    "vehicle_type": "van" if k == 0 else "scooter",
+                    "capacity": 150 if k == 0 else 30,
+                    "shift_start": clock(8, 30),
+                    "shift_end": clock(17, 0),
+                    "reloads": True,
+                    "active": True,
+                },
+                actor=None,
+            )
+            for k in range(args.vehicles)
+        ]
+        event = services.create_event(
+            {"name": "bench", "event_date": date(2026, 1, 20), "service_minutes": 3},
+            [
+                {
+                    "name": "白米",
+                    "unit": "包",
+                    "qty_small": 1,
+                    "qty_large": 2,
+                    "qty_elder": 1,
+                    "load_units": 2,
+                }
+            ],
+            actor=None,
+        )
         for i in range(args.stops):
             v = rng.choice(villages)
             address = f"測試路{i + 1}號"
-            db.session.add(GeocodedAddress(address_key=normalise_address(address), source="geocoder",
-                                           lat=v.centroid_lat + rng.uniform(-0.004, 0.004),
-                                           lng=v.centroid_lng + rng.uniform(-0.004, 0.004)))
-            db.session.add(DeliveryStop(event=event, kind="low", members=rng.randint(1, 5),
-                                        recipient_name=f"住戶{i}", address=address, village_id=v.id,
-                                        goods={"白米": 1}, load=2))
+            db.session.add(
+                GeocodedAddress(
+                    address_key=normalise_address(address),
+                    source="geocoder",
+                    lat=v.centroid_lat + rng.uniform(-0.004, 0.004),
+                    lng=v.centroid_lng + rng.uniform(-0.004, 0.004),
+                )
+            )
+            db.session.add(
+                DeliveryStop(
+                    event=event,
+                    kind="low",
+                    members=rng.randint(1, 5),
+                    recipient_name=f"住戶{i}",
+                    address=address,
+                    village_id=v.id,
+                    goods={"白米": 1},
+                    load=2,
+                )
+            )
         db.session.commit()
         started = time.perf_counter()
         result = planning.optimise_event(event, vehicles, actor=None)
         db.session.commit()
         elapsed = time.perf_counter() - started
         approx = sum(1 for s in event.stops if s.approximate)
-        print(f"{args.stops} stops, {args.vehicles} vehicles: {elapsed:.1f} s end to end, "
-              f"{len(result.unserved)} unserved, {approx} approximate, "
-              f"longest route {max(result.duration) / 3600:.1f} h, "
-              f"stops per route {[len(r) for r in result.routes]}")
+        print(
+            f"{args.stops} stops, {args.vehicles} vehicles: {elapsed:.1f} s end to end, "
+            f"{len(result.unserved)} unserved, {approx} approximate, "
+            f"longest route {max(result.duration) / 3600:.1f} h, "
+            f"stops per route {[len(r) for r in result.routes]}"
+        )
 
 
 if __name__ == "__main__":

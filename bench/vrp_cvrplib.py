@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from welfare.delivery.cvrplib import (  # noqa: E402
-    best_known, check_solution, euclidean_matrix, read_instance, solve_instance,
+    best_known,
+    check_solution,
+    euclidean_matrix,
+    read_instance,
+    solve_instance,
 )
 
 
@@ -24,8 +28,9 @@ def vroom_cost(instance, matrix, level=5, threads=2):
     problem = vroom.Input()
     problem.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
     for k in range(instance["vehicles"]):
-        problem.add_vehicle(vroom.Vehicle(id=k + 1, start=0, end=0,
-                                          capacity=[instance["capacity"]]))
+        problem.add_vehicle(
+            vroom.Vehicle(id=k + 1, start=0, end=0, capacity=[instance["capacity"]])
+        )
     for i, demand in enumerate(instance["demands"][1:], start=1):
         problem.add_job(vroom.Job(id=i, location=i, delivery=[demand]))
     started = time.perf_counter()
@@ -52,17 +57,29 @@ def main():
         routes, cost, _ = solve_instance(instance, seconds=args.seconds)
         elapsed = time.perf_counter() - started
         best = best_known(path) or _optimal_from_comment(path)
-        row = {"instance": instance["name"], "cost": cost, "best": best,
-               "gap_pct": round(100 * (cost - best) / best, 2) if best else None,
-               "seconds": round(elapsed, 1), "problems": check_solution(instance, routes)}
+        row = {
+            "instance": instance["name"],
+            "cost": cost,
+            "best": best,
+            "gap_pct": round(100 * (cost - best) / best, 2) if best else None,
+            "seconds": round(elapsed, 1),
+            "problems": check_solution(instance, routes),
+        }
         if not args.no_vroom:
             vcost, vsec = vroom_cost(instance, euclidean_matrix(instance["coords"]))
-            row.update(vroom=vcost, vroom_seconds=round(vsec, 1),
-                       vs_vroom_pct=round(100 * (cost - vcost) / vcost, 2))
+            row.update(
+                vroom=vcost,
+                vroom_seconds=round(vsec, 1),
+                vs_vroom_pct=round(100 * (cost - vcost) / vcost, 2),
+            )
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     for prefix in ("A-", "X-"):
-        gaps = [r["gap_pct"] for r in rows if r["instance"].startswith(prefix) and r["gap_pct"] is not None]
+        gaps = [
+            r["gap_pct"]
+            for r in rows
+            if r["instance"].startswith(prefix) and r["gap_pct"] is not None
+        ]
         if gaps:
             print(f"{prefix} set: mean gap {sum(gaps) / len(gaps):.2f}% over {len(gaps)} instances")
     gaps = [r["gap_pct"] for r in rows if r["gap_pct"] is not None]

@@ -11,8 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -25,8 +23,10 @@ DEPOT = (22.5071324, 120.3949024)
 def office_instance(stops, seed=7):
     """Households in ~20 clusters within ~4 km of the office."""
     rng = random.Random(seed)
-    centres = [(DEPOT[0] + rng.uniform(-0.035, 0.035), DEPOT[1] + rng.uniform(-0.035, 0.035))
-               for _ in range(20)]
+    centres = [
+        (DEPOT[0] + rng.uniform(-0.035, 0.035), DEPOT[1] + rng.uniform(-0.035, 0.035))
+        for _ in range(20)
+    ]
     points = [DEPOT]
     for _ in range(stops):
         c = rng.choice(centres)
@@ -46,10 +46,17 @@ def travel(matrix, routes):
 
 
 def run_pyvrp(matrix, demands, vehicles, capacity, seconds):
-    problem = Problem(distances=matrix, durations=[matrix], place_count=1, demands=demands,
-                      vehicles=[VehicleSpec(capacity=capacity, shift_start=9 * 3600,
-                                            shift_end=17 * 3600)] * vehicles,
-                      service=[240] * len(demands), optional=True, cost="duration")
+    problem = Problem(
+        distances=matrix,
+        durations=[matrix],
+        place_count=1,
+        demands=demands,
+        vehicles=[VehicleSpec(capacity=capacity, shift_start=9 * 3600, shift_end=17 * 3600)]
+        * vehicles,
+        service=[240] * len(demands),
+        optional=True,
+        cost="duration",
+    )
     started = time.perf_counter()
     result = solve(problem, seconds=seconds)
     routes = [[i + 1 for i in r] for r in result.routes]
@@ -64,8 +71,15 @@ def run_vroom(matrix, demands, vehicles, capacity, level, timeout=None):
     problem = vroom.Input()
     problem.set_durations_matrix(profile="car", matrix_input=matrix.tolist())
     for k in range(vehicles):
-        problem.add_vehicle(vroom.Vehicle(id=k + 1, start=0, end=0, capacity=[capacity],
-                                          time_window=vroom.TimeWindow(9 * 3600, 17 * 3600)))
+        problem.add_vehicle(
+            vroom.Vehicle(
+                id=k + 1,
+                start=0,
+                end=0,
+                capacity=[capacity],
+                time_window=vroom.TimeWindow(9 * 3600, 17 * 3600),
+            )
+        )
     for i, d in enumerate(demands, start=1):
         problem.add_job(vroom.Job(id=i, location=i, delivery=[d], default_service=240))
     started = time.perf_counter()
@@ -85,13 +99,26 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
     matrix, demands = office_instance(args.stops)
-    rows = {"pyvrp": run_pyvrp(matrix, demands, args.vehicles, args.capacity, args.seconds),
-            "vroom_x5": run_vroom(matrix, demands, args.vehicles, args.capacity, 5),
-            f"vroom_x5_{int(args.seconds)}s": run_vroom(matrix, demands, args.vehicles, args.capacity, 5,
-                                                        timeout=args.seconds)}
+    rows = {
+        "pyvrp": run_pyvrp(matrix, demands, args.vehicles, args.capacity, args.seconds),
+        "vroom_x5": run_vroom(matrix, demands, args.vehicles, args.capacity, 5),
+        f"vroom_x5_{int(args.seconds)}s": run_vroom(
+            matrix, demands, args.vehicles, args.capacity, 5, timeout=args.seconds
+        ),
+    }
     for name, (cost, unassigned, secs) in rows.items():
-        print(json.dumps({"engine": name, "stops": args.stops, "vehicles": args.vehicles,
-                          "travel_s": cost, "unassigned": unassigned, "seconds": round(secs, 1)}))
+        print(
+            json.dumps(
+                {
+                    "engine": name,
+                    "stops": args.stops,
+                    "vehicles": args.vehicles,
+                    "travel_s": cost,
+                    "unassigned": unassigned,
+                    "seconds": round(secs, 1),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

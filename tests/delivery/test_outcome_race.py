@@ -8,7 +8,13 @@ import pytest
 
 from tests.conftest import PASSWORD, login
 from welfare.auth.models import User
-from welfare.delivery.models import DeliveryEvent, DeliveryOutcome, DeliveryRoute, DeliveryStop, Vehicle
+from welfare.delivery.models import (
+    DeliveryEvent,
+    DeliveryOutcome,
+    DeliveryRoute,
+    DeliveryStop,
+    Vehicle,
+)
 from welfare.roster.models import Village
 
 
@@ -21,12 +27,25 @@ def test_simultaneous_replays_store_one_outcome(app, committed_db):
     vehicle = Vehicle(name="役男", user=man, capacity=10, shift_start=time(9), shift_end=time(17))
     event = DeliveryEvent(name="race", event_date=date(2026, 1, 20), status="planned")
     route = DeliveryRoute(event=event, vehicle=vehicle)
-    stop = DeliveryStop(event=event, route=route, kind="low", recipient_name="甲", village_id=village.id,
-                        lat=22.5, lng=120.39, sequence=1, goods={})
+    stop = DeliveryStop(
+        event=event,
+        route=route,
+        kind="low",
+        recipient_name="甲",
+        village_id=village.id,
+        lat=22.5,
+        lng=120.39,
+        sequence=1,
+        goods={},
+    )
     db.session.add_all([man, vehicle, event, route, stop])
     db.session.commit()
-    payload = {"uuid": str(uuid.uuid4()), "stop_id": stop.id, "outcome": "delivered",
-               "recorded_at": "2026-01-20T02:00:00Z"}
+    payload = {
+        "uuid": str(uuid.uuid4()),
+        "stop_id": stop.id,
+        "outcome": "delivered",
+        "recorded_at": "2026-01-20T02:00:00Z",
+    }
     clients = [app.test_client() for _ in range(6)]
     for c in clients:
         login(c, man)

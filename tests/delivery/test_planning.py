@@ -12,7 +12,10 @@ def test_geocoding_uses_cache_and_falls_back_to_centroid(db, event_with_stops, f
     assert approximate == 1  # 查無此路 is not found
     missing = next(s for s in stops if "查無" in s.address)
     assert missing.approximate
-    assert (missing.lat, missing.lng) == (missing.village.centroid_lat, missing.village.centroid_lng)
+    assert (missing.lat, missing.lng) == (
+        missing.village.centroid_lat,
+        missing.village.centroid_lng,
+    )
     calls = fake_geocoder.calls
     assert calls == len({s.address for s in stops})
     # Second round: everything from the cache (the failure too), no new lookups.
@@ -47,15 +50,18 @@ def test_optimise_puts_every_stop_on_a_route(db, event_with_stops, make_vehicle)
     for route in event_with_stops.routes:
         assert sum(s.load for s in route.stops) <= route.vehicle.capacity
         assert [s.sequence for s in route.stops] == list(range(1, len(route.stops) + 1))
-        assert all(route.vehicle.shift_start <= s.eta <= route.vehicle.shift_end for s in route.stops)
+        assert all(
+            route.vehicle.shift_start <= s.eta <= route.vehicle.shift_end for s in route.stops
+        )
     assert event_with_stops.status == "planned"
 
 
 def test_unservable_stops_are_listed_with_a_reason(db, event_with_stops, make_vehicle):
     heavy = event_with_stops.stops[0]
     services.update_stop(heavy, {"goods": {"白米": 30}}, actor=None)
-    result = planning.optimise_event(event_with_stops, [make_vehicle(capacity=20)], actor=None,
-                                     seconds=1)
+    result = planning.optimise_event(
+        event_with_stops, [make_vehicle(capacity=20)], actor=None, seconds=1
+    )
     assert heavy in [s for s in event_with_stops.stops if s.route_id is None]
     assert heavy.unserved_reason == "too_heavy"
     assert len(result.unserved) >= 1
@@ -71,8 +77,11 @@ def test_moving_a_stop_keeps_it_there_when_reoptimising(db, event_with_stops, ma
     planning.optimise_event(event_with_stops, vehicles, actor=None, seconds=1)
     db.session.refresh(stop)
     assert stop.route_id == target.id
-    members = db.session.scalars(sa.select(DeliveryStop).where(DeliveryStop.route_id == target.id)
-                                 .order_by(DeliveryStop.sequence)).all()
+    members = db.session.scalars(
+        sa.select(DeliveryStop)
+        .where(DeliveryStop.route_id == target.id)
+        .order_by(DeliveryStop.sequence)
+    ).all()
     assert [s.sequence for s in members] == list(range(1, len(members) + 1))
 
 

@@ -13,8 +13,9 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "cvrplib"
 
 def test_solve_vrp_command_on_a_n32_k5(app):
     path = DATA / "A-n32-k5.vrp"
-    result = app.test_cli_runner().invoke(args=["delivery", "solve-vrp", str(path), "--seconds", "5",
-                                                "--json"])
+    result = app.test_cli_runner().invoke(
+        args=["delivery", "solve-vrp", str(path), "--seconds", "5", "--json"]
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     instance = read_instance(path)
@@ -27,8 +28,10 @@ def test_solve_vrp_command_on_a_n32_k5(app):
 
 def test_solve_vrp_rejects_other_edge_weight_types(app, tmp_path):
     bad = tmp_path / "bad.vrp"
-    bad.write_text("NAME : bad\nEDGE_WEIGHT_TYPE : GEO\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n"
-                   "DEMAND_SECTION\n1 0\nDEPOT_SECTION\n1\n-1\nEOF\n")
+    bad.write_text(
+        "NAME : bad\nEDGE_WEIGHT_TYPE : GEO\nCAPACITY : 10\nNODE_COORD_SECTION\n1 0 0\n"
+        "DEMAND_SECTION\n1 0\nDEPOT_SECTION\n1\n-1\nEOF\n"
+    )
     result = app.test_cli_runner().invoke(args=["delivery", "solve-vrp", str(bad)])
     assert result.exit_code != 0
     assert "EUC_2D" in result.output
@@ -38,8 +41,15 @@ def _line_problem(n, capacity, **kw):
     # Depot at 0, stops every 100 m along a line; seconds = metres.
     xs = np.arange(n + 1) * 100
     m = np.abs(xs[:, None] - xs[None, :]).astype(np.int64)
-    return Problem(distances=m, durations=[m], place_count=1, demands=[1] * n,
-                   vehicles=[VehicleSpec(capacity=capacity, **kw)], optional=True, cost="duration")
+    return Problem(
+        distances=m,
+        durations=[m],
+        place_count=1,
+        demands=[1] * n,
+        vehicles=[VehicleSpec(capacity=capacity, **kw)],
+        optional=True,
+        cost="duration",
+    )
 
 
 def test_max_stops_and_unserved():

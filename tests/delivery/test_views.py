@@ -19,7 +19,9 @@ def planned(db, event_with_stops, make_vehicle, make_user):
     mine = next(r for r in event_with_stops.routes if r.vehicle.user_id == man.id)
     theirs = next(r for r in event_with_stops.routes if r.vehicle.user_id == other.id)
     if not mine.stops or not theirs.stops:  # both routes need a stop for the denial tests
-        planning.move_stop((theirs.stops or mine.stops)[0], mine if not mine.stops else theirs, None)
+        planning.move_stop(
+            (theirs.stops or mine.stops)[0], mine if not mine.stops else theirs, None
+        )
     return event_with_stops, man, mine, theirs
 
 
@@ -42,22 +44,37 @@ def test_supervisor_reads_but_cannot_plan(client, as_role, event_with_stops):
     assert client.post(f"/delivery/events/{event_with_stops.id}/optimise").status_code == 403
 
 
-def test_staff_plans_an_event_through_the_forms(client, db, staff_user, make_household, make_vehicle):
+def test_staff_plans_an_event_through_the_forms(
+    client, db, staff_user, make_household, make_vehicle
+):
     for _ in range(5):
         make_household("low", members=2)
     vehicle = make_vehicle()
-    response = client.post("/delivery/events/new", data={
-        "name": "端午關懷", "event_date": "115/06/10", "service_minutes": "5",
-        "items-0-name": "粽子", "items-0-unit": "串", "items-0-qty_small": "1",
-        "items-0-qty_large": "2", "items-0-qty_elder": "1", "items-0-load_units": "1"})
+    response = client.post(
+        "/delivery/events/new",
+        data={
+            "name": "端午關懷",
+            "event_date": "115/06/10",
+            "service_minutes": "5",
+            "items-0-name": "粽子",
+            "items-0-unit": "串",
+            "items-0-qty_small": "1",
+            "items-0-qty_large": "2",
+            "items-0-qty_elder": "1",
+            "items-0-load_units": "1",
+        },
+    )
     assert response.status_code == 302, response.data.decode()
     event = db.session.scalar(db.select(DeliveryEvent).where(DeliveryEvent.name == "端午關懷"))
     assert [i.name for i in event.items] == ["粽子"]
-    response = client.post(f"/delivery/events/{event.id}/recipients",
-                           data={"mode": "filter", "f-kinds": ["low"]})
+    response = client.post(
+        f"/delivery/events/{event.id}/recipients", data={"mode": "filter", "f-kinds": ["low"]}
+    )
     assert response.status_code == 302
     assert len(event.stops) == 5
-    response = client.post(f"/delivery/events/{event.id}/optimise", data={"o-vehicles": [vehicle.id]})
+    response = client.post(
+        f"/delivery/events/{event.id}/optimise", data={"o-vehicles": [vehicle.id]}
+    )
     assert response.status_code == 302
     page = client.get(f"/delivery/events/{event.id}").get_data(as_text=True)
     assert "leaflet.js" in page and "unpkg" not in page and "cdn.jsdelivr" not in page
@@ -79,8 +96,9 @@ def test_route_sheet_pdf_is_chinese(client, staff_user, planned, tmp_path):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     pdf = tmp_path / "sheet.pdf"
     pdf.write_bytes(response.data)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "送貨路線單" in text and "簽收" in text and mine.stops[0].recipient_name in text
     assert client.get(f"/delivery/events/{mine.event_id}/sheets.pdf").status_code == 200
 
@@ -90,7 +108,10 @@ def test_dragged_marker_saves_the_position(client, staff_user, planned):
     response = client.post(f"/delivery/stops/{stop.id}/position", json={"lat": 22.51, "lng": 120.4})
     assert response.status_code == 200
     assert (stop.lat, stop.lng, stop.approximate) == (22.51, 120.4, False)
-    assert client.post(f"/delivery/stops/{stop.id}/position", json={"lat": 40, "lng": 120}).status_code == 400
+    assert (
+        client.post(f"/delivery/stops/{stop.id}/position", json={"lat": 40, "lng": 120}).status_code
+        == 400
+    )
 
 
 def test_serviceman_sees_only_his_routes(client, planned):
@@ -99,19 +120,25 @@ def test_serviceman_sees_only_his_routes(client, planned):
     _event, man, mine, theirs = planned
     login(client, man)
     page = client.get("/delivery/my").get_data(as_text=True)
-    assert f"/delivery/my/routes/{mine.id}" in page and f"/delivery/my/routes/{theirs.id}" not in page
+    assert (
+        f"/delivery/my/routes/{mine.id}" in page and f"/delivery/my/routes/{theirs.id}" not in page
+    )
     page = client.get(f"/delivery/my/routes/{mine.id}").get_data(as_text=True)
     assert "tel:" in page and "geo:" in page and "outbox.js" in page
     assert client.get(f"/delivery/my/routes/{theirs.id}").status_code == 404
     assert client.get(f"/delivery/routes/{mine.id}").status_code == 403  # the office page
-    response = client.post("/delivery/api/outcomes", json={
-        "uuid": str(uuid.uuid4()), "stop_id": theirs.stops[0].id, "outcome": "delivered"})
+    response = client.post(
+        "/delivery/api/outcomes",
+        json={"uuid": str(uuid.uuid4()), "stop_id": theirs.stops[0].id, "outcome": "delivered"},
+    )
     assert response.status_code == 404
 
 
 def _report(client, stop, key, outcome="delivered", at="2026-01-20T02:15:00Z", **extra):
-    return client.post("/delivery/api/outcomes", json={
-        "uuid": key, "stop_id": stop.id, "outcome": outcome, "recorded_at": at, **extra})
+    return client.post(
+        "/delivery/api/outcomes",
+        json={"uuid": key, "stop_id": stop.id, "outcome": outcome, "recorded_at": at, **extra},
+    )
 
 
 def test_outcomes_are_idempotent_on_the_uuid(client, db, planned):
@@ -136,7 +163,10 @@ def test_outcome_with_photo_and_staff_board(client, db, planned, app, make_user)
 
     event, man, mine, _theirs = planned
     login(client, man)
-    photo = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+    photo = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAC"
+        "hwGA60e6kgAAAABJRU5ErkJggg=="
+    )
     key = str(uuid.uuid4())
     assert _report(client, mine.stops[0], key, outcome="not_home", photo=photo).status_code == 201
     row = db.session.scalar(db.select(DeliveryOutcome).where(DeliveryOutcome.uuid == key))
@@ -145,7 +175,8 @@ def test_outcome_with_photo_and_staff_board(client, db, planned, app, make_user)
     login(office, make_user("staff"))
     data = office.get(f"/delivery/events/{event.id}/board.json").json
     assert {"id": mine.stops[0].id, "outcome": "not_home"}.items() <= next(
-        s for s in data["stops"] if s["id"] == mine.stops[0].id).items()
+        s for s in data["stops"] if s["id"] == mine.stops[0].id
+    ).items()
     assert office.get(f"/delivery/events/{event.id}/board").status_code == 200
 
 
@@ -156,11 +187,15 @@ def test_plain_form_outcome_without_javascript(client, db, planned):
     login(client, man)
     stop = mine.stops[0]
     key = str(uuid.uuid4())
-    response = client.post(f"/delivery/my/stops/{stop.id}/outcome",
-                           data={"uuid": key, "outcome": "left_with_neighbour", "note": "隔壁王太太"})
+    response = client.post(
+        f"/delivery/my/stops/{stop.id}/outcome",
+        data={"uuid": key, "outcome": "left_with_neighbour", "note": "隔壁王太太"},
+    )
     assert response.status_code == 302
-    again = client.post(f"/delivery/my/stops/{stop.id}/outcome",
-                        data={"uuid": key, "outcome": "left_with_neighbour", "note": "隔壁王太太"})
+    again = client.post(
+        f"/delivery/my/stops/{stop.id}/outcome",
+        data={"uuid": key, "outcome": "left_with_neighbour", "note": "隔壁王太太"},
+    )
     assert again.status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(DeliveryOutcome)) == 1
     assert stop.outcome == "left_with_neighbour"
@@ -174,6 +209,8 @@ def test_follow_up_and_move_through_views(client, db, staff_user, planned):
     assert stop.route_id == theirs.id
     response = client.post(f"/delivery/events/{event.id}/follow-up")
     assert response.status_code == 302
-    follow = db.session.scalar(db.select(DeliveryEvent).where(DeliveryEvent.follow_up_of_id == event.id))
+    follow = db.session.scalar(
+        db.select(DeliveryEvent).where(DeliveryEvent.follow_up_of_id == event.id)
+    )
     assert len(follow.stops) == len(event.stops)
     assert follow.event_date == DAY

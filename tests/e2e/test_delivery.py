@@ -17,8 +17,9 @@ def no_network(page):
     page.route(OFF_SITE, lambda route: route.abort())
 
 
-def test_staff_plans_optimises_and_prints(desk_page, live_server, login, check_axe, msg, snap,
-                                          tmp_path):
+def test_staff_plans_optimises_and_prints(
+    desk_page, live_server, login, check_axe, msg, snap, tmp_path
+):
     page = desk_page
     no_network(page)
     login(page, "staff")
@@ -47,23 +48,28 @@ def test_staff_plans_optimises_and_prints(desk_page, live_server, login, check_a
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     path = tmp_path / "sheet.pdf"
     path.write_bytes(pdf.body())
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "端午節關懷 e2e" in text and "送貨路線單" in text and "簽收" in text
 
 
 def _demo_route(live_server):
     with live_server.app.app_context():
         route = db.session.scalar(
-            sa.select(DeliveryRoute).join(Vehicle).join(DeliveryEvent)
-            .where(DeliveryEvent.name.like("%歲末送溫情"), Vehicle.vehicle_type == "van"))
+            sa.select(DeliveryRoute)
+            .join(Vehicle)
+            .join(DeliveryEvent)
+            .where(DeliveryEvent.name.like("%歲末送溫情"), Vehicle.vehicle_type == "van")
+        )
         return route.id, [s.id for s in route.stops]
 
 
 def _outcomes(live_server, stop_id):
     with live_server.app.app_context():
-        return db.session.scalars(sa.select(DeliveryOutcome.outcome)
-                                  .where(DeliveryOutcome.stop_id == stop_id)).all()
+        return db.session.scalars(
+            sa.select(DeliveryOutcome.outcome).where(DeliveryOutcome.stop_id == stop_id)
+        ).all()
 
 
 def test_serviceman_records_outcomes_on_phone(phone_page, live_server, login, check_axe, msg, snap):
@@ -82,7 +88,9 @@ def test_serviceman_records_outcomes_on_phone(phone_page, live_server, login, ch
     first = page.locator(f"#stop-{stops[0]}")
     first.get_by_label(msg("Delivered"), exact=True).check()
     first.get_by_role("button", name=msg("Save report")).click()
-    page.wait_for_function(f"document.querySelector('[data-state=\"{stops[0]}\"]').textContent.length > 0")
+    page.wait_for_function(
+        f"document.querySelector('[data-state=\"{stops[0]}\"]').textContent.length > 0"
+    )
     for _ in range(50):
         if _outcomes(live_server, stops[0]):
             break
@@ -112,7 +120,8 @@ def test_serviceman_records_outcomes_on_phone(phone_page, live_server, login, ch
 def test_serviceman_cannot_open_anothers_route(phone_page, live_server, login):
     login(phone_page, "serviceman")
     with live_server.app.app_context():
-        other = db.session.scalar(sa.select(DeliveryRoute.id).join(Vehicle).where(
-            Vehicle.vehicle_type == "scooter"))
+        other = db.session.scalar(
+            sa.select(DeliveryRoute.id).join(Vehicle).where(Vehicle.vehicle_type == "scooter")
+        )
     response = phone_page.goto(live_server(f"/delivery/my/routes/{other}"))
     assert response.status == 404

@@ -51,5 +51,7 @@ def geocode(event_id, budget):
         raise click.ClickException(f"no event {event_id}")
     approximate = locate_stops(list(event.stops), budget_seconds=budget)
     db.session.commit()
-    click.echo(f"{len(event.stops)} stops, {approximate} still approximate "
-               f"(provider {current_app.config.get('GEOCODER_PROVIDER')})")
+    click.echo(
+        f"{len(event.stops)} stops, {approximate} still approximate "
+        f"(provider {current_app.config.get('GEOCODER_PROVIDER')})"
+    )

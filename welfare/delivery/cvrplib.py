@@ -63,7 +63,9 @@ def solve_instance(instance, seconds=10.0, seed=1):
     """Solve with the app's engine; routes come back as file node numbers."""
     matrix = euclidean_matrix(instance["coords"])
     problem = Problem(
-        distances=matrix, durations=[matrix], place_count=1,
+        distances=matrix,
+        durations=[matrix],
+        place_count=1,
         demands=instance["demands"][1:],
         vehicles=[VehicleSpec(capacity=instance["capacity"])] * instance["vehicles"],
     )

@@ -31,12 +31,21 @@ def make_geocoder(config):
 
         url = urlparse(config.get("GEOCODER_URL") or "https://nominatim.openstreetmap.org")
         cls = get_geocoder_for_service(provider)
-        geocoder = cls(domain=url.netloc + url.path.rstrip("/"), scheme=url.scheme or "https",
-                       user_agent="welfare-linyuan/1.0", timeout=config.get("GEOCODER_TIMEOUT", 5))
+        geocoder = cls(
+            domain=url.netloc + url.path.rstrip("/"),
+            scheme=url.scheme or "https",
+            user_agent="welfare-linyuan/1.0",
+            timeout=config.get("GEOCODER_TIMEOUT", 5),
+        )
     from geopy.extra.rate_limiter import RateLimiter
 
-    return RateLimiter(geocoder.geocode, min_delay_seconds=config.get("GEOCODER_MIN_DELAY", 1.0),
-                       max_retries=0, swallow_exceptions=True, return_value_on_exception=None)
+    return RateLimiter(
+        geocoder.geocode,
+        min_delay_seconds=config.get("GEOCODER_MIN_DELAY", 1.0),
+        max_retries=0,
+        swallow_exceptions=True,
+        return_value_on_exception=None,
+    )
 
 
 def query_text(address, village_name):
@@ -48,7 +57,9 @@ def cached(keys):
     """Cache rows for these normalised addresses, by key."""
     if not keys:
         return {}
-    rows = db.session.scalars(sa.select(GeocodedAddress).where(GeocodedAddress.address_key.in_(keys)))
+    rows = db.session.scalars(
+        sa.select(GeocodedAddress).where(GeocodedAddress.address_key.in_(keys))
+    )
     return {row.address_key: row for row in rows}
 
 
@@ -61,7 +72,9 @@ def lookup_many(addresses, budget_seconds=20.0, geocode=None):
     results = {}
     for key, (address, village_name) in keys.items():
         row = found.get(key)
-        if row is not None and (row.source != "failed" or utcnow() - row.looked_up_at < RETRY_FAILED_AFTER):
+        if row is not None and (
+            row.source != "failed" or utcnow() - row.looked_up_at < RETRY_FAILED_AFTER
+        ):
             results[key] = (row.lat, row.lng) if row.source != "failed" else None
             continue
         if time.monotonic() - started > budget_seconds:

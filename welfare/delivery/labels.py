@@ -10,8 +10,11 @@ OUTCOME_LABELS = {
     "refused": _l("Refused"),
     "wrong_address": _l("Wrong address"),
 }
-KIND_LABELS = {"low": _l("Low-income"), "mid_low": _l("Mid-low income"),
-               "elder": _l("Isolated elder")}
+KIND_LABELS = {
+    "low": _l("Low-income"),
+    "mid_low": _l("Mid-low income"),
+    "elder": _l("Isolated elder"),
+}
 VEHICLE_LABELS = {"scooter": _l("Scooter"), "van": _l("Van")}
 STATUS_LABELS = {"draft": _l("Draft"), "planned": _l("Planned"), "closed": _l("Closed")}
 REASON_LABELS = {

@@ -24,8 +24,10 @@ def _embed(m):
 
 # folium's HTML popups call $(`<div>...</div>`)[0]; jQuery is not loaded (no CDN), so
 # build the element the same way without it.
-JQUERY_SHIM = ("window.$ = window.$ || function (html) { var t = document.createElement('template');"
-               " t.innerHTML = String(html).trim(); return [t.content.firstChild]; };\n")
+JQUERY_SHIM = (
+    "window.$ = window.$ || function (html) { var t = document.createElement('template');"
+    " t.innerHTML = String(html).trim(); return [t.content.firstChild]; };\n"
+)
 
 
 def colour(position):
@@ -34,9 +36,16 @@ def colour(position):
 
 def _office(m):
     depot = (current_app.config["DEPOT_LAT"], current_app.config["DEPOT_LNG"])
-    folium.Marker(depot, tooltip="區公所", title="區公所", icon=folium.DivIcon(
-        html='<div class="map-pin map-office" aria-hidden="true">公</div>',
-        icon_size=(28, 28), icon_anchor=(14, 14))).add_to(m)
+    folium.Marker(
+        depot,
+        tooltip="區公所",
+        title="區公所",
+        icon=folium.DivIcon(
+            html='<div class="map-pin map-office" aria-hidden="true">公</div>',
+            icon_size=(28, 28),
+            icon_anchor=(14, 14),
+        ),
+    ).add_to(m)
     return depot
 
 
@@ -57,8 +66,10 @@ def _title(route, stop):
 
 
 def _popup(stop, number=None):
-    lines = [f"<strong>{escape(number) + '. ' if number else ''}{escape(stop.recipient_name)}</strong>",
-             escape(stop.address)]
+    lines = [
+        f"<strong>{escape(number) + '. ' if number else ''}{escape(stop.recipient_name)}</strong>",
+        escape(stop.address),
+    ]
     if stop.phone:
         lines.append(escape(stop.phone))
     goods = "、".join(f"{escape(k)} {v}" for k, v in stop.goods.items())
@@ -84,16 +95,27 @@ def overview_map(event, unserved=()):
     for route in event.routes:
         c = colour(route.position)
         path = route_path(route, depot)
-        folium.PolyLine(route.line or path, color=c, weight=3, opacity=0.8,
-                        tooltip=route.vehicle.name).add_to(m)
+        folium.PolyLine(
+            route.line or path, color=c, weight=3, opacity=0.8, tooltip=route.vehicle.name
+        ).add_to(m)
         for s in route.stops:
-            folium.Marker((s.lat, s.lng), icon=numbered_icon(s.sequence, c),
-                          popup=_popup(s, s.sequence), title=_title(route, s)).add_to(m)
+            folium.Marker(
+                (s.lat, s.lng),
+                icon=numbered_icon(s.sequence, c),
+                popup=_popup(s, s.sequence),
+                title=_title(route, s),
+            ).add_to(m)
         points += path
     for s in unserved:
         if s.lat is not None:
-            folium.CircleMarker((s.lat, s.lng), radius=7, color="#0b0c0c", fill=True,
-                                fill_color="#ffffff", popup=_popup(s)).add_to(m)
+            folium.CircleMarker(
+                (s.lat, s.lng),
+                radius=7,
+                color="#0b0c0c",
+                fill=True,
+                fill_color="#ffffff",
+                popup=_popup(s),
+            ).add_to(m)
             points.append((s.lat, s.lng))
     _fit(m, points)
     return _embed(m)
@@ -109,9 +131,13 @@ def route_map(route, draggable=False):
     folium.PolyLine(route.line or path, color=c, weight=4, opacity=0.8).add_to(m)
     targets = {}
     for s in route.stops:
-        marker = folium.Marker((s.lat, s.lng), icon=numbered_icon(s.sequence, c),
-                               popup=_popup(s, s.sequence), draggable=draggable,
-                               title=_title(route, s))
+        marker = folium.Marker(
+            (s.lat, s.lng),
+            icon=numbered_icon(s.sequence, c),
+            popup=_popup(s, s.sequence),
+            draggable=draggable,
+            title=_title(route, s),
+        )
         marker.add_to(m)
         targets[marker.get_name()] = s.id
     _fit(m, path)
@@ -119,8 +145,9 @@ def route_map(route, draggable=False):
     return header, body, script, Markup(json.dumps(targets))
 
 
-def schematic_svg(points, depot, width=520, height=300):
-    """An SVG line drawing of a route (no tiles): office square, numbered stops in order."""
+def schematic_svg(points, depot, width=520, height=300, trips=None):
+    """An SVG line drawing of a route (no tiles): office square, numbered stops in order,
+    back to the office between loads."""
     if not points:
         return Markup("")
     allp = [depot] + list(points)
@@ -130,24 +157,35 @@ def schematic_svg(points, depot, width=520, height=300):
     ys = [p[0] for p in allp]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
     pad = 18
-    scale = min((width - 2 * pad) / max(max(xs) - min(xs), span * 0.2),
-                (height - 2 * pad) / max(max(ys) - min(ys), span * 0.2))
+    scale = min(
+        (width - 2 * pad) / max(max(xs) - min(xs), span * 0.2),
+        (height - 2 * pad) / max(max(ys) - min(ys), span * 0.2),
+    )
 
     def xy(i):
         return pad + (xs[i] - min(xs)) * scale, height - pad - (ys[i] - min(ys)) * scale
 
     coords = [xy(i) for i in range(len(allp))]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords + [coords[0]])
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="路線示意圖">',
-             f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff" stroke="#999"/>',
-             f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="1.6"/>']
+    order = [coords[0]]
+    for n, point in enumerate(coords[1:]):
+        if trips and n and trips[n] != trips[n - 1]:
+            order.append(coords[0])
+        order.append(point)
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in order + [coords[0]])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="路線示意圖">',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff" stroke="#999"/>',
+        f'<polyline points="{path}" fill="none" stroke="#1d70b8" stroke-width="1.6"/>',
+    ]
     x, y = coords[0]
     parts.append(f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" fill="#0b0c0c"/>')
     parts.append(f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" font-size="10">區公所</text>')
     for n, (x, y) in enumerate(coords[1:], start=1):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#fff" stroke="#0b0c0c"/>')
-        parts.append(f'<text x="{x:.1f}" y="{y + 3:.1f}" font-size="8" text-anchor="middle">{n}</text>')
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + 3:.1f}" font-size="8" text-anchor="middle">{n}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 

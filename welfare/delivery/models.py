@@ -11,8 +11,14 @@ from welfare.extensions import db
 EVENT_STATUSES = ("draft", "planned", "closed")
 VEHICLE_TYPES = ("scooter", "van")
 RECIPIENT_KINDS = ("low", "mid_low", "elder")
-OUTCOMES = ("delivered", "left_with_family", "left_with_neighbour", "not_home", "refused",
-            "wrong_address")
+OUTCOMES = (
+    "delivered",
+    "left_with_family",
+    "left_with_neighbour",
+    "not_home",
+    "refused",
+    "wrong_address",
+)
 GEOCODE_SOURCES = ("geocoder", "manual", "failed")
 
 
@@ -32,11 +38,19 @@ class DeliveryEvent(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    items = relationship("GoodsItem", back_populates="event", cascade="all, delete-orphan",
-                         order_by="GoodsItem.position")
+    items = relationship(
+        "GoodsItem",
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="GoodsItem.position",
+    )
     stops = relationship("DeliveryStop", back_populates="event", cascade="all, delete-orphan")
-    routes = relationship("DeliveryRoute", back_populates="event", cascade="all, delete-orphan",
-                          order_by="DeliveryRoute.position")
+    routes = relationship(
+        "DeliveryRoute",
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="DeliveryRoute.position",
+    )
 
 
 class GoodsItem(db.Model):
@@ -49,8 +63,9 @@ class GoodsItem(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_events.id", ondelete="CASCADE"),
-                                          index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delivery_events.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(60))
     unit: Mapped[str] = mapped_column(sa.String(10), default="")
@@ -95,11 +110,14 @@ class Vehicle(db.Model):
 
 class DeliveryRoute(db.Model):
     __tablename__ = "delivery_routes"
-    __table_args__ = (sa.UniqueConstraint("event_id", "vehicle_id", name="uq_delivery_routes_vehicle"),)
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "vehicle_id", name="uq_delivery_routes_vehicle"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_events.id", ondelete="CASCADE"),
-                                          index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delivery_events.id", ondelete="CASCADE"), index=True
+    )
     vehicle_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_vehicles.id"))
     position: Mapped[int] = mapped_column(default=0)
     distance_m: Mapped[int] = mapped_column(default=0)
@@ -118,13 +136,16 @@ class DeliveryStop(db.Model):
         sa.UniqueConstraint("event_id", "person_id", name="uq_delivery_stops_person"),
         sa.CheckConstraint(sa.column("kind").in_(RECIPIENT_KINDS), name="kind"),
         sa.CheckConstraint("load >= 0", name="load"),
-        sa.CheckConstraint(sa.or_(sa.column("outcome").is_(None), sa.column("outcome").in_(OUTCOMES)),
-                           name="outcome"),
+        sa.CheckConstraint(
+            sa.or_(sa.column("outcome").is_(None), sa.column("outcome").in_(OUTCOMES)),
+            name="outcome",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_events.id", ondelete="CASCADE"),
-                                          index=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delivery_events.id", ondelete="CASCADE"), index=True
+    )
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"))
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"))
     kind: Mapped[str] = mapped_column(sa.String(10))
@@ -143,7 +164,8 @@ class DeliveryStop(db.Model):
     lng: Mapped[float | None]
     approximate: Mapped[bool] = mapped_column(default=True)
     route_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("delivery_routes.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("delivery_routes.id", ondelete="SET NULL"), index=True
+    )
     sequence: Mapped[int | None]
     trip: Mapped[int | None]  # 1 = first load from the office, 2 = after reloading, ...
     eta: Mapped[time | None]
@@ -181,8 +203,9 @@ class DeliveryOutcome(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(sa.String(36), unique=True)
-    stop_id: Mapped[int] = mapped_column(sa.ForeignKey("delivery_stops.id", ondelete="CASCADE"),
-                                         index=True)
+    stop_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("delivery_stops.id", ondelete="CASCADE"), index=True
+    )
     outcome: Mapped[str] = mapped_column(sa.String(30))
     note: Mapped[str] = mapped_column(sa.String(300), default="")
     recorded_at: Mapped[datetime]  # on the phone, UTC

@@ -9,7 +9,10 @@ from welfare.auth.models import utcnow
 from welfare.delivery import geocoding
 from welfare.delivery.models import DeliveryRoute, DeliveryStop
 from welfare.delivery.rules import (
-    normalise_address, seconds_of, time_of, unserved_reason,
+    normalise_address,
+    seconds_of,
+    time_of,
+    unserved_reason,
 )
 from welfare.delivery.solver import Problem, VehicleSpec, solve, solve_balanced
 from welfare.delivery.travel import matrices
@@ -25,8 +28,11 @@ def locate_stops(stops, budget_seconds=0.0, geocode=None):
     """Give every stop a position: cached or looked up within the budget, else its
     village centroid marked approximate. Returns how many are approximate."""
     pending = [s for s in stops if s.lat is None or s.approximate]
-    found = geocoding.lookup_many([(s.address, s.village.name_zh) for s in pending],
-                                  budget_seconds=budget_seconds, geocode=geocode)
+    found = geocoding.lookup_many(
+        [(s.address, s.village.name_zh) for s in pending],
+        budget_seconds=budget_seconds,
+        geocode=geocode,
+    )
     approximate = 0
     for stop in pending:
         point = found.get(normalise_address(stop.address))
@@ -64,22 +70,40 @@ def build_problem(event, stops, vehicles, config, fixed_load=None):
     for v in vehicles:
         used_load, used_stops = fixed_load.get(v.id, (0, 0))
         limit = v.max_stops or event.max_stops
-        specs.append(VehicleSpec(
-            capacity=max(0, v.capacity - used_load),
-            start=index[(v.id, "start")], end=index[(v.id, "end")],
-            shift_start=seconds_of(v.shift_start), shift_end=seconds_of(v.shift_end),
-            profile=kinds.index(v.vehicle_type),
-            max_stops=max(0, limit - used_stops) if limit else None, reload=v.reloads,
-        ))
-    windows = [(seconds_of(s.window_start or v_min(vehicles, "shift_start")),
-                seconds_of(s.window_end or v_max(vehicles, "shift_end")))
-               if (s.window_start or s.window_end) else None for s in stops]
+        specs.append(
+            VehicleSpec(
+                capacity=max(0, v.capacity - used_load),
+                start=index[(v.id, "start")],
+                end=index[(v.id, "end")],
+                shift_start=seconds_of(v.shift_start),
+                shift_end=seconds_of(v.shift_end),
+                profile=kinds.index(v.vehicle_type),
+                max_stops=max(0, limit - used_stops) if limit else None,
+                reload=v.reloads,
+            )
+        )
+    windows = [
+        (
+            seconds_of(s.window_start or v_min(vehicles, "shift_start")),
+            seconds_of(s.window_end or v_max(vehicles, "shift_end")),
+        )
+        if (s.window_start or s.window_end)
+        else None
+        for s in stops
+    ]
     problem = Problem(
-        distances=metres, durations=[durations[k] for k in kinds], place_count=len(places),
-        demands=[s.load for s in stops], vehicles=specs,
-        service=[60 * (s.service_minutes if s.service_minutes is not None else event.service_minutes)
-                 for s in stops],
-        windows=windows, optional=True, cost="duration",
+        distances=metres,
+        durations=[durations[k] for k in kinds],
+        place_count=len(places),
+        demands=[s.load for s in stops],
+        vehicles=specs,
+        service=[
+            60 * (s.service_minutes if s.service_minutes is not None else event.service_minutes)
+            for s in stops
+        ],
+        windows=windows,
+        optional=True,
+        cost="duration",
     )
     return problem, source
 
@@ -144,14 +168,25 @@ def optimise_event(event, vehicles, actor, seconds=None):
         if any(s.pinned for s in members):
             _sequence_route(event, routes[v.id], members, config, max(1.0, seconds / 4))
         else:
-            _store_sequence(routes[v.id], members, result.arrivals[k], result.distance[k],
-                            result.duration[k], result.trips[k])
+            _store_sequence(
+                routes[v.id],
+                members,
+                result.arrivals[k],
+                result.distance[k],
+                result.duration[k],
+                result.trips[k],
+            )
     _mark_unserved(event, free, result.unserved, vehicles, problem)
     event.status = "planned"
     event.optimised_at = utcnow()
     db.session.flush()
-    record("delivery.optimise", actor=actor, entity=event,
-           summary=f"{len(stops)} stops, {len(vehicles)} vehicles, {len(result.unserved)} unserved, {source}")
+    record(
+        "delivery.optimise",
+        actor=actor,
+        entity=event,
+        summary=f"{len(stops)} stops, {len(vehicles)} vehicles, "
+        f"{len(result.unserved)} unserved, {source}",
+    )
     return result
 
 
@@ -176,8 +211,9 @@ def _sequence_route(event, route, stops, config, seconds):
     problem.vehicles[0].max_stops = None
     result = solve(problem, seconds=seconds)
     order = [stops[i] for i in result.routes[0]]
-    _store_sequence(route, order, result.arrivals[0], result.distance[0], result.duration[0],
-                    result.trips[0])
+    _store_sequence(
+        route, order, result.arrivals[0], result.distance[0], result.duration[0], result.trips[0]
+    )
 
 
 def _mark_unserved(event, free, unserved, vehicles, problem):
@@ -186,11 +222,20 @@ def _mark_unserved(event, free, unserved, vehicles, problem):
     to_stop, back = problem.durations[0][0], problem.durations[0][:, 0]
     for i in unserved:
         stop, loc = free[i], problem.place_count + i
-        window = ((seconds_of(stop.window_start), seconds_of(stop.window_end))
-                  if stop.window_start and stop.window_end else None)
+        window = (
+            (seconds_of(stop.window_start), seconds_of(stop.window_end))
+            if stop.window_start and stop.window_end
+            else None
+        )
         stop.unserved_reason = unserved_reason(
-            stop.load, [v.capacity for v in vehicles], int(to_stop[loc] + back[loc]),
-            problem.service[i], lengths, window, shifts)
+            stop.load,
+            [v.capacity for v in vehicles],
+            int(to_stop[loc] + back[loc]),
+            problem.service[i],
+            lengths,
+            window,
+            shifts,
+        )
         stop.route_id = stop.sequence = stop.eta = stop.trip = None
 
 
@@ -205,11 +250,17 @@ def move_stop(stop, route, actor):
     db.session.expire_all()
     config = current_app.config
     for r in {x for x in (old, route) if x is not None}:
-        members = db.session.scalars(sa.select(DeliveryStop).where(DeliveryStop.route_id == r.id)).all()
+        members = db.session.scalars(
+            sa.select(DeliveryStop).where(DeliveryStop.route_id == r.id)
+        ).all()
         _sequence_route(event, r, list(members), config, 1.0)
     if route is None:
         stop.sequence = stop.eta = None
         stop.unserved_reason = "removed"
     db.session.flush()
-    record("delivery.move_stop", actor=actor, entity=stop,
-           summary=f"{stop.recipient_name} -> {route.vehicle.name if route else '-'}")
+    record(
+        "delivery.move_stop",
+        actor=actor,
+        entity=stop,
+        summary=f"{stop.recipient_name} -> {route.vehicle.name if route else '-'}",
+    )

@@ -5,13 +5,19 @@ import sqlalchemy as sa
 from welfare.delivery.models import DeliveryEvent, DeliveryRoute, DeliveryStop, Vehicle
 from welfare.extensions import db
 from welfare.roster.models import (
-    Household, HouseholdMember, IsolatedElder, LowIncomeStatus, Person, Village,
+    Household,
+    HouseholdMember,
+    IsolatedElder,
+    LowIncomeStatus,
+    Person,
+    Village,
 )
 
 
 def events():
-    return db.session.scalars(sa.select(DeliveryEvent).order_by(DeliveryEvent.event_date.desc(),
-                                                                 DeliveryEvent.id.desc())).all()
+    return db.session.scalars(
+        sa.select(DeliveryEvent).order_by(DeliveryEvent.event_date.desc(), DeliveryEvent.id.desc())
+    ).all()
 
 
 def vehicles(active_only=False):
@@ -28,15 +34,24 @@ def villages():
 def event_counts(event_ids):
     """event id -> (stops, done, routes)."""
     rows = db.session.execute(
-        sa.select(DeliveryStop.event_id, sa.func.count(),
-                  sa.func.count(DeliveryStop.outcome), sa.func.count(DeliveryStop.route_id))
-        .where(DeliveryStop.event_id.in_(event_ids)).group_by(DeliveryStop.event_id))
+        sa.select(
+            DeliveryStop.event_id,
+            sa.func.count(),
+            sa.func.count(DeliveryStop.outcome),
+            sa.func.count(DeliveryStop.route_id),
+        )
+        .where(DeliveryStop.event_id.in_(event_ids))
+        .group_by(DeliveryStop.event_id)
+    )
     return {r[0]: r[1:] for r in rows}
 
 
 def _member_counts():
-    return (sa.select(HouseholdMember.household_id, sa.func.count().label("n"))
-            .group_by(HouseholdMember.household_id).subquery())
+    return (
+        sa.select(HouseholdMember.household_id, sa.func.count().label("n"))
+        .group_by(HouseholdMember.household_id)
+        .subquery()
+    )
 
 
 def candidates(kinds, village_ids, on):
@@ -45,13 +60,18 @@ def candidates(kinds, village_ids, on):
     status_kinds = [k for k in kinds if k in ("low", "mid_low")]
     if status_kinds:
         members = _member_counts()
-        stmt = (sa.select(Household, LowIncomeStatus.kind, Person, members.c.n)
-                .join(LowIncomeStatus, LowIncomeStatus.household_id == Household.id)
-                .outerjoin(Person, Person.id == Household.head_id)
-                .outerjoin(members, members.c.household_id == Household.id)
-                .where(LowIncomeStatus.kind.in_(status_kinds),
-                       LowIncomeStatus.certified_from <= on, LowIncomeStatus.certified_until >= on)
-                .order_by(Household.village_id, Household.id))
+        stmt = (
+            sa.select(Household, LowIncomeStatus.kind, Person, members.c.n)
+            .join(LowIncomeStatus, LowIncomeStatus.household_id == Household.id)
+            .outerjoin(Person, Person.id == Household.head_id)
+            .outerjoin(members, members.c.household_id == Household.id)
+            .where(
+                LowIncomeStatus.kind.in_(status_kinds),
+                LowIncomeStatus.certified_from <= on,
+                LowIncomeStatus.certified_until >= on,
+            )
+            .order_by(Household.village_id, Household.id)
+        )
         if village_ids:
             stmt = stmt.where(Household.village_id.in_(village_ids))
         seen = set()
@@ -61,9 +81,14 @@ def candidates(kinds, village_ids, on):
             seen.add(household.id)
             found.append(_household_candidate(household, kind, head, n))
     if "elder" in kinds:
-        stmt = (sa.select(IsolatedElder, Person).join(Person, Person.id == IsolatedElder.person_id)
-                .where(IsolatedElder.active, Person.status == "registered",
-                       Person.merged_into_id.is_(None)).order_by(Person.village_id, Person.id))
+        stmt = (
+            sa.select(IsolatedElder, Person)
+            .join(Person, Person.id == IsolatedElder.person_id)
+            .where(
+                IsolatedElder.active, Person.status == "registered", Person.merged_into_id.is_(None)
+            )
+            .order_by(Person.village_id, Person.id)
+        )
         if village_ids:
             stmt = stmt.where(Person.village_id.in_(village_ids))
         for _elder, person in db.session.execute(stmt):
@@ -73,7 +98,10 @@ def candidates(kinds, village_ids, on):
 
 def _household_candidate(household, kind, head, members):
     return {
-        "household_id": household.id, "person_id": None, "kind": kind, "members": members or 1,
+        "household_id": household.id,
+        "person_id": None,
+        "kind": kind,
+        "members": members or 1,
         "recipient_name": head.name if head else household.household_no,
         "phone": (head.mobile or head.phone) if head else "",
         "address": household.address or (head.address if head else ""),
@@ -83,9 +111,14 @@ def _household_candidate(household, kind, head, members):
 
 def person_candidate(person, kind):
     return {
-        "household_id": None, "person_id": person.id, "kind": kind, "members": 1,
-        "recipient_name": person.name, "phone": person.mobile or person.phone,
-        "address": person.address, "village_id": person.village_id,
+        "household_id": None,
+        "person_id": person.id,
+        "kind": kind,
+        "members": 1,
+        "recipient_name": person.name,
+        "phone": person.mobile or person.phone,
+        "address": person.address,
+        "village_id": person.village_id,
     }
 
 
@@ -100,8 +133,9 @@ def candidates_by_id_numbers(id_numbers, on):
         status = household.current_status(on) if household else None
         if status is not None:
             members = len(household.members)
-            found.append(_household_candidate(household, status.kind, household.head or person,
-                                              members))
+            found.append(
+                _household_candidate(household, status.kind, household.head or person, members)
+            )
         elif person is not None and person.elder is not None and person.elder.active:
             found.append(person_candidate(person, "elder"))
         else:
@@ -113,28 +147,39 @@ def stops_for_event(event, route_id=None):
     stmt = sa.select(DeliveryStop).where(DeliveryStop.event_id == event.id)
     if route_id:
         stmt = stmt.where(DeliveryStop.route_id == route_id)
-    return db.session.scalars(stmt.order_by(DeliveryStop.route_id, DeliveryStop.sequence,
-                                            DeliveryStop.village_id, DeliveryStop.id)).all()
+    return db.session.scalars(
+        stmt.order_by(
+            DeliveryStop.route_id, DeliveryStop.sequence, DeliveryStop.village_id, DeliveryStop.id
+        )
+    ).all()
 
 
 def unserved(event):
-    return db.session.scalars(sa.select(DeliveryStop).where(
-        DeliveryStop.event_id == event.id, DeliveryStop.route_id.is_(None))
-        .order_by(DeliveryStop.village_id, DeliveryStop.id)).all()
+    return db.session.scalars(
+        sa.select(DeliveryStop)
+        .where(DeliveryStop.event_id == event.id, DeliveryStop.route_id.is_(None))
+        .order_by(DeliveryStop.village_id, DeliveryStop.id)
+    ).all()
 
 
 def stops_at_address(stop):
     """Stops in open events with the same address (a correction moves them all)."""
-    return db.session.scalars(sa.select(DeliveryStop).join(DeliveryEvent).where(
-        DeliveryStop.address == stop.address, DeliveryEvent.status != "closed")).all()
+    return db.session.scalars(
+        sa.select(DeliveryStop)
+        .join(DeliveryEvent)
+        .where(DeliveryStop.address == stop.address, DeliveryEvent.status != "closed")
+    ).all()
 
 
 def routes_for_user(user):
     """A serviceman's routes, newest event first."""
     return db.session.scalars(
-        sa.select(DeliveryRoute).join(Vehicle).join(DeliveryEvent)
+        sa.select(DeliveryRoute)
+        .join(Vehicle)
+        .join(DeliveryEvent)
         .where(Vehicle.user_id == user.id, DeliveryEvent.status != "draft")
-        .order_by(DeliveryEvent.event_date.desc(), DeliveryRoute.id)).all()
+        .order_by(DeliveryEvent.event_date.desc(), DeliveryRoute.id)
+    ).all()
 
 
 def route_for_user(route_id, user):
@@ -156,8 +201,9 @@ def stop_for_serviceman(stop_id, user):
 
 def outcome_summary(event):
     """outcome code (None for no report yet) -> count."""
-    rows = db.session.execute(sa.select(DeliveryStop.outcome, sa.func.count())
-                              .where(DeliveryStop.event_id == event.id,
-                                     DeliveryStop.route_id.is_not(None))
-                              .group_by(DeliveryStop.outcome))
+    rows = db.session.execute(
+        sa.select(DeliveryStop.outcome, sa.func.count())
+        .where(DeliveryStop.event_id == event.id, DeliveryStop.route_id.is_not(None))
+        .group_by(DeliveryStop.outcome)
+    )
     return dict(rows.all())

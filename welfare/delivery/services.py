@@ -15,22 +15,43 @@ from welfare.delivery import queries
 from welfare.delivery.geocoding import remember_correction
 from welfare.delivery.labels import OUTCOME_LABELS
 from welfare.delivery.models import (
-    OUTCOMES, DeliveryEvent, DeliveryOutcome, DeliveryStop, GoodsItem, Vehicle,
+    OUTCOMES,
+    DeliveryEvent,
+    DeliveryOutcome,
+    DeliveryStop,
+    GoodsItem,
+    Vehicle,
 )
 from welfare.delivery.rules import FOLLOW_UP_OUTCOMES, load_of, needs_follow_up, quantities_for
 from welfare.errors import ServiceError
 from welfare.extensions import db
 
 EVENT_FIELDS = ("name", "event_date", "service_minutes", "max_stops", "notes")
-VEHICLE_FIELDS = ("name", "phone", "user_id", "vehicle_type", "plate", "capacity", "max_stops",
-                  "shift_start", "shift_end", "start_lat", "start_lng", "end_lat", "end_lng",
-                  "reloads", "active")
+VEHICLE_FIELDS = (
+    "name",
+    "phone",
+    "user_id",
+    "vehicle_type",
+    "plate",
+    "capacity",
+    "max_stops",
+    "shift_start",
+    "shift_end",
+    "start_lat",
+    "start_lng",
+    "end_lat",
+    "end_lng",
+    "reloads",
+    "active",
+)
 
 
 def create_event(data, items, actor):
     """A draft event with its goods items (name, unit, quantities, load units)."""
-    event = DeliveryEvent(created_by_id=getattr(actor, "id", None),
-                          **{k: data.get(k) for k in EVENT_FIELDS if k in data})
+    event = DeliveryEvent(
+        created_by_id=getattr(actor, "id", None),
+        **{k: data.get(k) for k in EVENT_FIELDS if k in data},
+    )
     db.session.add(event)
     set_items(event, items)
     db.session.flush()
@@ -71,7 +92,8 @@ def add_recipients(event, candidates, actor):
     added = 0
     for c in candidates:
         if (c["household_id"] and c["household_id"] in have_households) or (
-                c["person_id"] and c["person_id"] in have_people):
+            c["person_id"] and c["person_id"] in have_people
+        ):
             continue
         goods = quantities_for(event.items, c["kind"], c["members"])
         stop = DeliveryStop(event=event, goods=goods, load=load_of(goods, event.items), **c)
@@ -119,13 +141,22 @@ def correct_position(stop, lat, lng, actor):
     for same in queries.stops_at_address(stop):
         same.lat, same.lng, same.approximate = lat, lng, False
     db.session.flush()
-    record("delivery.correct_position", actor=actor, entity=stop, summary=stop.address,
-           after={"lat": lat, "lng": lng})
+    record(
+        "delivery.correct_position",
+        actor=actor,
+        entity=stop,
+        summary=stop.address,
+        after={"lat": lat, "lng": lng},
+    )
 
 
 def save_vehicle(vehicle, data, actor):
     """Create (vehicle=None) or update a serviceman's vehicle and shift."""
-    if data.get("shift_end") and data.get("shift_start") and data["shift_end"] <= data["shift_start"]:
+    if (
+        data.get("shift_end")
+        and data.get("shift_start")
+        and data["shift_end"] <= data["shift_start"]
+    ):
         raise ServiceError(("shift_end", _("The shift must end after it starts.")))
     creating = vehicle is None
     vehicle = vehicle or Vehicle()
@@ -134,8 +165,12 @@ def save_vehicle(vehicle, data, actor):
             setattr(vehicle, key, data[key])
     db.session.add(vehicle)
     db.session.flush()
-    record("delivery.create_vehicle" if creating else "delivery.update_vehicle", actor=actor,
-           entity=vehicle, summary=vehicle.name)
+    record(
+        "delivery.create_vehicle" if creating else "delivery.update_vehicle",
+        actor=actor,
+        entity=vehicle,
+        summary=vehicle.name,
+    )
     return vehicle
 
 
@@ -155,8 +190,12 @@ def _parse_time(value):
 
 def _same(row, data, timed=True):
     """Same report content; a plain form post has no phone time, so its time is not compared."""
-    return (row.stop_id == data["stop_id"] and row.outcome == data["outcome"]
-            and row.note == data["note"] and (not timed or row.recorded_at == data["recorded_at"]))
+    return (
+        row.stop_id == data["stop_id"]
+        and row.outcome == data["outcome"]
+        and row.note == data["note"]
+        and (not timed or row.recorded_at == data["recorded_at"])
+    )
 
 
 def record_outcome(payload, actor):
@@ -164,15 +203,19 @@ def record_outcome(payload, actor):
     Returns (outcome, created). Raises OutcomeConflict when the UUID's content differs."""
     timed = bool(payload.get("recorded_at"))
     data = {
-        "uuid": str(payload.get("uuid") or "")[:36], "stop_id": int(payload.get("stop_id") or 0),
-        "outcome": payload.get("outcome"), "note": str(payload.get("note") or "")[:300],
+        "uuid": str(payload.get("uuid") or "")[:36],
+        "stop_id": int(payload.get("stop_id") or 0),
+        "outcome": payload.get("outcome"),
+        "note": str(payload.get("note") or "")[:300],
         "recorded_at": _parse_time(payload.get("recorded_at") or datetime.now(UTC).isoformat()),
     }
     if len(data["uuid"]) < 8:
         raise ServiceError(("uuid", _("Missing report identifier.")))
     if data["outcome"] not in OUTCOMES:
         raise ServiceError(("outcome", _("Choose what happened at the door.")))
-    existing = db.session.scalar(sa.select(DeliveryOutcome).where(DeliveryOutcome.uuid == data["uuid"]))
+    existing = db.session.scalar(
+        sa.select(DeliveryOutcome).where(DeliveryOutcome.uuid == data["uuid"])
+    )
     if existing is not None:
         if _same(existing, data, timed):
             return existing, False
@@ -190,15 +233,21 @@ def record_outcome(payload, actor):
             db.session.add(row)
     except IntegrityError:
         # The same report arrived twice at once; the other request stored it first.
-        existing = db.session.scalar(sa.select(DeliveryOutcome).where(DeliveryOutcome.uuid == data["uuid"]))
+        existing = db.session.scalar(
+            sa.select(DeliveryOutcome).where(DeliveryOutcome.uuid == data["uuid"])
+        )
         if existing is not None and _same(existing, data, timed):
             return existing, False
         raise OutcomeConflict(data["uuid"]) from None
     if stop.outcome_at is None or data["recorded_at"] >= stop.outcome_at:
         stop.outcome, stop.outcome_at = data["outcome"], data["recorded_at"]
     db.session.flush()
-    record("delivery.outcome", actor=actor, entity=stop,
-           summary=f"{stop.recipient_name}: {data['outcome']}")
+    record(
+        "delivery.outcome",
+        actor=actor,
+        entity=stop,
+        summary=f"{stop.recipient_name}: {data['outcome']}",
+    )
     return row, True
 
 
@@ -224,22 +273,51 @@ def create_follow_up(event, actor):
     left = [s for s in event.stops if needs_follow_up(s.outcome)]
     if not left:
         raise ServiceError(_("Every stop was delivered; nothing to follow up."))
-    follow = DeliveryEvent(name=_("%(name)s (follow-up)", name=event.name)[:100],
-                           event_date=event.event_date, service_minutes=event.service_minutes,
-                           max_stops=event.max_stops, follow_up_of_id=event.id,
-                           created_by_id=getattr(actor, "id", None))
+    follow = DeliveryEvent(
+        name=_("%(name)s (follow-up)", name=event.name)[:100],
+        event_date=event.event_date,
+        service_minutes=event.service_minutes,
+        max_stops=event.max_stops,
+        follow_up_of_id=event.id,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(follow)
     for item in event.items:
-        follow.items.append(GoodsItem(position=item.position, name=item.name, unit=item.unit,
-                                      qty_small=item.qty_small, qty_large=item.qty_large,
-                                      qty_elder=item.qty_elder, load_units=item.load_units))
-    copy = ("household_id", "person_id", "kind", "members", "recipient_name", "phone", "address",
-            "village_id", "goods", "load", "service_minutes", "window_start", "window_end",
-            "lat", "lng", "approximate")
+        follow.items.append(
+            GoodsItem(
+                position=item.position,
+                name=item.name,
+                unit=item.unit,
+                qty_small=item.qty_small,
+                qty_large=item.qty_large,
+                qty_elder=item.qty_elder,
+                load_units=item.load_units,
+            )
+        )
+    copy = (
+        "household_id",
+        "person_id",
+        "kind",
+        "members",
+        "recipient_name",
+        "phone",
+        "address",
+        "village_id",
+        "goods",
+        "load",
+        "service_minutes",
+        "window_start",
+        "window_end",
+        "lat",
+        "lng",
+        "approximate",
+    )
     for stop in left:
         note = stop.notes
         if stop.outcome in FOLLOW_UP_OUTCOMES:
-            note = (f"{note} " if note else "") + _("Last time: %(o)s", o=OUTCOME_LABELS[stop.outcome])
+            note = (f"{note} " if note else "") + _(
+                "Last time: %(o)s", o=OUTCOME_LABELS[stop.outcome]
+            )
         follow.stops.append(DeliveryStop(notes=note, **{k: getattr(stop, k) for k in copy}))
     db.session.flush()
     record("delivery.follow_up", actor=actor, entity=follow, summary=f"{len(left)} stops")

@@ -62,37 +62,47 @@ def build_data(problem):
     count_stops = any(v.max_stops for v in problem.vehicles)
     coords = [pyvrp.Location(x=0, y=0) for _ in range(problem.place_count + n_stops)]
     depots = [pyvrp.Depot(location=i) for i in range(problem.place_count)]
-    max_travel = int(problem.durations[0].max() if problem.cost == "duration"
-                     else problem.distances.max())
+    max_travel = int(
+        problem.durations[0].max() if problem.cost == "duration" else problem.distances.max()
+    )
     prize = max(1, max_travel) * 20
     clients = []
     for i, demand in enumerate(problem.demands):
-        early, late = (problem.windows[i] if problem.windows and problem.windows[i]
-                       else (0, BIG))
-        clients.append(pyvrp.Client(
-            location=problem.place_count + i,
-            delivery=[int(demand), 1] if count_stops else [int(demand)],
-            service_duration=int(problem.service[i]) if problem.service else 0,
-            tw_early=int(early), tw_late=int(late),
-            required=not problem.optional, prize=prize if problem.optional else 0,
-        ))
+        early, late = problem.windows[i] if problem.windows and problem.windows[i] else (0, BIG)
+        clients.append(
+            pyvrp.Client(
+                location=problem.place_count + i,
+                delivery=[int(demand), 1] if count_stops else [int(demand)],
+                service_duration=int(problem.service[i]) if problem.service else 0,
+                tw_early=int(early),
+                tw_late=int(late),
+                required=not problem.optional,
+                prize=prize if problem.optional else 0,
+            )
+        )
     types = []
     for v in problem.vehicles:
         capacity = [int(v.capacity)]
         if count_stops:
             capacity.append(int(v.max_stops or n_stops))
-        types.append(pyvrp.VehicleType(
-            num_available=1, capacity=capacity, start_depot=v.start, end_depot=v.end,
-            tw_early=int(v.shift_start), tw_late=int(v.shift_end), profile=v.profile,
-            unit_distance_cost=1 if problem.cost == "distance" else 0,
-            unit_duration_cost=1 if problem.cost == "duration" else 0,
-            reload_depots=[0] if v.reload else [],
-            **_soft_shift(v),
-        ))
+        types.append(
+            pyvrp.VehicleType(
+                num_available=1,
+                capacity=capacity,
+                start_depot=v.start,
+                end_depot=v.end,
+                tw_early=int(v.shift_start),
+                tw_late=int(v.shift_end),
+                profile=v.profile,
+                unit_distance_cost=1 if problem.cost == "distance" else 0,
+                unit_duration_cost=1 if problem.cost == "duration" else 0,
+                reload_depots=[0] if v.reload else [],
+                **_soft_shift(v),
+            )
+        )
     dist = np.ascontiguousarray(problem.distances, dtype=np.int64)
     durations = [np.ascontiguousarray(d, dtype=np.int64) for d in problem.durations]
-    return pyvrp.ProblemData(coords, clients, depots, types, [dist] * len(durations),
-                             durations)
+    return pyvrp.ProblemData(coords, clients, depots, types, [dist] * len(durations), durations)
 
 
 OVERTIME_COST = 3  # per second beyond an even share: sharing out beats a slightly shorter total
@@ -102,8 +112,11 @@ def _soft_shift(v):
     if v.soft_duration is None:
         return {}
     hard = max(v.soft_duration, min(v.shift_end - v.shift_start, BIG // 4))
-    return {"shift_duration": int(v.soft_duration), "max_overtime": int(hard - v.soft_duration),
-            "unit_overtime_cost": OVERTIME_COST}
+    return {
+        "shift_duration": int(v.soft_duration),
+        "max_overtime": int(hard - v.soft_duration),
+        "unit_overtime_cost": OVERTIME_COST,
+    }
 
 
 def solve_balanced(problem, seconds=10.0, seed=1, slack=1.1):
@@ -132,8 +145,9 @@ def solve(problem, seconds=10.0, seed=1, initial=None):
     stop = MultipleCriteria([MaxRuntime(seconds), NoImprovement(patience)])
     if initial is not None:
         initial = pyvrp.Solution(data, [_as_route(data, r) for r in initial.routes()])
-    outcome = pyvrp.solve(data, stop=stop, seed=seed, display=False, collect_stats=False,
-                          initial_solution=initial)
+    outcome = pyvrp.solve(
+        data, stop=stop, seed=seed, display=False, collect_stats=False, initial_solution=initial
+    )
     best = outcome.best
     routes = [[] for _ in problem.vehicles]
     arrivals = [[] for _ in problem.vehicles]
@@ -152,8 +166,9 @@ def solve(problem, seconds=10.0, seed=1, initial=None):
         duration[k] = int(route.duration())
     unserved = [i for i in range(n_stops) if i not in served]
     cost = int(best.distance() if problem.cost == "distance" else best.duration())
-    return Result(routes, unserved, cost, best.is_feasible(), arrivals, trips, distance, duration,
-                  best)
+    return Result(
+        routes, unserved, cost, best.is_feasible(), arrivals, trips, distance, duration, best
+    )
 
 
 def _as_route(data, route):

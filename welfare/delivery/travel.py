@@ -15,8 +15,10 @@ DEFAULT_SPEEDS = {"scooter": 25.0, "van": 20.0}
 
 
 def speeds(config):
-    return {kind: float(config.get(f"DELIVERY_SPEED_{kind.upper()}_KMH", default))
-            for kind, default in DEFAULT_SPEEDS.items()}
+    return {
+        kind: float(config.get(f"DELIVERY_SPEED_{kind.upper()}_KMH", default))
+        for kind, default in DEFAULT_SPEEDS.items()
+    }
 
 
 def osrm_table(url, points, timeout=20):

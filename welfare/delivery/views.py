@@ -10,7 +10,11 @@ from markupsafe import Markup
 from welfare.auth.permissions import roles_required
 from welfare.delivery import bp, labels, mapping, planning, queries, services
 from welfare.delivery.forms import (
-    EventForm, OptimiseForm, RecipientFilterForm, RecipientListForm, StopForm,
+    EventForm,
+    OptimiseForm,
+    RecipientFilterForm,
+    RecipientListForm,
+    StopForm,
 )
 from welfare.delivery.models import DeliveryEvent, DeliveryStop
 from welfare.errors import ServiceError
@@ -26,14 +30,19 @@ def _hours(seconds):
 
 
 def _outcome_labels_json():
-    return Markup(json.dumps({k: str(v) for k, v in labels.OUTCOME_LABELS.items()},
-                             ensure_ascii=False))
+    return Markup(
+        json.dumps({k: str(v) for k, v in labels.OUTCOME_LABELS.items()}, ensure_ascii=False)
+    )
 
 
 @bp.app_context_processor
 def delivery_helpers():
-    return {"delivery_labels": labels, "route_colour": mapping.colour, "hours": _hours,
-            "outcome_labels_json": _outcome_labels_json}
+    return {
+        "delivery_labels": labels,
+        "route_colour": mapping.colour,
+        "hours": _hours,
+        "outcome_labels_json": _outcome_labels_json,
+    }
 
 
 @bp.route("/")
@@ -41,8 +50,9 @@ def delivery_helpers():
 def index():
     events = queries.events()
     counts = queries.event_counts([e.id for e in events])
-    return render_template("delivery/index.html", events=events, counts=counts,
-                           vehicles=queries.vehicles())
+    return render_template(
+        "delivery/index.html", events=events, counts=counts, vehicles=queries.vehicles()
+    )
 
 
 def _event_form(event=None):
@@ -103,10 +113,14 @@ def _filter_form():
 
 def _optimise_form(event):
     form = OptimiseForm(prefix="o")
-    form.vehicles.choices = [(v.id, f"{v.name}（{labels.VEHICLE_LABELS[v.vehicle_type]}，"
-                                    f"{v.capacity}）") for v in queries.vehicles(active_only=True)]
+    form.vehicles.choices = [
+        (v.id, f"{v.name}（{labels.VEHICLE_LABELS[v.vehicle_type]}，{v.capacity}）")
+        for v in queries.vehicles(active_only=True)
+    ]
     if request.method == "GET":
-        form.vehicles.data = [r.vehicle_id for r in event.routes] or [c[0] for c in form.vehicles.choices]
+        form.vehicles.data = [r.vehicle_id for r in event.routes] or [
+            c[0] for c in form.vehicles.choices
+        ]
     return form
 
 
@@ -114,10 +128,17 @@ def _render_event(event, filter_form=None, list_form=None, optimise_form=None, e
     unserved = queries.unserved(event) if event.routes else []
     overview = mapping.overview_map(event, unserved) if event.routes else None
     return render_template(
-        "delivery/event.html", event=event, stops=queries.stops_for_event(event),
-        unserved=unserved, overview=overview, summary=queries.outcome_summary(event),
-        filter_form=filter_form or _filter_form(), list_form=list_form or RecipientListForm(prefix="l"),
-        optimise_form=optimise_form or _optimise_form(event), errors=list(errors))
+        "delivery/event.html",
+        event=event,
+        stops=queries.stops_for_event(event),
+        unserved=unserved,
+        overview=overview,
+        summary=queries.outcome_summary(event),
+        filter_form=filter_form or _filter_form(),
+        list_form=list_form or RecipientListForm(prefix="l"),
+        optimise_form=optimise_form or _optimise_form(event),
+        errors=list(errors),
+    )
 
 
 @bp.route("/events/<int:event_id>")
@@ -137,8 +158,12 @@ def add_recipients(event_id):
         numbers = [n.strip().upper() for n in form.id_numbers.data.split() if n.strip()]
         found, missing = queries.candidates_by_id_numbers(numbers, event.event_date)
         if missing:
-            form.id_numbers.errors = [_("Not a current low-income household or isolated elder: %(n)s",
-                                        n="、".join(missing))]
+            form.id_numbers.errors = [
+                _(
+                    "Not a current low-income household or isolated elder: %(n)s",
+                    n="、".join(missing),
+                )
+            ]
             return _render_event(event, list_form=form), 400
     else:
         form = _filter_form()
@@ -164,8 +189,12 @@ def optimise(event_id):
     except ServiceError as exc:
         return _render_event(event, optimise_form=form, errors=exc.apply_to(form)), 400
     db.session.commit()
-    flash(_("Routes planned: %(n)s stops could not be served.", n=len(result.unserved))
-          if result.unserved else _("Routes planned: every stop is on a route."), "success")
+    flash(
+        _("Routes planned: %(n)s stops could not be served.", n=len(result.unserved))
+        if result.unserved
+        else _("Routes planned: every stop is on a route."),
+        "success",
+    )
     return redirect(url_for("delivery.event", event_id=event.id) + "#routes")
 
 
@@ -175,7 +204,9 @@ def locate(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
     left = planning.locate_stops(list(event.stops), budget_seconds=20)
     db.session.commit()
-    flash(_("Addresses looked up; %(n)s stops are still at their village centre.", n=left), "success")
+    flash(
+        _("Addresses looked up; %(n)s stops are still at their village centre.", n=left), "success"
+    )
     return redirect(url_for("delivery.event", event_id=event.id))
 
 
@@ -189,8 +220,13 @@ def follow_up(event_id):
         flash(exc.errors[0][1], "error")
         return redirect(url_for("delivery.event", event_id=event.id))
     db.session.commit()
-    flash(_("Follow-up event created with %(n)s stops. Choose servicemen and plan it.",
-            n=len(follow.stops)), "success")
+    flash(
+        _(
+            "Follow-up event created with %(n)s stops. Choose servicemen and plan it.",
+            n=len(follow.stops),
+        ),
+        "success",
+    )
     return redirect(url_for("delivery.event", event_id=follow.id))
 
 
@@ -203,11 +239,29 @@ def stop(stop_id):
     if request.method == "POST":
         if not current_user.has_role(*WRITERS):
             abort(403)
-        goods = {item.name: request.form.get(f"goods-{item.id}", type=int) or 0 for item in stop.event.items}
+        goods = {
+            item.name: request.form.get(f"goods-{item.id}", type=int) or 0
+            for item in stop.event.items
+        }
         if form.validate_on_submit():
             try:
-                services.update_stop(stop, {"goods": goods, **{k: getattr(form, k).data for k in (
-                    "phone", "window_start", "window_end", "service_minutes", "notes")}}, actor=current_user)
+                services.update_stop(
+                    stop,
+                    {
+                        "goods": goods,
+                        **{
+                            k: getattr(form, k).data
+                            for k in (
+                                "phone",
+                                "window_start",
+                                "window_end",
+                                "service_minutes",
+                                "notes",
+                            )
+                        },
+                    },
+                    actor=current_user,
+                )
             except ServiceError as exc:
                 errors = exc.apply_to(form)
             else:

@@ -33,8 +33,9 @@ def phone_route(route_id):
     route = queries.route_for_user(route_id, current_user)
     if route is None:
         abort(404)
-    return render_template("delivery/phone_route.html", route=route, event=route.event,
-                           outcomes=OUTCOME_LABELS)
+    return render_template(
+        "delivery/phone_route.html", route=route, event=route.event, outcomes=OUTCOME_LABELS
+    )
 
 
 @bp.route("/api/outcomes", methods=["POST"])
@@ -59,8 +60,13 @@ def api_outcome():
         db.session.rollback()
         return jsonify(error=exc.errors[0][1], field=exc.errors[0][0]), 400
     db.session.commit()
-    return jsonify(uuid=row.uuid, stop_id=row.stop_id, outcome=row.outcome,
-                   recorded_at=row.recorded_at.isoformat(), id=row.id), (201 if created else 200)
+    return jsonify(
+        uuid=row.uuid,
+        stop_id=row.stop_id,
+        outcome=row.outcome,
+        recorded_at=row.recorded_at.isoformat(),
+        id=row.id,
+    ), (201 if created else 200)
 
 
 @bp.route("/my/stops/<int:stop_id>/outcome", methods=["POST"])
@@ -79,11 +85,16 @@ def phone_outcome(stop_id):
         abort(404)
     except (ServiceError, services.OutcomeConflict) as exc:
         db.session.rollback()
-        flash(exc.errors[0][1] if isinstance(exc, ServiceError) else _("Report already saved."), "error")
+        flash(
+            exc.errors[0][1] if isinstance(exc, ServiceError) else _("Report already saved."),
+            "error",
+        )
         return redirect(url_for("delivery.phone_route", route_id=_route_of(stop_id)))
     db.session.commit()
     flash(_("Report saved."), "success")
-    return redirect(url_for("delivery.phone_route", route_id=row.stop.route_id) + f"#stop-{stop_id}")
+    return redirect(
+        url_for("delivery.phone_route", route_id=row.stop.route_id) + f"#stop-{stop_id}"
+    )
 
 
 def _route_of(stop_id):

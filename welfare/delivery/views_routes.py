@@ -2,7 +2,17 @@
 and the servicemen's vehicles."""
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,9 +31,16 @@ from welfare.pdf import render_pdf
 @roles_required(*READERS)
 def route(route_id):
     route = db.get_or_404(DeliveryRoute, route_id)
-    header, body, script, targets = mapping.route_map(route, draggable=current_user.has_role(*WRITERS))
-    return render_template("delivery/route.html", route=route, event=route.event,
-                           map_parts=(header, body, script), drag_targets=targets)
+    header, body, script, targets = mapping.route_map(
+        route, draggable=current_user.has_role(*WRITERS)
+    )
+    return render_template(
+        "delivery/route.html",
+        route=route,
+        event=route.event,
+        map_parts=(header, body, script),
+        drag_targets=targets,
+    )
 
 
 @bp.route("/stops/<int:stop_id>/move", methods=["POST"])
@@ -44,8 +61,9 @@ def stop_position(stop_id):
     stop = db.get_or_404(DeliveryStop, stop_id)
     payload = request.get_json(silent=True) or {}
     try:
-        services.correct_position(stop, float(payload.get("lat")), float(payload.get("lng")),
-                                  actor=current_user)
+        services.correct_position(
+            stop, float(payload.get("lat")), float(payload.get("lng")), actor=current_user
+        )
     except (TypeError, ValueError):
         return jsonify(error=_("Send lat and lng as numbers.")), 400
     except ServiceError as exc:
@@ -55,16 +73,24 @@ def stop_position(stop_id):
 
 
 def sheet_context(route):
-    depot = planning.depot(__import__("flask").current_app.config)
+    depot = planning.depot(current_app.config)
     stops = list(route.stops)
     totals = {}
     for s in stops:
         for name, qty in s.goods.items():
             totals[name] = totals.get(name, 0) + qty
     phone_url = url_for("delivery.phone_route", route_id=route.id, _external=True)
-    return {"route": route, "event": route.event, "stops": stops, "totals": totals,
-            "schematic": mapping.schematic_svg([(s.lat, s.lng) for s in stops], depot),
-            "qr": mapping.qr_svg(phone_url), "phone_url": phone_url}
+    return {
+        "route": route,
+        "event": route.event,
+        "stops": stops,
+        "totals": totals,
+        "schematic": mapping.schematic_svg(
+            [(s.lat, s.lng) for s in stops], depot, trips=[s.trip for s in stops]
+        ),
+        "qr": mapping.qr_svg(phone_url),
+        "phone_url": phone_url,
+    }
 
 
 @bp.route("/routes/<int:route_id>/sheet.pdf")
@@ -73,8 +99,11 @@ def route_sheet(route_id):
     route = db.get_or_404(DeliveryRoute, route_id)
     pdf = render_pdf("print/route_sheet.html", **sheet_context(route))
     name = f"route-{route.event_id}-{route.id}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
 
 
 @bp.route("/events/<int:event_id>/sheets.pdf")
@@ -84,31 +113,49 @@ def event_sheets(event_id):
     if not event.routes:
         abort(404)
     pdf = render_pdf("print/route_sheets.html", sheets=[sheet_context(r) for r in event.routes])
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="routes-{event.id}.pdf"'})
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="routes-{event.id}.pdf"'},
+    )
 
 
 @bp.route("/events/<int:event_id>/board")
 @roles_required(*READERS)
 def board(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
-    return render_template("delivery/board.html", event=event, summary=queries.outcome_summary(event))
+    return render_template(
+        "delivery/board.html", event=event, summary=queries.outcome_summary(event)
+    )
 
 
 @bp.route("/events/<int:event_id>/board.json")
 @roles_required(*READERS)
 def board_json(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
-    return jsonify(stops=[{"id": s.id, "outcome": s.outcome,
-                           "outcome_at": s.outcome_at.isoformat() if s.outcome_at else None}
-                          for s in event.stops if s.route_id])
+    return jsonify(
+        stops=[
+            {
+                "id": s.id,
+                "outcome": s.outcome,
+                "outcome_at": s.outcome_at.isoformat() if s.outcome_at else None,
+            }
+            for s in event.stops
+            if s.route_id
+        ]
+    )
 
 
 def _vehicle_form(vehicle=None):
     form = VehicleForm(obj=vehicle)
-    users = db.session.scalars(sa.select(User).where(User.role == "serviceman", User.is_active_account)
-                               .order_by(User.display_name)).all()
-    form.user_id.choices = [(0, _("No account"))] + [(u.id, f"{u.display_name}（{u.username}）") for u in users]
+    users = db.session.scalars(
+        sa.select(User)
+        .where(User.role == "serviceman", User.is_active_account)
+        .order_by(User.display_name)
+    ).all()
+    form.user_id.choices = [(0, _("No account"))] + [
+        (u.id, f"{u.display_name}（{u.username}）") for u in users
+    ]
     return form
 
 
@@ -131,7 +178,9 @@ def vehicle_edit(vehicle_id):
         form.shift_start.data, form.shift_end.data = time(9, 0), time(17, 0)
     if form.validate_on_submit():
         data = form.as_data()
-        if not any(getattr(form, k).errors for k in ("start_lat", "start_lng", "end_lat", "end_lng")):
+        if not any(
+            getattr(form, k).errors for k in ("start_lat", "start_lng", "end_lat", "end_lng")
+        ):
             try:
                 services.save_vehicle(vehicle, data, actor=current_user)
             except ServiceError as exc:
