@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
-
 from visits_board import PASSWORD, URL, build, make_app  # noqa: E402
 
 
@@ -39,7 +38,8 @@ def free_port():
 
 
 def start_server(port, workers):
-    env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="bench", WELFARE_INSTANCE="/tmp/visits-bench")
+    env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="bench",
+               WELFARE_INSTANCE="/tmp/visits-bench")
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "welfare:create_app()"], cwd=ROOT, env=env)
@@ -135,8 +135,9 @@ def main():
         distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(Visit.uuid))))
         stored = set(db.session.scalars(sa.select(Visit.uuid).where(Visit.notes.like("bench %"))))
     requests = results["201"] + results["200"] + len(results["other"])
+    rate = results["201"] / elapsed
     print(f"{args.clients} clients, gunicorn -w {args.workers}: {results['201']} visits stored "
-          f"+ {results['200']} replays in {elapsed:.1f} s = {results['201'] / elapsed:.0f} visits/s "
+          f"+ {results['200']} replays in {elapsed:.1f} s = {rate:.0f} visits/s "
           f"({requests / elapsed:.0f} requests/s)")
     print(f"rows: {total - before} new, {total - distinct} duplicate uuids, "
           f"{len(set(sent) - stored)} lost, {len(results['other'])} unexpected answers "

@@ -67,9 +67,10 @@ def _event(alert, action, actor, notes=""):
 def after_visit(visit, elder, actor, now):
     """Alerts and sweep checks that follow from a new visit."""
     if rules.closes_alert("no_answer", visit.outcome):
+        # Plain rows (no eager loads): this runs on every visit the API receives.
         for alert in db.session.scalars(sa.select(Alert).where(
                 Alert.elder_id == elder.id, Alert.reason == "no_answer",
-                Alert.closed_at.is_(None))):
+                Alert.closed_at.is_(None)).options(sa.orm.lazyload("*"))):
             _close(alert, "found_well", _("Reached on a later contact."), actor, now)
     reason = rules.alert_reason(visit.outcome, elder.care_level, visit.needs or (),
                                 visit.referral)
@@ -78,7 +79,7 @@ def after_visit(visit, elder, actor, now):
     check = db.session.scalar(
         sa.select(SweepCheck).join(Sweep).where(
             SweepCheck.elder_id == elder.id, Sweep.closed_at.is_(None))
-        .order_by(Sweep.id.desc()).limit(1))
+        .order_by(Sweep.id.desc()).limit(1).options(sa.orm.lazyload("*")))
     if check is not None:
         check.state = rules.sweep_state(visit.outcome, visit.needs or (), visit.referral)
         check.visit_id, check.updated_at = visit.id, now

@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
@@ -58,7 +59,9 @@ def _visible_elder(elder_id):
         elder_id = int(elder_id)
     if not isinstance(elder_id, int) or isinstance(elder_id, bool):
         return None
-    elder = db.session.get(IsolatedElder, elder_id)
+    # The person's name comes along; the village and household do not (hot path).
+    elder = db.session.get(IsolatedElder, elder_id, options=[
+        sa.orm.joinedload(IsolatedElder.person).lazyload("*")])
     if elder is None or not queries.can_see_elder(g.api_user, elder):
         return None
     return elder
@@ -164,8 +167,9 @@ def create_visit():
     except ServiceError as exc:
         db.session.rollback()
         return error(422, exc, errors={f or "": str(m) for f, m in exc.errors})
+    body = visit_json(visit)  # before the commit expires it: saves a select
     db.session.commit()
-    return jsonify(visit_json(visit)), 201 if created else 200
+    return jsonify(body), 201 if created else 200
 
 
 @api_bp.route("/visits")

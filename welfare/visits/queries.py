@@ -22,7 +22,6 @@ from welfare.visits.models import (
     Volunteer,
 )
 
-
 _ZONES = {}
 
 
@@ -64,7 +63,9 @@ def rules_by_level():
 def volunteer_for(user):
     if user is None or not getattr(user, "is_authenticated", True):
         return None
-    return db.session.scalar(sa.select(Volunteer).where(Volunteer.user_id == user.id))
+    # Only the row: villages and the account load if a page asks for them.
+    return db.session.scalar(sa.select(Volunteer).where(Volunteer.user_id == user.id)
+                             .options(sa.orm.lazyload("*")))
 
 
 def volunteer_elder_ids(volunteer):
@@ -79,7 +80,10 @@ def can_see_elder(user, elder):
     if user.role in OFFICE_ROLES:
         return can_see_village(user, elder.person.village_id)
     if user.role == "volunteer":
-        return elder.id in volunteer_elder_ids(volunteer_for(user))
+        mine = sa.select(Volunteer.id).where(Volunteer.user_id == user.id).scalar_subquery()
+        return db.session.scalar(sa.select(sa.exists().where(
+            Assignment.elder_id == elder.id,
+            sa.or_(Assignment.primary_id == mine, Assignment.backup_id == mine))))
     return False
 
 

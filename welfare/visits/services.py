@@ -204,9 +204,6 @@ def record_visit(elder, data, actor, volunteer=None, now=None):
     if not 8 <= len(uuid) <= 36:
         raise ServiceError(("uuid", _("The record has no valid identifier.")))
     digest = rules.content_hash({**clean, "elder_id": elder.id, "photo": data.get("photo")})
-    existing = db.session.scalar(sa.select(Visit).where(Visit.uuid == uuid))
-    if existing is not None:
-        return _replay(existing, digest)
     photo = _decode_photo(data.get("photo"))
     visit = Visit(
         uuid=uuid, content_hash=digest, elder_id=elder.id, recorded_by_id=actor.id,

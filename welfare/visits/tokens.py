@@ -7,7 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from welfare.auth import audit
-from welfare.auth.models import utcnow
+from welfare.auth.models import User, utcnow
 from welfare.extensions import db
 from welfare.visits.models import ApiToken
 
@@ -31,7 +31,9 @@ def user_for_token(raw, now=None):
     if not raw:
         return None
     now = now or utcnow()
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw))
+                              .options(sa.orm.joinedload(ApiToken.user)
+                                       .lazyload(User.villages)))
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     if not token.user.is_active:
