@@ -264,9 +264,22 @@ def import_file(path, dry_run=False, actor=None, filename=None, commit=True):
             importer_write.write(plan, result, actor)
             if commit:
                 db.session.commit()
-        except Exception:
-            if commit:  # otherwise the caller owns the transaction and undoes it
-                db.session.rollback()
-            raise
+        except Exception as exc:
+            if not commit:  # the caller owns the transaction and undoes it
+                raise
+            db.session.rollback()
+            if not _is_unique_violation(exc):
+                raise
+            # Another import (or a desk clerk) registered one of these people meanwhile.
+            result.file_error = _("Some of these people were registered by someone else while "
+                                  "the file was being saved, so nothing was saved. Import the "
+                                  "file again.")
+            result.created = result.updated = 0
+            result.error(1, None, result.file_error)
     result.errors.sort(key=lambda e: e["row"])
     return result
+
+
+def _is_unique_violation(exc):
+    original = getattr(exc, "orig", exc)
+    return type(original).__name__ == "UniqueViolation" or "UNIQUE constraint" in str(original)
