@@ -58,7 +58,7 @@ def test_racing_clerks_record_one_payout(app, committed_db):
                 results.append("ok")
             except payouts.AlreadyRecorded as exc:
                 db.session.rollback()
-                results.append(str(exc))
+                results.append(("refused", str(exc)))
             finally:
                 db.session.remove()
 
@@ -68,8 +68,10 @@ def test_racing_clerks_record_one_payout(app, committed_db):
         thread.start()
     for thread in threads:
         thread.join()
+    # one winner; every other clerk got the clear "already recorded" refusal, nothing else
     assert results.count("ok") == 1, results
-    assert all("recorded" in r for r in results if r != "ok")
+    assert len(results) == CLERKS
+    assert all(r[0] == "refused" and r[1] for r in results if r != "ok")
     effective = db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
         Payout.entry_id == entry_id, Payout.reversed_at.is_(None)))
     assert effective == 1

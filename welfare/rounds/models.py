@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from welfare.auth.models import utcnow
 from welfare.extensions import db
+from welfare.roster.models import searchable
 from welfare.rounds.rules import FESTIVALS, OUTCOMES, PAID_OUTCOMES, RoundRules
 
 ROUND_STATUSES = ("draft", "freezing", "frozen", "approved", "closed")
@@ -94,8 +95,7 @@ class RoundEntry(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("round_id", "person_id", name="uq_gift_round_entries_person"),
         sa.UniqueConstraint("round_id", "token", name="uq_gift_round_entries_token"),
-        sa.Index("ix_gift_round_entries_sheet", "round_id", "village_code", "neighbourhood",
-                 "address"),
+        sa.Index("ix_gift_round_entries_village", "round_id", "village_id"),
         sa.Index("ix_gift_round_entries_id_number", "round_id", "id_number"),
         sa.CheckConstraint("amount >= 0", name="amount"),
     )
@@ -103,14 +103,16 @@ class RoundEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("gift_rounds.id", ondelete="CASCADE"))
     batch: Mapped[int] = mapped_column(default=0)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
-    token: Mapped[str] = mapped_column(sa.String(12))
+    # A snapshot stands alone: no foreign keys to the register, which also spares a city-wide
+    # freeze 560,000 per-row key checks (each locking a person row).
+    person_id: Mapped[int]
+    token: Mapped[str] = mapped_column(searchable(12))
     name: Mapped[str] = mapped_column(sa.String(60))
-    id_number: Mapped[str] = mapped_column(sa.String(10))
+    id_number: Mapped[str] = mapped_column(searchable(10))
     birth_date: Mapped[date]
     indigenous: Mapped[bool] = mapped_column(default=False)
-    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"))
-    village_code: Mapped[str] = mapped_column(sa.String(20))
+    village_id: Mapped[int]
+    village_code: Mapped[str] = mapped_column(searchable(20))
     neighbourhood: Mapped[int | None]
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     tier: Mapped[str] = mapped_column(sa.String(20))
@@ -121,8 +123,10 @@ class RoundEntry(db.Model):
     hold_note: Mapped[str] = mapped_column(sa.String(200), default="")
 
     round = relationship("Round")
-    village = relationship("Village", lazy="joined")
-    person = relationship("Person")
+    village = relationship("Village", lazy="joined", foreign_keys="RoundEntry.village_id",
+                           primaryjoin="RoundEntry.village_id == Village.id")
+    person = relationship("Person", foreign_keys="RoundEntry.person_id",
+                          primaryjoin="RoundEntry.person_id == Person.id")
 
 
 class Payout(db.Model):

@@ -7,7 +7,7 @@ from welfare.auth import audit
 from welfare.auth.models import User, utcnow
 from welfare.errors import ServiceError
 from welfare.extensions import db
-from welfare.roster.models import Village
+from welfare.roster.models import Person
 from welfare.rounds import eligibility
 from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
 from welfare.rounds.rules import FESTIVALS, PROGRAMMES, RoundRules, default_rules, default_window
@@ -110,19 +110,21 @@ def update_round(round_, data, actor):
     return round_
 
 
-def freeze_round(round_, actor, on_village=None):
-    """Snapshot the eligible roster as it will be printed, village by village."""
+def freeze_round(round_, actor, on_chunk=None, chunk_size=100_000):
+    """Snapshot the eligible roster as it will be printed: INSERT ... SELECT on the
+    server, in ranges of person ids so a big round can report progress."""
     locked = db.session.scalar(sa.select(Round).where(Round.id == round_.id).with_for_update())
     if locked.status != "draft":
         raise ServiceError(_("This round is already frozen."))
     rules = round_.rules
     dialect = db.session.get_bind().dialect.name
-    villages = db.session.scalars(sa.select(Village).order_by(Village.code)).all()
-    for index, village in enumerate(villages, 1):
+    low, high = db.session.execute(sa.select(sa.func.min(Person.id), sa.func.max(Person.id))).one()
+    chunks = [] if low is None else list(range(low, high + 1, chunk_size))
+    for index, start in enumerate(chunks, 1):
         db.session.execute(eligibility.insert_entries(
-            round_, rules, dialect, extra=(eligibility.Person.village_id == village.id,)))
-        if on_village:
-            on_village(index, len(villages))
+            round_, rules, dialect, extra=(Person.id.between(start, start + chunk_size - 1),)))
+        if on_chunk:
+            on_chunk(index, len(chunks))
     db.session.add(RoundBatch(round_id=round_.id, number=0, created_by_id=actor.id))
     round_.status, round_.frozen_by_id, round_.frozen_at = "frozen", actor.id, utcnow()
     db.session.flush()
@@ -141,7 +143,7 @@ def freeze_job(job_id, round_id, actor_id):
     round_ = db.session.get(Round, round_id)
     actor = db.session.get(User, actor_id)
     people, amount = freeze_round(
-        round_, actor, on_village=lambda done, total: progress(job_id, done, total))
+        round_, actor, on_chunk=lambda done, total: progress(job_id, done, total))
     return {"message": _("Frozen: %(n)s people, NT$%(amount)s.", n=format(people, ","),
                          amount=format(amount, ","))}
 
