@@ -168,7 +168,11 @@ def test_outcome_with_photo_and_staff_board(client, db, planned, app, make_user)
         "hwGA60e6kgAAAABJRU5ErkJggg=="
     )
     key = str(uuid.uuid4())
-    assert _report(client, mine.stops[0], key, outcome="not_home", photo=photo).status_code == 201
+    response = _report(
+        client, mine.stops[0], key, outcome="not_home", photo=photo, lat=22.5, lng=120.4
+    )
+    assert response.status_code == 201
+    assert client.get(f"/delivery/outcomes/{response.json['id']}/photo").status_code == 403
     row = db.session.scalar(db.select(DeliveryOutcome).where(DeliveryOutcome.uuid == key))
     assert row.photo == f"{key}.png"
     office = app.test_client()
@@ -177,7 +181,10 @@ def test_outcome_with_photo_and_staff_board(client, db, planned, app, make_user)
     assert {"id": mine.stops[0].id, "outcome": "not_home"}.items() <= next(
         s for s in data["stops"] if s["id"] == mine.stops[0].id
     ).items()
-    assert office.get(f"/delivery/events/{event.id}/board").status_code == 200
+    board = office.get(f"/delivery/events/{event.id}/board").get_data(as_text=True)
+    assert f"/delivery/outcomes/{row.id}/photo" in board and "mlat=22.50000" in board
+    with office.get(f"/delivery/outcomes/{row.id}/photo") as shown:
+        assert shown.status_code == 200 and shown.data.startswith(b"\x89PNG")
 
 
 def test_plain_form_outcome_without_javascript(client, db, planned):

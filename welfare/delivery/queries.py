@@ -2,7 +2,13 @@
 
 import sqlalchemy as sa
 
-from welfare.delivery.models import DeliveryEvent, DeliveryRoute, DeliveryStop, Vehicle
+from welfare.delivery.models import (
+    DeliveryEvent,
+    DeliveryOutcome,
+    DeliveryRoute,
+    DeliveryStop,
+    Vehicle,
+)
 from welfare.extensions import db
 from welfare.roster.models import (
     Household,
@@ -207,3 +213,14 @@ def outcome_summary(event):
         .group_by(DeliveryStop.outcome)
     )
     return dict(rows.all())
+
+
+def latest_outcomes(event):
+    """stop id -> its latest doorstep report (for GPS, photo and note on the board)."""
+    rows = db.session.scalars(
+        sa.select(DeliveryOutcome)
+        .join(DeliveryStop)
+        .where(DeliveryStop.event_id == event.id)
+        .order_by(DeliveryOutcome.recorded_at)
+    )
+    return {row.stop_id: row for row in rows}

@@ -1,6 +1,8 @@
 """Routes for staff: a route's map and order, moving stops, positions, sheets, the live board,
 and the servicemen's vehicles."""
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from flask import (
     Response,
@@ -11,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,7 +23,13 @@ from welfare.auth.models import User
 from welfare.auth.permissions import roles_required
 from welfare.delivery import bp, mapping, planning, queries, services
 from welfare.delivery.forms import VehicleForm
-from welfare.delivery.models import DeliveryEvent, DeliveryRoute, DeliveryStop, Vehicle
+from welfare.delivery.models import (
+    DeliveryEvent,
+    DeliveryOutcome,
+    DeliveryRoute,
+    DeliveryStop,
+    Vehicle,
+)
 from welfare.delivery.views import READERS, WRITERS
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -125,8 +134,21 @@ def event_sheets(event_id):
 def board(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
     return render_template(
-        "delivery/board.html", event=event, summary=queries.outcome_summary(event)
+        "delivery/board.html",
+        event=event,
+        summary=queries.outcome_summary(event),
+        latest=queries.latest_outcomes(event),
     )
+
+
+@bp.route("/outcomes/<int:outcome_id>/photo")
+@roles_required(*READERS)
+def outcome_photo(outcome_id):
+    row = db.get_or_404(DeliveryOutcome, outcome_id)
+    if not row.photo:
+        abort(404)
+    folder = Path(current_app.instance_path) / "delivery_photos"
+    return send_from_directory(folder, row.photo, max_age=0)
 
 
 @bp.route("/events/<int:event_id>/board.json")
