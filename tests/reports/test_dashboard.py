@@ -168,10 +168,46 @@ def test_counts_are_shared_between_requests_for_the_cache_time(app, roster, make
         scope = _scope()
         assert _figure(scope, "villages").total["people"] == first  # kept
         assert scope.computed_at is not None
-        other = _scope(village=roster["villages"][0].code)  # another key: counted afresh
+        other = _scope(village=roster["villages"][0].code)  # narrowed from the same count
         assert _figure(other, "villages").total["people"] > 0
         cache.clear()
         assert _figure(_scope(), "villages").total["people"] == first + 1
     finally:
         app.config.pop("REPORTS_CACHE_SECONDS")
         cache.clear()
+
+
+def test_cache_round_trips_through_json():
+    from welfare.reports import cache
+
+    value = {(1, "65-74", "M", None, 2): 5, (2, "0-14", "F", "low", None): 7}
+    assert cache.decode(cache.encode(value)) == value
+    assert cache.decode(cache.encode({(1, 2, "elder"): (3, 4500)})) == {(1, 2, "elder"): (3, 4500)}
+
+
+def test_shared_cache_in_redis_serves_every_village_filter(app, roster, make_person):
+    import redis
+
+    from welfare.reports import cache
+
+    url = "redis://127.0.0.1:6379/13"
+    try:
+        redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    app.config.update(REPORTS_CACHE_SECONDS=60, REDIS_URL=url)
+    try:
+        cache.clear()
+        whole = _figure(_scope(), "villages")
+        make_person(village=roster["villages"][0])  # not seen until the cache is cleared
+        village = roster["villages"][0]
+        narrowed = _figure(_scope(village=village.code), "villages")
+        assert narrowed.total["people"] == next(
+            r["people"] for r in whole.rows if r["village_id"] == village.id)
+        assert list(redis.from_url(url).scan_iter(cache.PREFIX + "*"))
+        cache.clear()
+        assert _figure(_scope(), "villages").total["people"] == whole.total["people"] + 1
+    finally:
+        cache.clear()
+        app.config.update(REDIS_URL="")
+        app.config.pop("REPORTS_CACHE_SECONDS")

@@ -60,13 +60,18 @@ class Scope:
             self.cache[key] = compute()
         return self.cache[key]
 
-    def counted(self, name, compute):
-        """A grouped count (plain data only), shared between requests for a few minutes."""
+    def counted(self, name, compute, every_village=False):
+        """A grouped count (plain data only), shared between requests for a few minutes.
+        `every_village`: the count covers all villages (keyed by village first) and is
+        narrowed here, so that one count serves every village filter."""
         def shared():
-            key = (name, str(current_app.config["SQLALCHEMY_DATABASE_URI"]), self.period,
-                   self.as_of, tuple(sorted(self.village_ids or ())), self.round_id)
+            villages = () if every_village else tuple(sorted(self.village_ids or ()))
+            key = (name, str(current_app.config["SQLALCHEMY_DATABASE_URI"]),
+                   self.period.start, self.period.end, self.as_of, villages, self.round_id)
             value, at = report_cache.get(key, compute)
             self.computed_at = at if self.computed_at is None else min(self.computed_at, at)
+            if every_village and self.village_ids:
+                value = {k: n for k, n in value.items() if k[0] in self.village_ids}
             return value
 
         return self.once(name, shared)
@@ -76,8 +81,8 @@ class Scope:
 
     def counts(self):
         """The one grouped scan of the people table that the roster figures share."""
-        return self.counted("counts", lambda: queries.people_counts(self.as_of,
-                                                                    self.village_ids))
+        return self.counted("counts", lambda: queries.people_counts(self.as_of),
+                            every_village=True)
 
     def people(self):
         return self.once("people", lambda: queries.people_by_village_band_sex(
@@ -164,7 +169,7 @@ def categories(scope):
     people = scope.people()
     seniors = set(senior_bands())
     households = scope.counted("low_households", lambda: queries.low_income_households(
-        scope.as_of, scope.village_ids))
+        scope.as_of), every_village=True)
     low = scope.low_people()
     elders = scope.elders()
     rows = [

@@ -1,0 +1,43 @@
+"""`flask reports warm`: count the default dashboard now, so that the next visitor does not
+wait (run it from cron every few minutes when REDIS_URL is set); `flask reports clear`."""
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from werkzeug.datastructures import MultiDict
+
+reports_cli = AppGroup("reports", help="Statistics.")
+
+
+@reports_cli.command("warm")
+@click.option("--months", default="", help="Also warm START:END (YYYY-MM:YYYY-MM).")
+def warm(months):
+    """Count the default dashboard (last 12 months, every village) into the cache."""
+    from welfare.reports import cache, dashboard
+
+    if cache.seconds() <= 0:
+        raise click.ClickException("REPORTS_CACHE_SECONDS is 0: nothing would be kept")
+    if not current_app.config.get("REDIS_URL"):
+        click.echo("note: without REDIS_URL the counts stay in this process only")
+    wanted = [MultiDict()]
+    if months:
+        start, _sep, end = months.partition(":")
+        wanted.append(MultiDict({"start": start, "end": end}))
+    for args in wanted:
+        with current_app.test_request_context("/reports"):
+            started = time.perf_counter()
+            scope = dashboard.scope_for(args, None)
+            figures = dashboard.all_figures(scope)
+            click.echo(f"{scope.period.start:%Y-%m} to {scope.period.end:%Y-%m}: "
+                       f"{len(figures)} figures in {time.perf_counter() - started:.1f} s")
+
+
+@reports_cli.command("clear")
+def clear():
+    """Forget every kept count."""
+    from welfare.reports import cache
+
+    cache.clear()
+    click.echo("cleared")
