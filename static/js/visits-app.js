@@ -146,7 +146,10 @@
       el("li", {text: place}),
       el("li", {text: item.last_contact ? fmt(S.ui.last_contact, {date: localDate(item.last_contact)}) : S.ui.never}),
     );
-    if (item.due_on) list.appendChild(el("li", {text: fmt(S.ui.due_on, {date: localDate(item.due_on)})}));
+    if (item.due_on) {
+      const late = item.overdue_days ? " · " + fmt(S.ui.overdue_days, {n: item.overdue_days}) : "";
+      list.appendChild(el("li", {text: fmt(S.ui.due_on, {date: localDate(item.due_on)}) + late}));
+    }
     if (item.phone) {
       list.appendChild(el("li", {}, [el("a", {href: "tel:" + item.phone, class: "big-link",
                                               text: fmt(S.ui.call, {name: item.name}) + " " + item.phone})]));

@@ -54,14 +54,14 @@ def open_alert(elder, reason, visit, actor, now):
     alert.owner = step_owner(alert)
     db.session.add(alert)
     db.session.flush()
-    _event(alert, "opened", actor)
+    _event(alert, "opened", actor, at=now)
     audit.record("open_alert", actor=actor, entity=alert, summary=f"{reason} {elder.person.name}")
     return alert
 
 
-def _event(alert, action, actor, notes=""):
+def _event(alert, action, actor, notes="", at=None):
     alert.events.append(AlertEvent(action=action, step=alert.step, notes=notes,
-                                   user_id=getattr(actor, "id", None), at=utcnow()))
+                                   user_id=getattr(actor, "id", None), at=at or utcnow()))
 
 
 def after_visit(visit, elder, actor, now):
@@ -98,7 +98,7 @@ def escalate_due(now, actor=None):
             continue
         while alert.step < step:
             alert.step += 1
-            _event(alert, "escalated", actor, rules.step_code(alert.reason, alert.step))
+            _event(alert, "escalated", actor, rules.step_code(alert.reason, alert.step), at=now)
         alert.deadline_at = deadline
         alert.owner = step_owner(alert)
         audit.record("escalate_alert", actor=actor, entity=alert,
@@ -142,7 +142,7 @@ def close_alert(alert, outcome, notes, actor, confirm_register=False, on=None, n
 def _close(alert, outcome, notes, actor, now):
     alert.closed_at, alert.close_outcome, alert.close_notes = now, outcome, notes.strip()
     alert.closed_by_id = getattr(actor, "id", None)
-    _event(alert, "closed", actor, notes.strip())
+    _event(alert, "closed", actor, notes.strip(), at=now)
     audit.record("close_alert", actor=actor, entity=alert, summary=f"{alert.reason}: {outcome}")
 
 

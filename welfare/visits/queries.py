@@ -1,7 +1,7 @@
 """Read-only visit selects: schedules, the board, today's tasks, alerts, sweeps."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -87,8 +87,7 @@ def can_see_elder(user, elder):
     return False
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     elder_id: int
     name: str
     care_level: int
@@ -105,21 +104,22 @@ class Row:
 LOOKBACK_DAYS = 400  # longer than any contact interval (level 1: a year)
 
 
-def last_contacts_by_elder(elder_ids=None, until=None):
-    """{elder_id: {kind: last local date the elder was reached}}, one row per elder."""
-    columns = [sa.func.max(sa.case((Visit.kind == kind, Visit.visited_at))) for kind in rules.KINDS]
+def last_contacts_subquery(by_level, elder_ids=None, until=None):
+    """Per elder: the last counted contact (the kinds their level accepts) and the last
+    in-person one, both computed by the database from the rule table."""
     end = until or utcnow() + timedelta(days=1)
-    stmt = sa.select(Visit.elder_id, *columns).where(
+    counted = sa.case(*[
+        (sa.and_(IsolatedElder.care_level == level, Visit.kind.in_(rule.counted_kinds)),
+         Visit.visited_at) for level, rule in by_level.items()])
+    in_person = sa.case((Visit.kind.in_(rules.IN_PERSON_KINDS), Visit.visited_at))
+    stmt = sa.select(Visit.elder_id.label("elder_id"), sa.func.max(counted).label("last"),
+                     sa.func.max(in_person).label("in_person")).join(
+        IsolatedElder, IsolatedElder.id == Visit.elder_id).where(
         Visit.outcome.in_(rules.REACHED_OUTCOMES), Visit.visited_at < end,
         Visit.visited_at >= end - timedelta(days=LOOKBACK_DAYS)).group_by(Visit.elder_id)
     if elder_ids is not None:
         stmt = stmt.where(Visit.elder_id.in_(elder_ids))
-    offset = _offset()
-    found = {}
-    for elder_id, *lasts in db.session.execute(stmt):
-        found[elder_id] = {kind: (last + offset).date()
-                           for kind, last in zip(rules.KINDS, lasts, strict=True) if last}
-    return found
+    return stmt.subquery()
 
 
 def elders_stmt(user=None, village_ids=None, levels=None, elder_ids=None):
@@ -146,16 +146,16 @@ def elders_stmt(user=None, village_ids=None, levels=None, elder_ids=None):
 def schedule_rows(today, user=None, village_ids=None, levels=None, elder_ids=None, until=None):
     """One Row per active elder with their due date, unsorted."""
     by_level = rules_by_level()
-    stmt = elders_stmt(user, village_ids, levels, elder_ids)
-    elders = db.session.execute(stmt).all()
-    lasts = last_contacts_by_elder(elder_ids, until)
+    lasts = last_contacts_subquery(by_level, elder_ids, until)
+    stmt = elders_stmt(user, village_ids, levels, elder_ids).add_columns(
+        lasts.c.last, lasts.c.in_person).outerjoin(lasts, lasts.c.elder_id == IsolatedElder.id)
     offset = _offset()
-    rows = []
+    schedule, rows = rules.schedule, []
     for (elder_id, name, level, village_id, hood, address, phone, primary, backup,
-         created) in elders:
-        rule = by_level[level]
-        last, in_person = rules.last_contacts(lasts.get(elder_id, {}), rule)
-        plan = rules.schedule(rule, (created + offset).date(), last, in_person, today)
+         created, last, in_person) in db.session.execute(stmt):
+        last = (last + offset).date() if last else None
+        in_person = (in_person + offset).date() if in_person else None
+        plan = schedule(by_level[level], (created + offset).date(), last, in_person, today)
         rows.append(Row(elder_id, name, level, village_id, hood, address, phone or "",
                         primary, backup, last, plan))
     return rows

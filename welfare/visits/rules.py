@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 KINDS = ("home_visit", "phone_call", "care_point", "message")
 IN_PERSON_KINDS = ("home_visit", "care_point")
@@ -57,8 +58,9 @@ class Rule:
     contacts_per_month: int = 1
 
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(NamedTuple):
+    """A tuple, not a dataclass: the board builds one per elder (thousands per page view)."""
+
     due_on: date
     overdue_days: int
     status: str  # overdue, due, soon, ok
