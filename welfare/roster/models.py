@@ -32,24 +32,37 @@ class Village(db.Model):
         return f"<Village {self.code} {self.name_zh}>"
 
 
+LIVE = sa.text("merged_into_id IS NULL")
+
+
+def searchable(length):
+    """A string compared byte by byte on PostgreSQL (collation "C"): code-point order, as on
+    SQLite, and a plain index then answers prefix searches whatever the database's locale."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
 class Person(db.Model):
     __tablename__ = "people"
     __table_args__ = (
         sa.CheckConstraint(sa.column("sex").in_(SEXES), name="sex"),
         sa.CheckConstraint(sa.column("status").in_(PERSON_STATUSES), name="status"),
-        sa.Index("ix_people_name", "name", postgresql_ops={"name": "varchar_pattern_ops"}),
+        # The people search: with the "C" columns below these serve `LIKE 'prefix%'`, the
+        # ORDER BY name, id and (partial, so index-only) the capped counts.
+        sa.Index("ix_people_name", "name", "id", postgresql_where=LIVE, sqlite_where=LIVE),
+        sa.Index("ix_people_village_name", "village_id", "name", "id",
+                 postgresql_where=LIVE, sqlite_where=LIVE),
         sa.Index("ix_people_village_birth", "village_id", "birth_date"),
         sa.Index("ix_people_name_birth", "name", "birth_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    id_number: Mapped[str] = mapped_column(sa.String(10), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(60))
+    id_number: Mapped[str] = mapped_column(searchable(10), unique=True)
+    name: Mapped[str] = mapped_column(searchable(60))
     sex: Mapped[str] = mapped_column(sa.String(1))
     birth_date: Mapped[date] = mapped_column(index=True)
     indigenous: Mapped[bool] = mapped_column(default=False)
-    phone: Mapped[str] = mapped_column(sa.String(30), default="", index=True)
-    mobile: Mapped[str] = mapped_column(sa.String(30), default="", index=True)
+    phone: Mapped[str] = mapped_column(searchable(30), default="", index=True)
+    mobile: Mapped[str] = mapped_column(searchable(30), default="", index=True)
     village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"))
     neighbourhood: Mapped[int | None]
     address: Mapped[str] = mapped_column(sa.String(200), default="")

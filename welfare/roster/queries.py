@@ -85,9 +85,48 @@ def people_stmt(filters, user, today=None):
     return _scope(stmt, user).order_by(Person.name, Person.id)
 
 
+# Counting a whole village (40,000 people) on every page costs more than the page itself.
+COUNT_CAP = 10_000
+
+
+class AtLeast(int):
+    """A count that stopped at its cap: shows as "10,000+"."""
+
+    def __str__(self):
+        return f"{int(self)}+"
+
+    def __format__(self, spec):
+        return f"{int(self):{spec}}+"
+
+
+class Page:
+    """One page of results, shaped like Flask-SQLAlchemy's Pagination for the templates."""
+
+    def __init__(self, items, page, per_page, total):
+        self.items, self.page, self.per_page, self.total = items, page, per_page, total
+        pages = max(1, -(-int(total) // per_page))
+        self.pages = AtLeast(pages) if isinstance(total, AtLeast) else pages
+        self.has_prev = page > 1
+        self.has_next = page < pages
+        self.prev_num = page - 1 if self.has_prev else None
+        self.next_num = page + 1 if self.has_next else None
+
+    def __iter__(self):
+        return iter(self.items)
+
+
 def search_people(filters, user, page=1, per_page=25):
-    return db.paginate(people_stmt(filters, user), page=page, per_page=per_page,
-                       error_out=False, count=True)
+    """A page of matching people; the total is exact up to COUNT_CAP, else AtLeast(COUNT_CAP)."""
+    stmt = people_stmt(filters, user)
+    page = max(1, page or 1)
+    items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    if page == 1 and len(items) < per_page:
+        total = len(items)
+    else:
+        capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+        total = AtLeast(COUNT_CAP) if total > COUNT_CAP else total
+    return Page(items, page, per_page, total)
 
 
 def households_stmt(filters, user, today=None):
