@@ -63,7 +63,8 @@ def main():
     for label, path in PAGES:
         cold, warm = [], []
         for _ in range(args.runs):
-            report_cache.clear()
+            with app.app_context():
+                report_cache.clear()
             opendata.cache.clear()
             cold.append(_timed(client, path))
             warm.append(_timed(client, path))
