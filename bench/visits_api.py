@@ -55,6 +55,20 @@ def start_server(port, workers):
     raise SystemExit("gunicorn did not start")
 
 
+def cpu_seconds(name_parts):
+    """Total user+system CPU of processes whose command line has all of name_parts."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if all(part in cmd for part in name_parts):
+            total += (int(stat[11]) + int(stat[12])) / tick
+    return total
+
+
 def call(conn, method, path, body=None, token=None):
     headers = {"Content-Type": "application/json"}
     if token:
@@ -122,11 +136,15 @@ def main():
         threads = [threading.Thread(target=client, args=(u,)) for u in list(mine)[:args.clients]]
         for t in threads:
             t.start()
+        app_cpu = cpu_seconds(["gunicorn", f"127.0.0.1:{port}"])
+        db_cpu = cpu_seconds(["postgres:", "welfare_visits_bench"])
         barrier.wait()
         started = time.perf_counter()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        app_cpu = cpu_seconds(["gunicorn", f"127.0.0.1:{port}"]) - app_cpu
+        db_cpu = cpu_seconds(["postgres:", "welfare_visits_bench"]) - db_cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -142,6 +160,10 @@ def main():
     print(f"rows: {total - before} new, {total - distinct} duplicate uuids, "
           f"{len(set(sent) - stored)} lost, {len(results['other'])} unexpected answers "
           f"{results['other'][:3]}")
+    per = (app_cpu + db_cpu) * 1000 / max(requests, 1)
+    print(f"CPU per request: {app_cpu * 1000 / max(requests, 1):.1f} ms in gunicorn + "
+          f"{db_cpu * 1000 / max(requests, 1):.1f} ms in PostgreSQL = {per:.1f} ms; "
+          f"load average during the run {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     ok = (results["201"] / elapsed >= 200 and total - before == len(sent) == len(stored)
           and total == distinct and not results["other"])
     print("PASS" if ok else "FAIL", "(goal: >= 200 visits/s, none lost or doubled)")

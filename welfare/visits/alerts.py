@@ -178,10 +178,10 @@ def start_sweep(reason, villages, actor, today):
         sa.select(IsolatedElder.id).join(Person).where(
             IsolatedElder.active.is_(True), Person.village_id.in_([v.id for v in villages]))
     ).all()
-    db.session.execute(sa.insert(SweepCheck), [
-        {"sweep_id": sweep.id, "elder_id": i, "state": "pending", "updated_at": utcnow()}
-        for i in elder_ids
-    ]) if elder_ids else None
+    if elder_ids:
+        db.session.execute(sa.insert(SweepCheck), [
+            {"sweep_id": sweep.id, "elder_id": i, "state": "pending", "updated_at": utcnow()}
+            for i in elder_ids])
     audit.record("start_sweep", actor=actor, entity=sweep,
                  summary=f"{sweep.reason}: {len(elder_ids)}")
     return sweep
