@@ -55,6 +55,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 DESK = {"viewport": {"width": 1280, "height": 800}}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 E2E_DIR = Path(__file__).resolve().parent
+OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
 def _browser_missing():
@@ -228,6 +229,8 @@ def _page(browser, live_server, options):
     context = browser.new_context(base_url=live_server.url, locale="zh-TW",
                                   timezone_id="Asia/Taipei", **options)
     context.set_default_timeout(15_000)
+    # Hermetic and fast: map tiles and anything else off this server are refused at once.
+    context.route(OFF_SITE, lambda route: route.abort())
     page = context.new_page()
     return context, page
 

@@ -3,6 +3,7 @@
 New domains are found through the menu; a few addresses per URL shape keep it fast."""
 
 import re
+import time
 from collections import defaultdict
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -16,6 +17,7 @@ MAX_PAGES = 150
 PER_SHAPE = 3  # /people/12 and /people/345 have the same shape /people/N
 PER_QUERY = 2  # at most two query-string variants of one path
 PHONE_PAGES = 8
+TIMINGS = []  # (seconds, what): printed by the admin crawl, to see where the time goes
 SKIP = re.compile(r"^/(logout|language/|static/)|[?&]lang=")
 
 
@@ -70,9 +72,12 @@ def crawl(page, live_server, start="/", limit=MAX_PAGES, on_page=None):
     visited, problems = [], []
     while frontier.queue and len(visited) < limit:
         url = frontier.queue.pop(0)
+        started = time.perf_counter()
         response = page.request.get(url, max_redirects=0)
         kind = response.headers.get("content-type", "")
+        fetched = time.perf_counter() - started
         visited.append((url, response.status, kind.split(";")[0]))
+        TIMINGS.append((fetched, url))
         if response.status >= 500:
             problems.append(f"{url}: HTTP {response.status}")
             continue
@@ -82,8 +87,10 @@ def crawl(page, live_server, start="/", limit=MAX_PAGES, on_page=None):
             if response.status in (301, 302, 303, 307, 308) and response.headers.get("location"):
                 frontier.offer(urljoin(url, response.headers["location"]))
             continue
+        started = time.perf_counter()
         page.goto(url)
         violations = axe_violations(page)
+        TIMINGS.append((time.perf_counter() - started, "browser+axe " + url))
         if violations:
             problems.append(describe_violations(violations, url))
         if on_page:
@@ -115,6 +122,8 @@ def test_every_page_the_admin_can_reach(desk_page, live_server, login, snap):
         assert expected in shapes, f"the crawl never reached {expected}: {sorted(shapes)}"
     assert not problems, "\n\n".join(problems)
     print(f"\ncrawled {len(visited)} addresses ({len(html)} HTML pages, {len(shapes)} shapes)")
+    for seconds, what in sorted(TIMINGS, reverse=True)[:15]:
+        print(f"  {seconds:5.1f} s  {what}")
 
 
 def test_phone_sized_pages_pass_axe(phone_page, live_server, login, snap):
