@@ -136,9 +136,9 @@ def line_chart(title, desc, labels, series, width=480, height=260):
         return left + plot_w * i / count
 
     for i, label in enumerate(labels):
-        if i % every == 0 or i == len(labels) - 1:
-            if i % every and len(labels) - 1 - (i - i % every) < every / 2:
-                continue  # too close to the previous label
+        last = len(labels) - 1
+        # Every `every`-th label, and always the last, never two side by side.
+        if i == last or (i % every == 0 and last - i >= every):
             anchor = "start" if i == 0 else ("end" if i == len(labels) - 1 else "middle")
             out.append(f'<text x="{x_of(i):.1f}" y="{height - bottom + 18}" '
                        f'text-anchor="{anchor}" font-size="12" fill="{TEXT}">'
