@@ -100,7 +100,9 @@ def main():
         else:
             db.session.rollback()
             print("rolled back (use --commit to keep the imported people)")
-        assert result.created == count, result.to_dict()
+        if result.created != count:
+            raise SystemExit(f"expected {count} new people, got {result.created}; first errors: "
+                             f"{result.errors[:3]}")
 
 
 if __name__ == "__main__":

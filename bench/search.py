@@ -1,7 +1,8 @@
 """First page of people searches against the bench database, through a real HTTP server.
 
 Starts gunicorn (2 workers) on 127.0.0.1, signs in as admin, and times GET /people for
-names, ID numbers, phones and villages drawn from the data; prints p50/p95/max per kind.
+names, ID numbers, phones and villages drawn from the data; prints p50/p95/max per kind,
+and beside them the time of the search queries alone (in-process, no HTTP or template).
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/welfare_bench \\
         .venv/bin/python bench/search.py [--requests 200] [--port 5102]
@@ -19,7 +20,7 @@ import time
 
 import requests
 import sqlalchemy as sa
-from roster_common import BENCH_URL, ROOT, percentile
+from roster_common import BENCH_URL, ROOT, bench_app, percentile
 
 
 def samples(rng, count):
@@ -48,6 +49,24 @@ def samples(rng, count):
                           for _ in range(count)],
         "surname only": [{"q": r.name[:1]} for r in rows[:count]],
     }
+
+
+def query_times(kinds):
+    """Milliseconds of queries.search_people alone (items + capped count), per kind."""
+    from welfare.extensions import db
+    from welfare.roster import queries
+
+    app = bench_app()
+    times = {}
+    with app.test_request_context():
+        for kind, inputs in kinds.items():
+            times[kind] = []
+            for params in inputs:
+                started = time.perf_counter()
+                queries.search_people(params, None, 1, 25)
+                times[kind].append((time.perf_counter() - started) * 1000)
+                db.session.rollback()
+    return times
 
 
 def start_server(port):
@@ -101,6 +120,7 @@ def main():
     args = parser.parse_args()
     rng = random.Random(832)
     kinds = samples(rng, args.requests)
+    queried = query_times(kinds)
     server = start_server(args.port)
     base = f"http://127.0.0.1:{args.port}"
     try:
@@ -108,7 +128,7 @@ def main():
         for params in kinds["name (full)"][:20]:  # warm both workers' pools and caches
             session.get(f"{base}/people", params=params)
         print(f"{'search':<28} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-              f"{'rows p50':>9}", flush=True)
+              f"{'rows p50':>9} {'query p50':>10} {'query p95':>10}", flush=True)
         for kind, inputs in kinds.items():
             times, found = [], []
             for params in inputs:
@@ -120,7 +140,8 @@ def main():
                 found.append(int(match.group(1).replace(",", "")) if match else -1)
             print(f"{kind:<28} {len(times):>4} {percentile(times, 0.5):8.1f} "
                   f"{percentile(times, 0.95):8.1f} {max(times):8.1f} "
-                  f"{percentile(found, 0.5):>9,}", flush=True)
+                  f"{percentile(found, 0.5):>9,} {percentile(queried[kind], 0.5):10.1f} "
+                  f"{percentile(queried[kind], 0.95):10.1f}", flush=True)
     finally:
         stop_server(server)
 

@@ -61,7 +61,7 @@ def test_ages_look_like_linyuan(seeded):
     assert 0.15 <= sum(a >= 65 for a in ages) / len(ages) <= 0.25
     assert any(a >= 90 for a in ages)
     assert any(a < 6 for a in ages)
-    assert all(p.birth_date <= TODAY for p in living)
+    assert all(p.birth_date <= p.registered_on <= TODAY for p in living if p.registered_on)
     gone = [p for p in all_people(seeded) if p.status != "registered"]
     assert gone and all(p.status_date and p.status_date <= TODAY for p in gone)
 

@@ -208,7 +208,7 @@ class Town:
     def registered_on(self, birth, resident):
         rng = self.rng
         if not resident and (rng.random() < 0.55 or self.today.year - birth.year < 18):
-            return birth + timedelta(days=rng.randint(5, 60))
+            return min(birth + timedelta(days=rng.randint(5, 60)), self.today)
         first = max(birth.toordinal() + 18 * 365, date(1970, 1, 1).toordinal())
         last = self.today.toordinal() - 30
         return date.fromordinal(rng.randint(min(first, last), last))
