@@ -67,6 +67,7 @@ def choropleth(villages, values, column):
                            "fill": shade(value, bounds)},
         })
     m = make_map(zoom_start=13, zoom_snap=0.25)
+    bounds_of_map = None
     if features:
         layer = folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
@@ -78,5 +79,8 @@ def choropleth(villages, values, column):
                                           aliases=["", column.label + ":"]),
         )
         layer.add_to(m)
-        m.fit_bounds(layer.get_bounds())
-    return {"map": embed(m), "legend": legend(bounds, column)}
+        bounds_of_map = layer.get_bounds()
+        m.fit_bounds(bounds_of_map)
+    # The page refits the map when it is printed (the paper is narrower than the screen).
+    return {"map": embed(m), "legend": legend(bounds, column), "name": m.get_name(),
+            "bounds": bounds_of_map}
