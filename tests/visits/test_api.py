@@ -136,3 +136,14 @@ def test_openapi_document_names_the_paths(client):
     assert doc["openapi"].startswith("3.")
     assert {"/auth/token", "/elders", "/elders/{id}", "/visits"} <= set(doc["paths"])
     assert set(doc["paths"]["/visits"]["post"]["responses"]) >= {"200", "201", "404", "409"}
+
+
+def test_junk_position_is_refused_not_a_server_error(client, make_volunteer, make_elder, assign,
+                                                      token_for):
+    me = make_volunteer()
+    elder = make_elder(2)
+    assign(elder, me)
+    response = client.post("/api/v1/visits", headers=token_for(me.user),
+                           json=_visit(elder, lat="north", gps_accuracy="x"))
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"lat", "gps_accuracy"}

@@ -161,9 +161,10 @@ def _check_visit(data, now):
         errors.append(("needs", _("Choose needs from the list.")))
     if len(data.get("notes") or "") > 4000:
         errors.append(("notes", _("Notes can be at most 4,000 characters.")))
-    for key, low, high in (("lat", -90, 90), ("lng", -180, 180)):
+    for key, low, high in (("lat", -90, 90), ("lng", -180, 180), ("gps_accuracy", 0, 1e6)):
         value = data.get(key)
-        if value is not None and not (isinstance(value, int | float) and low <= value <= high):
+        if value is not None and (isinstance(value, bool) or not (
+                isinstance(value, int | float) and low <= value <= high)):
             errors.append((key, _("The position is not valid.")))
     if errors:
         raise ServiceError(*errors)
