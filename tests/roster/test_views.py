@@ -154,3 +154,11 @@ def test_expiring_list(client, staff_user, make_person, village, db):
     services.add_low_income_status(household, "low", None, today, date.fromordinal(
         today.toordinal() + 30), actor=staff_user)
     assert "到期路1號" in client.get("/low-income/expiring").text
+
+
+def test_bad_id_number_is_reported_with_the_other_errors(client, staff_user, village):
+    response = client.post("/people/new", data={
+        "id_number": "A123456788", "name": "", "sex": "M", "birth_date": "40/1/1",
+        "village_id": village.id, "status": "registered"})
+    assert response.status_code == 200
+    assert 'href="#id_number"' in response.text and 'href="#name"' in response.text

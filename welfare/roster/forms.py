@@ -9,7 +9,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from welfare.forms import RocDateField
 
@@ -52,6 +58,14 @@ class PersonForm(FlaskForm):
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="registered")
     status_date = RocDateField(_l("Date moved out or died"))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+    def validate_id_number(self, field):
+        """Check the ID number with the other fields, so one submit shows every error."""
+        from welfare.roster.services import id_number_error
+
+        message = id_number_error(field.data)
+        if message:
+            raise ValidationError(message)
 
     def as_data(self):
         return {name: getattr(self, name).data for name in (
