@@ -1,5 +1,6 @@
 """The demo roster keeps its promises: a believable, deterministic Linyuan."""
 
+import itertools
 import random
 from collections import Counter, defaultdict
 from datetime import date
@@ -91,7 +92,8 @@ def test_low_income_households_with_periods_some_expiring(seeded):
     assert not any(s.category_id for s in statuses if s.kind == "mid_low")
     for periods in by_household.values():
         periods.sort(key=lambda s: s.certified_from)
-        assert all(a.certified_until < b.certified_from for a, b in zip(periods, periods[1:]))
+        assert all(a.certified_until < b.certified_from
+                   for a, b in itertools.pairwise(periods))
     assert len(queries.expiring_statuses(None, TODAY)) >= 3
 
 
