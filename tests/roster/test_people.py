@@ -132,3 +132,9 @@ def test_reveal_is_logged(db, make_user, make_person):
     assert services.reveal_id_number(person, actor=actor) == person.id_number
     row = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "view_id"))
     assert row.entity_id == person.id and row.user_id == actor.id
+
+
+def test_phones_are_stored_as_digits(db, village, make_user):
+    person = services.create_person(person_data(village, phone="(07) 641-2345",
+                                                mobile="0912 345 678"), actor=make_user("staff"))
+    assert (person.phone, person.mobile) == ("076412345", "0912345678")

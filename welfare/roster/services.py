@@ -1,5 +1,6 @@
 """Roster writers: people, households, low-income statuses, isolated elders."""
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -71,6 +72,11 @@ def _check_person(data, person=None):
     if errors:
         raise ServiceError(*errors)
     data["name"] = data["name"].strip()
+    for key in ("phone", "mobile"):
+        # Stored as digits (and an extension mark) so that searches by number match
+        # however the number was typed: 07-641 2345, (07)6412345, 0912 345 678.
+        if data.get(key):
+            data[key] = re.sub(r"[^\d#]", "", data[key])
     if data["status"] == "registered":
         data["status_date"] = None
 
