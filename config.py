@@ -68,6 +68,16 @@ class Config:
     GEOCODER_PROVIDER = os.environ.get("GEOCODER_PROVIDER", "nominatim")
     GEOCODER_MIN_DELAY = float(os.environ.get("GEOCODER_MIN_DELAY", "1.0"))
     OSRM_URL = os.environ.get("OSRM_URL", "")
+    TILE_ATTRIBUTION = os.environ.get("TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+
+    # Relief-delivery settings (DELIVERY_*) are read in welfare/delivery/__init__.py.
+
+    # Elder-gift rounds: rows per printed sheet page, processes for printing.
+    ROUNDS_SHEET_ROWS = int(os.environ.get("ROUNDS_SHEET_ROWS", "10"))
+    ROUNDS_PRINT_WORKERS = int(os.environ.get("ROUNDS_PRINT_WORKERS", str(os.cpu_count() or 1)))
+
+    REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
+    VISITS_TOKEN_DAYS = int(os.environ.get("VISITS_TOKEN_DAYS", "14"))
 
     WTF_CSRF_TIME_LIMIT = None
 
