@@ -104,22 +104,24 @@ def codes_png(tokens, rows):
     import segno
     from PIL import Image
 
-    size = None
-    image = None
-    for index, token in enumerate(tokens):
-        matrix = segno.make(token, error="m", micro=False).matrix
-        modules = len(matrix) + 2
-        if image is None:
-            size = modules * MODULE_PX
-            image = Image.new("1", (size, SLOT_PX * rows), 1)
-        top = index * SLOT_PX + (SLOT_PX - size) // 2
-        for y, line in enumerate(matrix, 1):
-            for x, dark in enumerate(line, 1):
-                if dark:
-                    image.paste(0, (x * MODULE_PX, top + y * MODULE_PX,
-                                    (x + 1) * MODULE_PX, top + (y + 1) * MODULE_PX))
-    if image is None:
+    if not tokens:
         return "", 0
+    # A fixed mask skips segno's scoring of all eight (a third of the time per code).
+    matrices = [segno.make(t, error="m", micro=False, mask=0).matrix for t in tokens]
+    modules = len(matrices[0]) + 2
+    size = modules * MODULE_PX
+    white = b"\xff" * size
+    lines = []
+    for matrix in matrices:
+        top = (SLOT_PX - size) // 2
+        lines += [white] * (top + MODULE_PX)
+        for row in matrix:
+            pixels = b"".join((b"\x00" if dark else b"\xff") * MODULE_PX
+                              for dark in (0, *row, 0))
+            lines += [pixels] * MODULE_PX
+        lines += [white] * (SLOT_PX - top - (modules - 1) * MODULE_PX)
+    lines += [white] * (SLOT_PX * (rows - len(matrices)))
+    image = Image.frombytes("L", (size, SLOT_PX * rows), b"".join(lines))
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=False)
+    image.convert("1").save(buffer, "PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(), size
