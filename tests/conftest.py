@@ -6,8 +6,8 @@ import random
 from datetime import date
 
 import pytest
-from flask import g
 import sqlalchemy as sa
+from flask import g
 from flask_sqlalchemy.session import Session as FlaskSession
 
 from config import TestConfig

@@ -1,8 +1,8 @@
 """The welfare app: rosters, elder-gift rounds, relief deliveries, home visits."""
 
 import importlib
-import os
 import importlib.util
+import os
 from pathlib import Path
 
 from flask import Flask, g, request, session

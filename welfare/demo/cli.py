@@ -70,13 +70,14 @@ def seed_all(ctx):
 
 def print_logins(password):
     click.echo("Demo logins (username / password):")
-    for username, role, name in DEMO_ACCOUNTS:
+    for username, _role, name in DEMO_ACCOUNTS:
         click.echo(f"  {username:<11} {password}   {name}")
 
 
 @demo_cli.command("seed")
 @click.option("--people", default=15000, show_default=True, help="How many residents.")
-@click.option("--password", default=None, help="Password for the demo accounts (random if omitted).")
+@click.option("--password", default=None,
+              help="Password for the demo accounts (random if omitted).")
 @click.option("--seed", "rng_seed", default=832, show_default=True, help="Random seed.")
 def seed(people, password, rng_seed):
     """Load a believable Linyuan into an empty database."""

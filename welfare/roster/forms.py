@@ -31,7 +31,9 @@ CARE_LEVEL_CHOICES = [
     (3, _l("Level 3: twice a month")),
     (4, _l("Level 4: four times a month")),
 ]
-RELATIONSHIPS = ["本人", "配偶", "子", "女", "父", "母", "孫", "孫女", "媳", "婿", "兄弟姊妹", "其他"]
+RELATIONSHIPS = [
+    "本人", "配偶", "子", "女", "父", "母", "孫", "孫女", "媳", "婿", "兄弟姊妹", "其他",
+]
 
 
 class PersonForm(FlaskForm):
