@@ -58,9 +58,11 @@ def test_freezing_twice_is_refused(db, make_round, elders):
 def test_the_preparer_cannot_approve(db, make_round, make_user, elders):
     supervisor = make_user("supervisor")
     round_ = make_round(actor=supervisor, status="frozen")
-    with pytest.raises(ServiceError, match=zh("You prepared this roster, so another supervisor must approve it.")):
+    with pytest.raises(ServiceError, match=zh(
+            "You prepared this roster, so another supervisor must approve it.")):
         services.approve_round(round_, actor=supervisor)
-    with pytest.raises(ServiceError, match=zh("Only a supervisor can approve a roster.")):
+    with pytest.raises(ServiceError, match=zh(
+            "Only a supervisor can approve a roster.")):
         services.approve_round(round_, actor=make_user("staff"))
 
 
@@ -74,7 +76,9 @@ def test_the_database_refuses_self_approval(db, make_round, elders):
 def test_no_payout_before_approval(db, make_round, make_user, elders):
     round_ = make_round(status="frozen")
     entry = entries(db, round_)[elders["ninety"].id]
-    with pytest.raises(ServiceError, match=zh("Payouts can be recorded only after a supervisor approves the round, and not after it is closed.")):
+    with pytest.raises(ServiceError, match=zh(
+            "Payouts can be recorded only after a supervisor approves the round, and not "
+            "after it is closed.")):
         payouts.record_payout(entry, "elder", actor=make_user("staff"))
 
 
@@ -149,7 +153,9 @@ def test_payout_held_after_death(db, approved_round, elders, make_user):
     clerk = make_user("staff")
     assert services.hold_entries(approved_round, left, actor=clerk) == 1
     entry = entries(db, approved_round)[person.id]
-    with pytest.raises(ServiceError, match=zh("Payout held: this person has died or moved out since the roster was frozen. Record that outcome instead.")):
+    with pytest.raises(ServiceError, match=zh(
+            "Payout held: this person has died or moved out since the roster was frozen. "
+            "Record that outcome instead.")):
         payouts.record_payout(entry, "elder", actor=clerk)
     assert payouts.record_payout(entry, "deceased", actor=clerk).amount == 0
 
@@ -162,7 +168,8 @@ def test_supplementary_list_needs_its_own_approval(db, approved_round, make_pers
     batch = services.add_supplementary(approved_round, [p.id for p in new], actor=clerk)
     entry = entries(db, approved_round)[newcomer.id]
     assert entry.batch == batch.number == 1
-    with pytest.raises(ServiceError, match=zh("This person is on a supplementary list that is not approved yet.")):
+    with pytest.raises(ServiceError, match=zh(
+            "This person is on a supplementary list that is not approved yet.")):
         payouts.record_payout(entry, "elder", actor=clerk)
     with pytest.raises(ServiceError):
         services.approve_batch(batch, actor=clerk)
@@ -176,7 +183,8 @@ def test_window_and_late_claims(db, make_round, make_user, elders):
                         payout_end=today - timedelta(days=10), late_claim_end=today)
     clerk = make_user("staff")
     entry = entries(db, round_)[elders["ninety"].id]
-    with pytest.raises(ServiceError, match=zh("The payout window has not opened yet.")):
+    with pytest.raises(ServiceError, match=zh(
+            "The payout window has not opened yet.")):
         payouts.record_payout(entry, "elder", actor=clerk, on=today - timedelta(days=30))
     assert payouts.record_payout(entry, "elder", actor=clerk).late_claim is True
 

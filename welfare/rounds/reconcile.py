@@ -179,6 +179,8 @@ def print_job(job_id, round_id, actor_id, options):
     log_print(round_, actor, options.get("village"), options.get("full_ids"))
     found = sheets.village_sheets(round_, options.get("village"), options.get("neighbourhoods"),
                                   options.get("batch", 0), options.get("full_ids"))
+    # End the read transaction: on SQLite an open one would block the progress writes.
+    db.session.commit()
     progress(job_id, 0, len(found))
     files = sheets.render_many(found, on_done=lambda done, total: progress(job_id, done, total))
     name = f"round-{round_id}-job-{job_id}.zip"
