@@ -26,3 +26,23 @@ def test_english_can_be_chosen(client):
     assert "Sign in" in page and 'lang="en"' in page
     # The choice sticks for the session.
     assert "Sign in" in client.get("/login").text
+
+
+def test_domains_agree_on_shared_strings():
+    # All catalogues are merged into one at run time, so a msgid used by two
+    # domains must have one translation (give different meanings different msgids).
+    import glob
+    from collections import defaultdict
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    seen = defaultdict(dict)
+    for po in sorted(glob.glob(str(root / "welfare/*/translations/*/LC_MESSAGES/messages.po"))):
+        domain = Path(po).parts[-5]
+        with open(po, "rb") as fh:
+            for message in read_po(fh):
+                if message.id and message.string:
+                    seen[str(message.id)][domain] = str(message.string)
+    clashes = {m: d for m, d in seen.items() if len(set(d.values())) > 1}
+    assert clashes == {}

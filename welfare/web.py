@@ -57,7 +57,7 @@ def url_with(**changes):
 # (endpoint, label, roles, section): menu entries appear once their view exists.
 NAV = [
     ("auth.home", _l("Home"), ("admin", "staff", "supervisor", "volunteer", "serviceman"), "home"),
-    ("roster.people", _l("People"), ("admin", "staff", "supervisor"), "roster"),
+    ("roster.people", _l("Residents"), ("admin", "staff", "supervisor"), "roster"),
     ("roster.households", _l("Households"), ("admin", "staff", "supervisor"), "households"),
     ("roster.elders", _l("Isolated elders"), ("admin", "staff", "supervisor"), "elders"),
     ("rounds.index", _l("Elder gifts"), ("admin", "staff", "supervisor"), "rounds"),

@@ -46,7 +46,7 @@ def test_field_roles_get_the_403_page_everywhere(role, phone_page, live_server, 
         assert page.locator("h1").inner_text().strip() == heading, path
     # Their menu does not even offer the office pages.
     menu = page.locator("nav.main-nav").inner_text()
-    for label in ("People", "Households", "Audit log", "Accounts"):
+    for label in ("Residents", "Households", "Audit log", "Accounts"):
         assert msg(label) not in menu
     snap(page, f"403-{role}-phone")
     check_axe(page)
