@@ -66,8 +66,18 @@ def _event(alert, action, actor, notes="", at=None):
 
 def after_visit(visit, elder, actor, now):
     """Alerts and sweep checks that follow from a new visit."""
-    if rules.closes_alert("no_answer", visit.outcome):
-        # Plain rows (no eager loads): this runs on every visit the API receives.
+    closes = rules.closes_alert("no_answer", visit.outcome)
+    # One round trip on every visit the API receives: is there an open no-answer alert
+    # to close, and an open sweep check to fill? Rows load only when there are.
+    open_no_answer = sa.exists().where(
+        Alert.elder_id == elder.id, Alert.reason == "no_answer", Alert.closed_at.is_(None))
+    check_id = (sa.select(SweepCheck.id).join(Sweep).where(
+        SweepCheck.elder_id == elder.id, Sweep.closed_at.is_(None))
+        .order_by(Sweep.id.desc()).limit(1).scalar_subquery())
+    has_open, check_id = db.session.execute(sa.select(
+        open_no_answer if closes else sa.false(), check_id)).one()
+    if has_open:
+        # Plain rows (no eager loads).
         for alert in db.session.scalars(sa.select(Alert).where(
                 Alert.elder_id == elder.id, Alert.reason == "no_answer",
                 Alert.closed_at.is_(None)).options(sa.orm.lazyload("*"))):
@@ -76,11 +86,8 @@ def after_visit(visit, elder, actor, now):
                                 visit.referral)
     if reason:
         open_alert(elder, reason, visit, actor, now)
-    check = db.session.scalar(
-        sa.select(SweepCheck).join(Sweep).where(
-            SweepCheck.elder_id == elder.id, Sweep.closed_at.is_(None))
-        .order_by(Sweep.id.desc()).limit(1).options(sa.orm.lazyload("*")))
-    if check is not None:
+    if check_id is not None:
+        check = db.session.get(SweepCheck, check_id, options=[sa.orm.lazyload("*")])
         check.state = rules.sweep_state(visit.outcome, visit.needs or (), visit.referral)
         check.visit_id, check.updated_at = visit.id, now
         visit.sweep_id = check.sweep_id

@@ -12,7 +12,7 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import IsolatedElder
 from welfare.visits import api_bp, queries, services, tokens
-from welfare.visits.models import Visit, Volunteer
+from welfare.visits.models import Assignment, Visit, Volunteer
 from welfare.visits.openapi import document
 from welfare.visits.serialise import elder_json, visit_json
 
@@ -54,14 +54,32 @@ def _page_args():
     return page, per_page
 
 
+def _api_volunteer():
+    """The caller's volunteer profile, looked up once per request."""
+    if "api_volunteer" not in g:
+        g.api_volunteer = queries.volunteer_for(g.api_user)
+    return g.api_volunteer
+
+
 def _visible_elder(elder_id):
     if isinstance(elder_id, str) and elder_id.isdigit():
         elder_id = int(elder_id)
     if not isinstance(elder_id, int) or isinstance(elder_id, bool):
         return None
     # The person's name comes along; the village and household do not (hot path).
-    elder = db.session.get(IsolatedElder, elder_id, options=[
-        sa.orm.joinedload(IsolatedElder.person).lazyload("*")])
+    person = sa.orm.joinedload(IsolatedElder.person).lazyload("*")
+    if g.api_user.role == "volunteer":
+        # Same rule as queries.can_see_elder, folded into the load: one select, not two.
+        volunteer = _api_volunteer()
+        if volunteer is None:
+            return None
+        return db.session.scalar(
+            sa.select(IsolatedElder).join(Assignment, Assignment.elder_id == IsolatedElder.id)
+            .where(IsolatedElder.id == elder_id,
+                   sa.or_(Assignment.primary_id == volunteer.id,
+                          Assignment.backup_id == volunteer.id))
+            .options(person))
+    elder = db.session.get(IsolatedElder, elder_id, options=[person])
     if elder is None or not queries.can_see_elder(g.api_user, elder):
         return None
     return elder
@@ -138,7 +156,7 @@ def elder(elder_id):
     if found is None:
         return error(404, _("No such elder among yours."))
     rows = queries.schedule_rows(queries.local_today(), elder_ids=[found.id])
-    volunteer = queries.volunteer_for(g.api_user)
+    volunteer = _api_volunteer()
     return jsonify(elder_json(found, rows[0] if rows else None, None, volunteer))
 
 
@@ -152,7 +170,7 @@ def create_visit():
     if elder_found is None:
         return error(404, _("No such elder among yours."))
     user = g.api_user
-    volunteer = queries.volunteer_for(user)
+    volunteer = _api_volunteer()
     if user.role in OFFICE_ROLES and data.get("volunteer_id"):
         volunteer = db.session.get(Volunteer, data["volunteer_id"]) \
             if isinstance(data["volunteer_id"], int) else None
