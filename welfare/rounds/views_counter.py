@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from welfare.auth.permissions import can_see_village, roles_required
 from welfare.errors import ServiceError
@@ -13,11 +14,23 @@ from welfare.rounds.models import Payout, RoundEntry
 from welfare.rounds.views import PREPARERS, READERS, get_round
 
 
-def visible_entry(round_id, entry_id):
-    entry = db.get_or_404(RoundEntry, entry_id)
+def visible_entry(round_id, entry_id, options=()):
+    entry = db.get_or_404(RoundEntry, entry_id, options=options)
     if entry.round_id != round_id or not can_see_village(current_user, entry.village_id):
         abort(404)
     return entry
+
+
+def commit_keeping_loaded():
+    """Commit without expiring what this request already loaded."""
+    # The reply only needs values read in this transaction; expiring them would make the
+    # signed-in user (read again by every after_request hook) cost two more queries.
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 @bp.route("/<int:round_id>/counter")
@@ -68,14 +81,16 @@ def entry(round_id, entry_id):
 @roles_required(*PREPARERS)
 def paid(round_id, entry_id):
     """The one-tap button: paid to the elder today."""
-    entry = visible_entry(round_id, entry_id)
+    # One query for the entry with the round and person that the checks read.
+    entry = visible_entry(round_id, entry_id,
+                          options=(joinedload(RoundEntry.round), joinedload(RoundEntry.person)))
     try:
         payouts.record_payout(entry, "elder", actor=current_user)
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("rounds.counter", round_id=round_id, q=entry.token))
-    db.session.commit()
+    commit_keeping_loaded()
     flash(_("Paid: NT$%(amount)s to %(name)s.", amount=format(entry.amount, ","), name=entry.name),
           "success")
     return redirect(url_for("rounds.counter", round_id=round_id))
