@@ -55,6 +55,13 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     @property
+    def is_authenticated(self):
+        # Flask-Login's default reads is_active, which after a commit reloads the row
+        # (and its villages) just to set response headers; load_user already refuses
+        # disabled accounts, so a loaded user is authenticated.
+        return True
+
+    @property
     def is_office(self):
         return self.role in OFFICE_ROLES
 
