@@ -221,3 +221,42 @@ def test_follow_up_and_move_through_views(client, db, staff_user, planned):
     )
     assert len(follow.stops) == len(event.stops)
     assert follow.event_date == DAY
+
+
+def test_large_event_is_optimised_in_the_background(client, staff_user, db, event_with_stops,
+                                                     make_vehicle, monkeypatch):
+    from welfare.delivery import views
+    from welfare.jobs.models import Job
+
+    monkeypatch.setattr(views, "BACKGROUND_OPTIMISE", 2)
+    vehicle = make_vehicle()
+    event = event_with_stops
+    response = client.post(f"/delivery/events/{event.id}/optimise",
+                           data={"o-vehicles": [vehicle.id]})
+    assert response.status_code == 302 and "/jobs/" in response.location
+    job = db.session.scalar(db.select(Job).where(Job.kind == "optimise_routes"))
+    assert job.status == "done" and job.return_url.endswith(f"/delivery/events/{event.id}#routes")
+    assert "Routes planned" in job.message or "路線" in job.message
+    assert [r.vehicle_id for r in event.routes] == [vehicle.id]
+    assert all(s.route_id == event.routes[0].id for s in event.stops if not s.unserved_reason)
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"/delivery/events/{event.id}#routes" in page
+
+
+def test_a_running_optimisation_is_not_started_twice(client, staff_user, db, event_with_stops,
+                                                     make_vehicle, monkeypatch):
+    from welfare.delivery import views
+    from welfare.jobs.models import Job
+
+    monkeypatch.setattr(views, "BACKGROUND_OPTIMISE", 2)
+    vehicle = make_vehicle()
+    event = event_with_stops
+    running = Job(kind="optimise_routes", status="running", total=3, message="",
+                  return_url=f"/delivery/events/{event.id}#routes", created_by_id=staff_user.id)
+    db.session.add(running)
+    db.session.flush()
+    response = client.post(f"/delivery/events/{event.id}/optimise",
+                           data={"o-vehicles": [vehicle.id]})
+    assert response.status_code == 302 and response.location.endswith(f"/jobs/{running.id}")
+    assert db.session.scalar(db.select(db.func.count(Job.id))) == 1
+    assert not event.routes

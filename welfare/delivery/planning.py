@@ -132,8 +132,9 @@ def _route_for(event, vehicle, position):
     return route
 
 
-def optimise_event(event, vehicles, actor, seconds=None):
-    """Plan routes for the event on these vehicles; stops staff pinned stay on their route."""
+def optimise_event(event, vehicles, actor, seconds=None, on_progress=None):
+    """Plan routes for the event on these vehicles; stops staff pinned stay on their route.
+    on_progress(elapsed, seconds) is called about once a second during the search."""
     vehicles = [v for v in vehicles if v.active]
     if not vehicles:
         raise ServiceError(("vehicles", _("Choose at least one serviceman and vehicle.")))
@@ -159,7 +160,8 @@ def optimise_event(event, vehicles, actor, seconds=None):
         load, count = fixed.get(by_route[s.route_id], (0, 0))
         fixed[by_route[s.route_id]] = (load + s.load, count + 1)
     problem, source = build_problem(event, free, vehicles, config, fixed)
-    result = solve_balanced(problem, seconds=seconds)
+    on_tick = (lambda elapsed: on_progress(elapsed, seconds)) if on_progress else None
+    result = solve_balanced(problem, seconds=seconds, on_tick=on_tick)
     assignment = {v.id: [free[i] for i in result.routes[k]] for k, v in enumerate(vehicles)}
     for s in pinned:
         assignment[by_route[s.route_id]].append(s)
@@ -264,3 +266,30 @@ def move_stop(stop, route, actor):
         entity=stop,
         summary=f"{stop.recipient_name} -> {route.vehicle.name if route else '-'}",
     )
+
+
+def optimise_job(job_id, event_id, vehicle_ids, actor_id):
+    """Background job: optimise an event's routes, moving the progress bar by search time.
+
+    SQLite allows one writer at a time and the job's own transaction already holds it, so
+    there the bar only jumps from start to finish; on PostgreSQL it moves every second."""
+    from welfare.auth.models import User
+    from welfare.delivery.models import DeliveryEvent, Vehicle
+    from welfare.jobs import progress
+
+    event = db.session.get(DeliveryEvent, event_id)
+    actor = db.session.get(User, actor_id)
+    vehicles = db.session.scalars(sa.select(Vehicle).where(Vehicle.id.in_(vehicle_ids))).all()
+    seconds = solver_seconds(len(event.stops), current_app.config)
+    total = int(seconds) + 1
+    progress(job_id, 0, total, _("Optimising %(n)s stops.", n=len(event.stops)))
+    on_progress = None
+    if db.engine.dialect.name != "sqlite":
+        on_progress = lambda elapsed, _seconds: progress(job_id, min(int(elapsed), total - 1))  # noqa: E731
+    result = optimise_event(event, vehicles, actor=actor, seconds=seconds, on_progress=on_progress)
+    message = (
+        _("Routes planned: %(n)s stops could not be served.", n=len(result.unserved))
+        if result.unserved
+        else _("Routes planned: every stop is on a route.")
+    )
+    return {"message": message}

@@ -4,6 +4,7 @@ PyVRP was chosen by measurement (bench/README.md, "Relief delivery"): on the
 office's shape (hundreds of stops, few vehicles, shift windows) and on the X
 set it came out ahead of VROOM at exploration level 5 in the same time."""
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -119,30 +120,51 @@ def _soft_shift(v):
     }
 
 
-def solve_balanced(problem, seconds=10.0, seed=1, slack=1.1):
+class Ticker:
+    """A stopping criterion that never stops the search but calls on_tick(elapsed) about
+    once a second, so a background job can move its progress bar while PyVRP searches."""
+
+    def __init__(self, on_tick, every=1.0, offset=0.0):
+        self.on_tick, self.every, self.offset = on_tick, every, offset
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, best_cost):
+        now = time.perf_counter()
+        if now - self.last >= self.every:
+            self.last = now
+            self.on_tick(self.offset + now - self.start)
+        return False
+
+
+def solve_balanced(problem, seconds=10.0, seed=1, slack=1.1, on_tick=None):
     """Solve, then again from that solution with working time beyond an even share of the
-    work made costly, so one vehicle does not do everything while others idle."""
-    first = solve(problem, seconds=seconds * 0.4, seed=seed)
+    work made costly, so one vehicle does not do everything while others idle.
+    on_tick(elapsed seconds) is called about once a second while searching."""
+    first = solve(problem, seconds=seconds * 0.4, seed=seed, on_tick=on_tick)
     if len(problem.vehicles) < 2 or not any(first.duration):
         return first
     share = int(slack * sum(first.duration) / len(problem.vehicles))
     for v in problem.vehicles:
         v.soft_duration = share
     try:
-        second = solve(problem, seconds=seconds * 0.6, seed=seed, initial=first.solution)
+        second = solve(problem, seconds=seconds * 0.6, seed=seed, initial=first.solution,
+                       on_tick=on_tick, tick_offset=seconds * 0.4)
     finally:
         for v in problem.vehicles:
             v.soft_duration = None
     return second if len(second.unserved) <= len(first.unserved) else first
 
 
-def solve(problem, seconds=10.0, seed=1, initial=None):
+def solve(problem, seconds=10.0, seed=1, initial=None, on_tick=None, tick_offset=0.0):
     """Best routes found within `seconds`; stops it had to leave out are `unserved`."""
     data = build_data(problem)
     n_stops = len(problem.demands)
     # Small instances converge long before the limit; stop after a quiet spell.
     patience = max(20000, 200 * n_stops)
-    stop = MultipleCriteria([MaxRuntime(seconds), NoImprovement(patience)])
+    criteria = [MaxRuntime(seconds), NoImprovement(patience)]
+    if on_tick is not None:
+        criteria.append(Ticker(on_tick, offset=tick_offset))
+    stop = MultipleCriteria(criteria)
     if initial is not None:
         initial = pyvrp.Solution(data, [_as_route(data, r) for r in initial.routes()])
     outcome = pyvrp.solve(

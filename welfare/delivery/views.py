@@ -2,7 +2,9 @@
 
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -19,9 +21,14 @@ from welfare.delivery.forms import (
 from welfare.delivery.models import DeliveryEvent, DeliveryStop
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.jobs import enqueue
+from welfare.jobs.models import Job
 
 READERS = ("admin", "staff", "supervisor")
 WRITERS = ("admin", "staff")
+# Events with more stops than this are optimised in the background with a progress page
+# (the search takes 1.5 s plus 1 s per 70 stops).
+BACKGROUND_OPTIMISE = 100
 
 
 def _hours(seconds):
@@ -184,6 +191,20 @@ def optimise(event_id):
     if not form.validate_on_submit():
         return _render_event(event, optimise_form=form), 400
     chosen = [v for v in queries.vehicles(active_only=True) if v.id in form.vehicles.data]
+    if len(event.stops) > BACKGROUND_OPTIMISE and chosen:
+        back = url_for("delivery.event", event_id=event.id) + "#routes"
+        running = db.session.scalar(
+            sa.select(Job).where(Job.kind == "optimise_routes", Job.return_url == back,
+                                 Job.status.in_(("queued", "running")))
+        )
+        if running is not None:  # one search per event at a time
+            return redirect(url_for("jobs.job", job_id=running.id))
+        job = enqueue("optimise_routes", "welfare.delivery.planning.optimise_job", event.id,
+                      [v.id for v in chosen], current_user.id, actor=current_user,
+                      total=int(planning.solver_seconds(len(event.stops), current_app.config)) + 1,
+                      return_url=back)
+        db.session.commit()
+        return redirect(url_for("jobs.job", job_id=job.id))
     try:
         result = planning.optimise_event(event, chosen, actor=current_user)
     except ServiceError as exc:
