@@ -11,7 +11,7 @@
   var zh = lang.indexOf("zh") === 0;
   function text(s) {
     if (s.status === "queued") return zh ? "等待開始。" : "Waiting to start.";
-    if (s.status === "running") return (zh ? "已完成 " : "") + s.done.toLocaleString() + " / " + s.total.toLocaleString() + (zh ? "。" : " done.");
+    if (s.status === "running") return (s.message ? s.message + " " : "") + (zh ? "已完成 " : "") + s.done.toLocaleString() + " / " + s.total.toLocaleString() + (zh ? "。" : " done.");
     if (s.status === "done") return zh ? "完成。" : "Finished.";
     return (zh ? "失敗：" : "This job failed: ") + s.message;
   }
@@ -22,6 +22,8 @@
       status.textContent = text(s);
       if (s.status === "done" || s.status === "failed") {
         if (s.message) heading.textContent = s.message;
+        var hint = document.getElementById("job-hint");
+        if (hint) hint.hidden = true;
         if (s.download_url) { link.href = s.download_url; link.hidden = false; }
         return;
       }
