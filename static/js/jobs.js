@@ -24,6 +24,8 @@
         if (s.message) heading.textContent = s.message;
         var hint = document.getElementById("job-hint");
         if (hint) hint.hidden = true;
+        var back = document.getElementById("job-return");
+        if (back && s.status === "done") back.textContent = back.dataset.doneLabel;
         if (s.download_url) { link.href = s.download_url; link.hidden = false; }
         return;
       }

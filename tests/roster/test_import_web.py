@@ -152,3 +152,41 @@ def test_large_files_are_saved_in_the_background(app, client, db, staff_user, mo
     assert job.status == "done" and "4" in job.message
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 4
     assert client.get(f"/people/import/{token}").status_code == 404
+
+
+def test_large_files_are_checked_in_the_background(app, client, db, staff_user, monkeypatch):
+    if "jobs.job" not in app.view_functions:
+        pytest.skip("the jobs domain is not installed")
+    from welfare.jobs.models import Job
+    from welfare.roster import views_import
+
+    monkeypatch.setattr(views_import, "BACKGROUND_BYTES", 10)
+    rows = person_rows(4) + [["A123456788", "錯", "0491231", "東林里", "1", "x", "", ""]]
+    response = upload(client, csv_bytes(rows))
+    assert "/jobs/" in response.headers["Location"]
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "roster_preview"))
+    assert job.status == "done" and "5" in job.message and "4" in job.message
+    token = job.return_url.rsplit("/", 1)[-1]
+    page = client.get(f"/people/import/{token}")
+    assert page.status_code == 200
+    assert "A123456788" not in page.get_data(as_text=True)  # masked in the preview
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0  # a dry run
+    client.post(f"/people/import/{token}/confirm")
+    assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 4
+
+
+def test_a_bad_big_file_fails_its_check_job_and_is_deleted(app, client, db, staff_user,
+                                                           monkeypatch):
+    if "jobs.job" not in app.view_functions:
+        pytest.skip("the jobs domain is not installed")
+    from welfare.jobs.models import Job
+    from welfare.roster import views_import
+
+    monkeypatch.setattr(views_import, "BACKGROUND_BYTES", 10)
+    response = upload(client, "姓名,電話\r\n王小明,0912\r\n".encode())
+    assert "/jobs/" in response.headers["Location"]
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "roster_preview"))
+    assert job.status == "failed" and "身分證字號" in job.message
+    token = job.return_url.rsplit("/", 1)[-1]
+    assert client.get(f"/people/import/{token}").status_code == 404
+    assert not list(views_import._folder().glob(f"{token}.*"))

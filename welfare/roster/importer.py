@@ -208,8 +208,9 @@ def map_headers(headers):
     return index, written
 
 
-def judge_table(table, result, allowed_villages=()):
-    """Valid rows as (row number, data); rejected rows go into result.errors."""
+def judge_table(table, result, allowed_villages=(), on_progress=None):
+    """Valid rows as (row number, data); rejected rows go into result.errors.
+    on_progress(rows judged, rows in the file) is called every 2,000 rows."""
     index, result.headers = map_headers(table.headers)
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in index]
     if missing:
@@ -218,7 +219,9 @@ def judge_table(table, result, allowed_villages=()):
               "e.g. 身分證字號, 姓名, 出生日期, 里, 鄰, 地址.", columns="、".join(missing)))
     finder = VillageFinder(db.session.scalars(sa.select(Village)))
     seen, valid, today = {}, [], date.today()
-    for number, cells in table.rows:
+    for count, (number, cells) in enumerate(table.rows, start=1):
+        if on_progress is not None and count % 2000 == 0:
+            on_progress(count, len(table.rows))
         if is_blank(cells):
             continue
         result.rows += 1
@@ -239,8 +242,9 @@ def judge_table(table, result, allowed_villages=()):
     return valid
 
 
-def import_file(path, dry_run=False, actor=None, filename=None, commit=True):
-    """Judge a file and, unless a dry run, write its valid rows in one transaction."""
+def import_file(path, dry_run=False, actor=None, filename=None, commit=True, on_progress=None):
+    """Judge a file and, unless a dry run, write its valid rows in one transaction.
+    on_progress(rows judged, rows in the file) is called while judging."""
     path = Path(path)
     result = ImportResult(filename=filename or path.name, dry_run=dry_run)
     allowed = actor.village_ids if actor is not None else set()
@@ -253,7 +257,7 @@ def import_file(path, dry_run=False, actor=None, filename=None, commit=True):
         if data is None:
             raise ImportFileError(result.file_error)
         table = read_table(data, result.filename, set(HEADER_KEYS))
-        valid = judge_table(table, result, allowed)
+        valid = judge_table(table, result, allowed, on_progress)
     except ImportFileError as exc:
         result.file_error = str(exc)
         result.error(1, None, result.file_error)

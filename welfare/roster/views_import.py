@@ -22,6 +22,8 @@ from welfare.web import village_name
 ERRORS_PER_PAGE = 50
 # Files this long are saved in the background, with a progress page, not in the request.
 BACKGROUND_ROWS = 5000
+# Uploads bigger than this (about 5,000 rows) are also checked in the background.
+BACKGROUND_BYTES = 400_000
 KEEP_SECONDS = 24 * 3600
 DATE_KEYS = ("birth_date", "registered_on")
 
@@ -82,27 +84,68 @@ def import_upload():
             token = uuid.uuid4().hex
             path = folder / f"{token}.{ext}"
             upload.save(path)
+            meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename}
+            if path.stat().st_size > BACKGROUND_BYTES and "jobs.job" in current_app.view_functions:
+                return _preview_in_background(folder, token, meta)
             result = import_file(path, dry_run=True, actor=current_user, filename=upload.filename)
             if result.file_error:
                 path.unlink(missing_ok=True)
                 errors.append(result.file_error)
             else:
-                meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename,
-                        "result": result.to_dict(), "unchanged": result.unchanged,
-                        "headers": result.headers,
-                        "valid_sample": [{k: _plain(v) for k, v in r.items()}
-                                         for r in result.valid_sample],
-                        "update_sample": [
-                            {**u, "before": {k: _plain(v) for k, v in u["before"].items()},
-                             "after": {k: _plain(v) for k, v in u["after"].items()}}
-                            for u in result.update_sample]}
-                (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False),
-                                                      encoding="utf-8")
+                _write_meta(folder, token, {**meta, **_preview_meta(result)})
                 return redirect(url_for("roster.import_preview", token=token))
     return render_template("roster/import_upload.html", errors=errors,
                            columns=[COLUMNS[k][0] for k in REQUIRED],
                            optional=[COLUMNS[k][0] for k in COLUMNS if k not in REQUIRED]), \
         (400 if errors else 200)
+
+
+def _preview_meta(result):
+    """What the preview page shows of a dry run, kept beside the upload."""
+    return {"result": result.to_dict(), "unchanged": result.unchanged,
+            "headers": result.headers,
+            "valid_sample": [{k: _plain(v) for k, v in r.items()} for r in result.valid_sample],
+            "update_sample": [
+                {**u, "before": {k: _plain(v) for k, v in u["before"].items()},
+                 "after": {k: _plain(v) for k, v in u["after"].items()}}
+                for u in result.update_sample]}
+
+
+def _write_meta(folder, token, meta):
+    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def _preview_in_background(folder, token, meta):
+    """Check a big upload in a job; its page leads on to the preview when done."""
+    from welfare.jobs import enqueue
+
+    _write_meta(folder, token, {**meta, "pending": True})
+    job = enqueue("roster_preview", "welfare.roster.views_import.preview_job", token,
+                  current_user.id, actor=current_user,
+                  return_url=url_for("roster.import_preview", token=token))
+    if (folder / f"{token}.json").exists():  # not already failed and deleted
+        (folder / f"{token}.job").write_text(str(job.id), encoding="utf-8")
+    db.session.commit()
+    return redirect(url_for("jobs.job", job_id=job.id))
+
+
+def preview_job(job_id, token, user_id):
+    """Background dry run of a big upload: judge every row, keep the preview, write nothing."""
+    from welfare.jobs import progress
+
+    folder = _folder()
+    meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+    progress(job_id, 0, message=_("Checking %(name)s", name=meta["filename"]))
+    result = import_file(folder / f"{token}.{meta['ext']}", dry_run=True,
+                         actor=db.session.get(User, user_id), filename=meta["filename"],
+                         on_progress=lambda done, total: progress(job_id, done, total))
+    if result.file_error:
+        _discard(token)
+        raise RuntimeError(result.file_error)
+    meta = {key: meta[key] for key in ("user_id", "ext", "filename")}
+    _write_meta(folder, token, {**meta, **_preview_meta(result)})
+    return {"message": _("Checked %(rows)s rows: %(valid)s can be imported. Open the preview "
+                         "to confirm.", rows=result.rows, valid=result.valid)}
 
 
 @bp.route("/people/import/template.<any(csv, xlsx):fmt>")
@@ -122,6 +165,11 @@ def import_template(fmt):
 @roles_required(*ROSTER_WRITERS)
 def import_preview(token):
     _path, meta = _stored(token)
+    if meta.get("pending"):  # still being checked in the background
+        job_file = _folder() / f"{token}.job"
+        if job_file.exists():
+            return redirect(url_for("jobs.job", job_id=int(job_file.read_text())))
+        abort(404)
     result = meta["result"]
     by_row = {}
     for error in result["errors"]:
@@ -144,6 +192,8 @@ def import_preview(token):
 @roles_required(*ROSTER_WRITERS)
 def import_confirm(token):
     path, meta = _stored(token)
+    if meta.get("pending"):
+        abort(409)
     if meta["result"]["rows"] >= BACKGROUND_ROWS and "jobs.job" in current_app.view_functions:
         from welfare.jobs import enqueue
 
@@ -173,7 +223,7 @@ def import_job(job_id, token, user_id):
     progress(job_id, 0, message=_("Saving %(n)s rows", n=meta["result"]["rows"]))
     result = import_file(_folder() / f"{token}.{meta['ext']}", dry_run=False,
                          actor=db.session.get(User, user_id), filename=meta["filename"],
-                         commit=False)
+                         commit=False, on_progress=lambda done, total: progress(job_id, done, total))
     _discard(token)
     if result.file_error:
         raise RuntimeError(result.file_error)
