@@ -25,7 +25,7 @@
         var hint = document.getElementById("job-hint");
         if (hint) hint.hidden = true;
         var back = document.getElementById("job-return");
-        if (back && s.status === "done") back.textContent = back.dataset.doneLabel;
+        if (back && s.status === "done") { back.textContent = back.dataset.doneLabel; back.classList.remove("secondary"); }
         if (s.download_url) { link.href = s.download_url; link.hidden = false; }
         return;
       }

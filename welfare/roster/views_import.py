@@ -145,7 +145,7 @@ def preview_job(job_id, token, user_id):
     meta = {key: meta[key] for key in ("user_id", "ext", "filename")}
     _write_meta(folder, token, {**meta, **_preview_meta(result)})
     return {"message": _("Checked %(rows)s rows: %(valid)s can be imported. Open the preview "
-                         "to confirm.", rows=result.rows, valid=result.valid)}
+                         "to confirm.", rows=f"{result.rows:,}", valid=f"{result.valid:,}")}
 
 
 @bp.route("/people/import/template.<any(csv, xlsx):fmt>")
