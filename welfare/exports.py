@@ -104,11 +104,14 @@ def to_xlsx(headers, rows, title="Sheet1", sample=200):
         return handle.read()
 
 
-def log_export(what, rows, fmt, actor, full_id=False, filters=None):
-    """One audit row per download: what, how many rows, and whether ID numbers were whole."""
+def log_export(what, rows, fmt, actor, full_id=False, filters=None, purpose=None):
+    """One audit row per download: what, how many rows, whether ID numbers were whole and,
+    for whole ones, the purpose the downloader gave."""
+    after = {"rows": rows, "format": fmt, "full_id": full_id,
+             "filters": {k: v for k, v in (filters or {}).items() if v not in (None, "")}}
+    if purpose:
+        after["purpose"] = purpose
     return audit.record(
         "export_full_id" if full_id else "export", actor=actor, entity_type=what,
-        summary=f"{what}.{fmt}: {rows}",
-        after={"rows": rows, "format": fmt, "full_id": full_id,
-               "filters": {k: v for k, v in (filters or {}).items() if v not in (None, "")}},
+        summary=f"{what}.{fmt}: {rows}" + (f" ({purpose})" if purpose else ""), after=after,
     )

@@ -71,11 +71,35 @@ def test_people_export_uses_the_search_filters_masks_and_logs(client, staff_user
 
 def test_full_id_export_for_staff_is_logged_separately(client, staff_user, make_person, db):
     person = make_person()
-    response = client.get("/people/export.xlsx?full_id=1")
+    response = client.get("/people/export.xlsx?full_id=1&purpose=郵局轉帳名冊")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert person.id_number in [c.value for c in sheet["A"]]
     log = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "export_full_id"))
     assert log is not None and log.after["full_id"] is True
+    assert log.after["purpose"] == "郵局轉帳名冊" and "郵局轉帳名冊" in log.summary
+
+
+@pytest.mark.parametrize("endpoint, back", [("/people/export.csv", "/people"),
+                                            ("/households/export.xlsx", "/households")])
+def test_full_id_export_without_a_purpose_asks_for_one(client, staff_user, make_person, db,
+                                                       villages, endpoint, back):
+    make_person()
+    response = client.get(f"{endpoint}?full_id=1&purpose=+&village={villages[0].code}")
+    assert response.status_code == 302
+    assert response.location.startswith(back + "?") and "missing_purpose=1" in response.location
+    assert f"village={villages[0].code}" in response.location
+    assert db.session.scalar(sa.select(sa.func.count(AuditLog.id))
+                             .where(AuditLog.action.like("export%"))) == 0
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'id="purpose-error"' in page and "<details class=\"full-id-export\" open>" in page
+
+
+@pytest.mark.parametrize("role, offered", [("staff", True), ("admin", True),
+                                           ("supervisor", False)])
+def test_the_full_id_download_form_is_only_offered_to_staff(client, as_role, role, offered):
+    as_role(role)
+    for page in ("/people", "/households"):
+        assert ('id="purpose"' in client.get(page).get_data(as_text=True)) is offered
 
 
 def test_supervisor_exports_masked_only(client, as_role, make_person):
@@ -125,7 +149,7 @@ def test_full_id_export_imports_back_unchanged(client, staff_user, make_person, 
                     registered_on=date(1991, 1, 15), indigenous=bool(i % 2))
     for lang in ("zh_Hant_TW", "en"):
         path = tmp_path / f"people-{lang}.xlsx"
-        path.write_bytes(client.get(f"/people/export.xlsx?full_id=1&lang={lang}").data)
+        path.write_bytes(client.get(f"/people/export.xlsx?full_id=1&purpose=test&lang={lang}").data)
         result = import_file(path, dry_run=True)
         assert result.errors == [] and (result.created, result.updated) == (0, 0), lang
         assert result.unchanged == 3

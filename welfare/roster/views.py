@@ -49,7 +49,9 @@ def people():
     page = request.args.get("page", 1, type=int)
     pagination = queries.search_people(filters, current_user, page, current_app.config["PER_PAGE"])
     return render_template("roster/people.html", pagination=pagination, filters=filters,
-                           villages=queries.villages(), categories=queries.CATEGORIES)
+                           villages=queries.villages(), categories=queries.CATEGORIES,
+                           full_id_error=_("Say what the whole ID numbers are needed for.")
+                           if request.args.get("missing_purpose") else None)
 
 
 @bp.route("/people/<int:person_id>")

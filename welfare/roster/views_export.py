@@ -3,7 +3,7 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, request, stream_with_context
+from flask import Response, abort, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,13 +19,21 @@ from welfare.web import masked_id, show_date, village_name
 BATCH = 1000
 
 
-def _full_id_wanted():
-    """Whole ID numbers only for staff and admins, who asked for them."""
+def _full_id_wanted(list_endpoint):
+    """Whole ID numbers only for staff and admins who asked for them and said why; without
+    a purpose they go back to the list with the question open."""
     if request.args.get("full_id") != "1":
         return False
     if not current_user.has_role(*ROSTER_WRITERS):
         abort(403)
+    if not _purpose():
+        args = {k: v for k, v in request.args.items() if k not in ("full_id", "purpose")}
+        abort(redirect(url_for(list_endpoint, missing_purpose=1, **args) + "#purpose"))
     return True
+
+
+def _purpose():
+    return request.args.get("purpose", "").strip()[:200]
 
 
 def _count(stmt):
@@ -69,7 +77,8 @@ def _household_rows(stmt, full_id, today):
 
 def _download(what, fmt, headers, rows, count, filters):
     full_id = request.args.get("full_id") == "1"
-    exports.log_export(what, count, fmt, current_user, full_id=full_id, filters=filters)
+    exports.log_export(what, count, fmt, current_user, full_id=full_id, filters=filters,
+                       purpose=_purpose() if full_id else None)
     db.session.commit()
     name = f"{what}-{date.today():%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f"attachment; filename={name}",
@@ -84,7 +93,7 @@ def _download(what, fmt, headers, rows, count, filters):
 @bp.route("/people/export.<any(csv, xlsx):fmt>")
 @roles_required(*ROSTER_READERS)
 def export_people(fmt):
-    full_id = _full_id_wanted()
+    full_id = _full_id_wanted("roster.people")
     filters = search_filters()
     stmt = queries.people_stmt(filters, current_user)
     # Headers match the importer's, so an export with whole ID numbers can be imported back.
@@ -97,7 +106,7 @@ def export_people(fmt):
 @bp.route("/households/export.<any(csv, xlsx):fmt>")
 @roles_required(*ROSTER_READERS)
 def export_households(fmt):
-    full_id = _full_id_wanted()
+    full_id = _full_id_wanted("roster.households")
     filters = {k: request.args.get(k, "").strip() for k in ("village", "address", "category")}
     stmt = queries.households_stmt(filters, current_user)
     headers = [_("Household number"), _("Village"), _("Neighbourhood"), _("Address"),

@@ -54,7 +54,9 @@ def households():
     pagination = db.paginate(queries.households_stmt(filters, current_user), page=page,
                              per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("roster/households.html", pagination=pagination, filters=filters,
-                           villages=queries.villages())
+                           villages=queries.villages(),
+                           full_id_error=_("Say what the whole ID numbers are needed for.")
+                           if request.args.get("missing_purpose") else None)
 
 
 @bp.route("/households/new", methods=["GET", "POST"])
