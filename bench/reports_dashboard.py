@@ -14,7 +14,7 @@ import statistics
 import time
 
 import sqlalchemy as sa
-from _common import BENCH_URL, percentile
+from roster_common import BENCH_URL, percentile
 
 from config import Config
 

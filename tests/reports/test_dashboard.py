@@ -157,21 +157,25 @@ def test_map_is_drawn_without_other_hosts(client, as_role, roster):
     assert "林園里" in html or "Linyuan" in html
 
 
-def test_counts_are_shared_between_requests_for_the_cache_time(app, roster, make_person):
+def test_other_counts_are_shared_between_requests_for_the_cache_time(app, roster, db):
     from welfare.reports import cache
+    from welfare.roster.models import LowIncomeStatus
 
     app.config["REPORTS_CACHE_SECONDS"] = 60
+    household = roster["households"][0]
     try:
         cache.clear()
-        first = _figure(_scope(), "villages").total["people"]
-        make_person(village=roster["villages"][0])
-        scope = _scope()
-        assert _figure(scope, "villages").total["people"] == first  # kept
+        first = _figure(_scope(start="2025-01", end="2025-12"), "trends").total["new_status"]
+        db.session.add(LowIncomeStatus(household_id=household.id, kind="low",
+                                       certified_from=TODAY.replace(day=1),
+                                       certified_until=TODAY.replace(month=12, day=31)))
+        db.session.flush()
+        scope = _scope(start="2025-01", end="2025-12")
+        assert _figure(scope, "trends").total["new_status"] == first  # kept
         assert scope.computed_at is not None
-        other = _scope(village=roster["villages"][0].code)  # narrowed from the same count
-        assert _figure(other, "villages").total["people"] > 0
         cache.clear()
-        assert _figure(_scope(), "villages").total["people"] == first + 1
+        assert _figure(_scope(start="2025-01", end="2025-12"),
+                       "trends").total["new_status"] == first + 1
     finally:
         app.config.pop("REPORTS_CACHE_SECONDS")
         cache.clear()
@@ -185,10 +189,11 @@ def test_cache_round_trips_through_json():
     assert cache.decode(cache.encode({(1, 2, "elder"): (3, 4500)})) == {(1, 2, "elder"): (3, 4500)}
 
 
-def test_shared_cache_in_redis_serves_every_village_filter(app, roster, make_person):
+def test_shared_cache_in_redis(app, roster, db):
     import redis
 
     from welfare.reports import cache
+    from welfare.roster.models import LowIncomeStatus
 
     url = "redis://127.0.0.1:6379/13"
     try:
@@ -196,17 +201,18 @@ def test_shared_cache_in_redis_serves_every_village_filter(app, roster, make_per
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis on 127.0.0.1:6379")
     app.config.update(REPORTS_CACHE_SECONDS=60, REDIS_URL=url)
+    months = {"start": "2025-01", "end": "2025-12"}
     try:
         cache.clear()
-        whole = _figure(_scope(), "villages")
-        make_person(village=roster["villages"][0])  # not seen until the cache is cleared
-        village = roster["villages"][0]
-        narrowed = _figure(_scope(village=village.code), "villages")
-        assert narrowed.total["people"] == next(
-            r["people"] for r in whole.rows if r["village_id"] == village.id)
+        whole = _figure(_scope(**months), "trends").total["new_status"]
+        db.session.add(LowIncomeStatus(household_id=roster["households"][0].id, kind="low",
+                                       certified_from=TODAY.replace(day=1),
+                                       certified_until=TODAY.replace(month=12, day=31)))
+        db.session.flush()
+        assert _figure(_scope(**months), "trends").total["new_status"] == whole  # kept
         assert list(redis.from_url(url).scan_iter(cache.PREFIX + "*"))
         cache.clear()
-        assert _figure(_scope(), "villages").total["people"] == whole.total["people"] + 1
+        assert _figure(_scope(**months), "trends").total["new_status"] == whole + 1
     finally:
         cache.clear()
         app.config.update(REDIS_URL="")

@@ -1,7 +1,9 @@
-"""`flask reports warm`: count the default dashboard now, so that the next visitor does not
-wait (run it from cron every few minutes when REDIS_URL is set); `flask reports clear`."""
+"""`flask reports refresh`: count the roster snapshots the dashboard reads (cron: every few
+minutes with --months 0 for today, nightly without); `flask reports warm`: count the
+default dashboard's other figures into the cache; `flask reports clear`."""
 
 import time
+from datetime import date
 
 import click
 from flask import current_app
@@ -32,6 +34,21 @@ def warm(months):
             figures = dashboard.all_figures(scope)
             click.echo(f"{scope.period.start:%Y-%m} to {scope.period.end:%Y-%m}: "
                        f"{len(figures)} figures in {time.perf_counter() - started:.1f} s")
+
+
+@reports_cli.command("refresh")
+@click.option("--months", default=13, show_default=True,
+              help="Also the last N month-ends (the days past periods end on).")
+@click.option("--force", is_flag=True, help="Recount even where the roster is unchanged.")
+@click.option("--today", default="", help="Count as if today were YYYY-MM-DD.")
+def refresh(months, force, today):
+    """Recount the stored roster counts that are missing or out of date."""
+    from welfare.reports import snapshots
+
+    day = date.fromisoformat(today) if today else date.today()
+    for counted_day, seconds in snapshots.refresh_due(day, months=months, force=force):
+        state = "unchanged, kept" if seconds is None else f"counted in {seconds:.1f} s"
+        click.echo(f"{counted_day.isoformat()}: {state}")
 
 
 @reports_cli.command("clear")

@@ -4,13 +4,13 @@ A builder takes the request's Scope and returns a Figure, or None when the domai
 counts is not installed. Results are cached on the Scope for the request."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 
 from welfare.reports import cache as report_cache
-from welfare.reports import charts, queries
+from welfare.reports import charts, queries, snapshots
 from welfare.reports.rules import band_labels, senior_bands
 from welfare.roster.models import CARE_LEVELS
 
@@ -60,18 +60,14 @@ class Scope:
             self.cache[key] = compute()
         return self.cache[key]
 
-    def counted(self, name, compute, every_village=False):
-        """A grouped count (plain data only), shared between requests for a few minutes.
-        `every_village`: the count covers all villages (keyed by village first) and is
-        narrowed here, so that one count serves every village filter."""
+    def counted(self, name, compute):
+        """A grouped count (plain data only), shared between requests for a few minutes."""
         def shared():
-            villages = () if every_village else tuple(sorted(self.village_ids or ()))
+            villages = tuple(sorted(self.village_ids or ()))
             key = (name, str(current_app.config["SQLALCHEMY_DATABASE_URI"]),
                    self.period.start, self.period.end, self.as_of, villages, self.round_id)
             value, at = report_cache.get(key, compute)
             self.computed_at = at if self.computed_at is None else min(self.computed_at, at)
-            if every_village and self.village_ids:
-                value = {k: n for k, n in value.items() if k[0] in self.village_ids}
             return value
 
         return self.once(name, shared)
@@ -79,10 +75,23 @@ class Scope:
     def villages(self):
         return self.once("villages", lambda: queries.villages(self.village_ids))
 
+    def roster(self):
+        """The roster counts on the as-of day that the roster figures share: the stored
+        snapshot of the one grouped scan of the people table (see `snapshots`)."""
+        keep = snapshots.keep_seconds_for(self.as_of, self.today, report_cache.seconds())
+        return self.once("roster", lambda: snapshots.current(self.as_of, keep,
+                                                             self.village_ids))
+
+    def roster_recount_after(self):
+        """When a changed roster's snapshot stops being used, or None if unchanged."""
+        counted = self.roster()
+        if not counted.changed_since:
+            return None
+        keep = snapshots.keep_seconds_for(self.as_of, self.today, report_cache.seconds())
+        return counted.counted_at + timedelta(seconds=keep)
+
     def counts(self):
-        """The one grouped scan of the people table that the roster figures share."""
-        return self.counted("counts", lambda: queries.people_counts(self.as_of),
-                            every_village=True)
+        return self.roster().people
 
     def people(self):
         return self.once("people", lambda: queries.people_by_village_band_sex(
@@ -168,8 +177,7 @@ def categories(scope):
     """Seniors, low-income and mid-low-income households and people, isolated elders."""
     people = scope.people()
     seniors = set(senior_bands())
-    households = scope.counted("low_households", lambda: queries.low_income_households(
-        scope.as_of), every_village=True)
+    households = scope.roster().households
     low = scope.low_people()
     elders = scope.elders()
     rows = [

@@ -28,12 +28,14 @@ def _filters(scope):
 @roles_required(*REPORT_READERS)
 def dashboard_page():
     scope = _scope()
-    return render_template(
+    page = render_template(
         "reports/dashboard.html", figures=dashboard.all_figures(scope), scope=scope,
         filters=_filters(scope), villages=dashboard.selectable_villages(current_user),
         rounds=dashboard.selectable_rounds(scope), period=dashboard.describe_period(scope),
         cache_minutes=report_cache.seconds() // 60,
     )
+    db.session.commit()  # a roster snapshot counted for this page is kept for the next
+    return page
 
 
 @bp.route("/reports/map", endpoint="map")
@@ -46,13 +48,15 @@ def map_page():
     figure = dashboard.figure(scope, chosen[0])
     column = next(c for c in figure.columns if c.key == chosen[1])
     drawn = villagemap.choropleth(scope.villages(), figure.by_village[column.key], column)
-    return render_template(
+    page = render_template(
         "reports/map.html", scope=scope, filters=_filters(scope), measures=measures,
         chosen=f"{chosen[0]}.{chosen[1]}", label=chosen[2], column=column, figure=figure,
         drawn=drawn, villages=dashboard.selectable_villages(current_user),
         rounds=dashboard.selectable_rounds(scope),
-        period=dashboard.describe_period(scope),
+        period=dashboard.describe_period(scope), cache_minutes=report_cache.seconds() // 60,
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/reports/<key>.xlsx")

@@ -1,0 +1,164 @@
+"""Stored roster counts (the summary table behind the dashboard's roster figures).
+
+A snapshot holds, for one as-of day, the people on the roster by village, age band, sex,
+low-income kind and care level, and the low-income households by village and kind: the
+result of the one grouped scan of a million rows, kept as a few thousand rows.
+
+It is counted by `refresh` (from `flask reports refresh`, run by cron, and whenever a
+page needs a day that has none). A roster change made through the application writes the
+audit log, so a snapshot knows when it may be out of date: it is used as it is while the
+roster is unchanged, and recounted once it is both changed and older than the counts may
+be kept (REPORTS_CACHE_SECONDS; 0, as in tests, recounts after any change). The page says
+when the numbers were counted and whether the roster has changed since."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from welfare.auth.models import AuditLog, utcnow
+from welfare.extensions import db
+from welfare.reports import queries
+from welfare.reports.models import ReportHouseholdCount, ReportPeopleCount, ReportSnapshot
+
+# Audit entity types whose changes can move the roster counts, and actions that only read.
+ROSTER_ENTITIES = ("people", "households", "household_members", "low_income_statuses",
+                   "isolated_elders")
+READ_ACTIONS = ("view_id", "export")
+
+
+@dataclass
+class Counted:
+    """One day's roster counts as the dashboard uses them."""
+
+    as_of: object
+    counted_at: datetime
+    people: dict = field(default_factory=dict)  # (village, band, sex, kind, level): n
+    households: dict = field(default_factory=dict)  # (village, kind): n
+    changed_since: bool = False
+    recounted: bool = False
+
+
+def last_audit_id():
+    return db.session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
+
+
+def roster_changed_since(audit_id):
+    """True when the audit log records a roster change after row `audit_id`."""
+    stmt = (sa.select(AuditLog.id)
+            .where(AuditLog.id > audit_id, AuditLog.entity_type.in_(ROSTER_ENTITIES),
+                   AuditLog.action.not_in(READ_ACTIONS))
+            .limit(1))
+    return db.session.scalar(stmt) is not None
+
+
+def find(as_of):
+    return db.session.scalar(sa.select(ReportSnapshot).where(ReportSnapshot.as_of == as_of))
+
+
+def refresh(as_of):
+    """Count the roster on `as_of` now and store it in place of any older snapshot."""
+    audit_id = last_audit_id()
+    started = time.perf_counter()
+    people = queries.people_counts(as_of)
+    households = queries.low_income_households(as_of)
+    seconds = time.perf_counter() - started
+    counted = Counted(as_of, utcnow(), people, households, recounted=True)
+    try:
+        with db.session.begin_nested():
+            _store(counted, audit_id, seconds)
+    except sa.exc.IntegrityError:
+        pass  # another worker stored the same day meanwhile: theirs is as good
+    return counted
+
+
+def _store(counted, audit_id, seconds):
+    for table in (ReportPeopleCount, ReportHouseholdCount):
+        db.session.execute(sa.delete(table).where(table.snapshot_id.in_(
+            sa.select(ReportSnapshot.id).where(ReportSnapshot.as_of == counted.as_of))))
+    db.session.execute(sa.delete(ReportSnapshot).where(ReportSnapshot.as_of == counted.as_of))
+    snapshot = ReportSnapshot(as_of=counted.as_of, counted_at=counted.counted_at,
+                              audit_id=audit_id, seconds=round(seconds, 3),
+                              people=sum(counted.people.values()))
+    db.session.add(snapshot)
+    db.session.flush()
+    people = [{"snapshot_id": snapshot.id, "village_id": v, "band": b, "sex": s, "kind": k,
+               "care_level": lv, "people": n} for (v, b, s, k, lv), n in counted.people.items()]
+    homes = [{"snapshot_id": snapshot.id, "village_id": v, "kind": k, "households": n}
+             for (v, k), n in counted.households.items()]
+    if people:
+        db.session.execute(sa.insert(ReportPeopleCount), people)
+    if homes:
+        db.session.execute(sa.insert(ReportHouseholdCount), homes)
+    # The ORM object is not needed again; keep the identity map small.
+    db.session.expunge(snapshot)
+
+
+def load(snapshot, village_ids=None):
+    """The stored cells of a snapshot, only those of `village_ids` when given."""
+    p, h = ReportPeopleCount, ReportHouseholdCount
+    people_stmt = sa.select(p.village_id, p.band, p.sex, p.kind, p.care_level, p.people).where(
+        p.snapshot_id == snapshot.id)
+    homes_stmt = sa.select(h.village_id, h.kind, h.households).where(
+        h.snapshot_id == snapshot.id)
+    if village_ids:
+        people_stmt = people_stmt.where(p.village_id.in_(sorted(village_ids)))
+        homes_stmt = homes_stmt.where(h.village_id.in_(sorted(village_ids)))
+    people = {(v, b, s, k, lv): n for v, b, s, k, lv, n in db.session.execute(people_stmt)}
+    homes = {(v, k): n for v, k, n in db.session.execute(homes_stmt)}
+    return people, homes
+
+
+# A day in the past changes only through back-dated entries: its snapshot is kept for a
+# day after a roster change (the nightly refresh recounts it), today's for the cache time.
+PAST_KEEP_SECONDS = 24 * 3600
+
+
+def keep_seconds_for(as_of, today, keep_seconds):
+    if keep_seconds <= 0 or as_of >= today:
+        return keep_seconds
+    return max(keep_seconds, PAST_KEEP_SECONDS)
+
+
+def current(as_of, keep_seconds, village_ids=None):
+    """The roster counts on `as_of`: the stored snapshot while it may be used, otherwise
+    counted now (and stored for the next request). Narrowed to `village_ids`."""
+    snapshot = find(as_of)
+    changed = snapshot is not None and roster_changed_since(snapshot.audit_id)
+    if snapshot is None or (changed and _age(snapshot) >= keep_seconds):
+        counted = refresh(as_of)
+        if village_ids:
+            counted.people = {k: n for k, n in counted.people.items() if k[0] in village_ids}
+            counted.households = {k: n for k, n in counted.households.items()
+                                  if k[0] in village_ids}
+        return counted
+    people, homes = load(snapshot, village_ids)
+    return Counted(as_of, snapshot.counted_at, people, homes, changed_since=changed)
+
+
+def _age(snapshot):
+    return (utcnow() - snapshot.counted_at).total_seconds()
+
+
+def due_days(today, months):
+    """Today and the last `months` month-ends: the days the dashboard's periods end on."""
+    from welfare.reports.rules import add_months, month_end
+
+    return [today] + [month_end(add_months(today, -n)) for n in range(1, months + 1)]
+
+
+def refresh_due(today, months=13, force=False):
+    """Recount each due day that has no snapshot or whose roster changed since (every one
+    with `force`), committing each; [(day, seconds, or None when it was kept)]."""
+    done = []
+    for day in due_days(today, months):
+        snapshot = find(day)
+        if not force and snapshot is not None and not roster_changed_since(snapshot.audit_id):
+            done.append((day, None))
+            continue
+        started = time.perf_counter()
+        refresh(day)
+        db.session.commit()
+        done.append((day, time.perf_counter() - started))
+    return done
