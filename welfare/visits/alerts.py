@@ -49,7 +49,7 @@ def open_alert(elder, reason, visit, actor, now):
         _event(existing, "repeat", actor, _("Reported again."))
         return existing
     step, deadline = rules.escalation_step(reason, now, now)
-    alert = Alert(elder=elder, visit=visit, reason=reason, step=step, opened_at=now,
+    alert = Alert(elder=elder, visit_id=visit.id, reason=reason, step=step, opened_at=now,
                   deadline_at=deadline)
     alert.owner = step_owner(alert)
     db.session.add(alert)
@@ -64,33 +64,22 @@ def _event(alert, action, actor, notes="", at=None):
                                    user_id=getattr(actor, "id", None), at=at or utcnow()))
 
 
-def after_visit(visit, elder, actor, now):
-    """Alerts and sweep checks that follow from a new visit."""
-    closes = rules.closes_alert("no_answer", visit.outcome)
-    # One round trip on every visit the API receives: is there an open no-answer alert
-    # to close, and an open sweep check to fill? Rows load only when there are.
-    open_no_answer = sa.exists().where(
-        Alert.elder_id == elder.id, Alert.reason == "no_answer", Alert.closed_at.is_(None))
-    check_id = (sa.select(SweepCheck.id).join(Sweep).where(
-        SweepCheck.elder_id == elder.id, Sweep.closed_at.is_(None))
-        .order_by(Sweep.id.desc()).limit(1).scalar_subquery())
-    has_open, check_id = db.session.execute(sa.select(
-        open_no_answer if closes else sa.false(), check_id)).one()
-    if has_open:
+def after_visit(visit, elder, actor, now, reason, closes, check_id):
+    """Alerts and sweep checks that follow from a new visit (recording.save_visit found
+    which apply in the same select that loaded the caller or the elder)."""
+    if closes:
         # Plain rows (no eager loads).
         for alert in db.session.scalars(sa.select(Alert).where(
                 Alert.elder_id == elder.id, Alert.reason == "no_answer",
                 Alert.closed_at.is_(None)).options(sa.orm.lazyload("*"))):
             _close(alert, "found_well", _("Reached on a later contact."), actor, now)
-    reason = rules.alert_reason(visit.outcome, elder.care_level, visit.needs or (),
-                                visit.referral)
     if reason:
         open_alert(elder, reason, visit, actor, now)
     if check_id is not None:
+        # The visit row already names the sweep (inserted with its sweep_id).
         check = db.session.get(SweepCheck, check_id, options=[sa.orm.lazyload("*")])
         check.state = rules.sweep_state(visit.outcome, visit.needs or (), visit.referral)
         check.visit_id, check.updated_at = visit.id, now
-        visit.sweep_id = check.sweep_id
 
 
 def escalate_due(now, actor=None):

@@ -7,11 +7,11 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from welfare.auth import services as auth_services
-from welfare.auth.models import OFFICE_ROLES
+from welfare.auth.models import OFFICE_ROLES, User
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import IsolatedElder
-from welfare.visits import api_bp, queries, services, tokens
+from welfare.visits import api_bp, queries, services, sync, tokens
 from welfare.visits.models import Assignment, Visit, Volunteer
 from welfare.visits.openapi import document
 from welfare.visits.serialise import elder_json, visit_json
@@ -61,10 +61,18 @@ def _api_volunteer():
     return g.api_volunteer
 
 
+def _elder_id(value):
+    """An elder id from JSON or a URL (a number or a string of digits), else None."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
+        return None
+    return value
+
+
 def _visible_elder(elder_id):
-    if isinstance(elder_id, str) and elder_id.isdigit():
-        elder_id = int(elder_id)
-    if not isinstance(elder_id, int) or isinstance(elder_id, bool):
+    elder_id = _elder_id(elder_id)
+    if elder_id is None:
         return None
     # The person's name comes along; the village and household do not (hot path).
     person = sa.orm.joinedload(IsolatedElder.person).lazyload("*")
@@ -161,31 +169,58 @@ def elder(elder_id):
 
 
 @api_bp.route("/visits", methods=["POST"])
-@token_required
 def create_visit():
+    """The phone's sync: one select finds the caller and the elder, one insert stores the
+    visit (or finds the uuid stored), one more the audit row; then commit."""
     data = request.get_json(silent=True)
+    elder_id = _elder_id(data.get("elder_id")) if isinstance(data, dict) else None
+    caller = sync.caller(db.session.connection(), _bearer(), elder_id)
+    if caller is None:
+        db.session.commit()
+        return error(401, _("Sign in again: the token is missing, wrong or expired."))
+    if caller.role not in API_ROLES:
+        return error(403, _("This account cannot use the visits API."))
+    if caller.role != "volunteer":
+        g.api_user = db.session.get(User, caller.user_id)
+        return _create_visit_for_office(data)
+    if not isinstance(data, dict):
+        return error(400, _("Send the visit as a JSON object."))
+    if caller.elder_id is None:
+        return error(404, _("No such elder among yours."))
+    return _save(data, elder_id=caller.elder_id, care_level=caller.care_level,
+                 elder_name=caller.elder_name, actor_id=caller.user_id,
+                 volunteer_id=caller.volunteer_id, follow_up=sync.follow_up(caller))
+
+
+def _create_visit_for_office(data):
+    """Office staff record for any elder in their villages, on a volunteer's behalf."""
     if not isinstance(data, dict):
         return error(400, _("Send the visit as a JSON object."))
     elder_found = _visible_elder(data.get("elder_id"))
     if elder_found is None:
         return error(404, _("No such elder among yours."))
-    user = g.api_user
-    volunteer = _api_volunteer()
-    if user.role in OFFICE_ROLES and data.get("volunteer_id"):
+    volunteer = None
+    if data.get("volunteer_id"):
         volunteer = db.session.get(Volunteer, data["volunteer_id"]) \
             if isinstance(data["volunteer_id"], int) else None
         if volunteer is None:
             return error(422, _("No such volunteer."), errors={"volunteer_id": "unknown"})
+    return _save(data, elder_id=elder_found.id, care_level=elder_found.care_level,
+                 elder_name=elder_found.person.name, actor_id=g.api_user.id,
+                 volunteer_id=volunteer.id if volunteer else None,
+                 follow_up=services.follow_up_for(elder_found.id))
+
+
+def _save(data, **known):
     try:
-        visit, created = services.record_visit(elder_found, data, actor=user,
-                                               volunteer=volunteer)
+        visit, created = services.save_visit(data, **known)
     except services.VisitConflict as exc:
         db.session.rollback()
         return error(409, exc.errors[0][1], uuid=exc.visit.uuid)
     except ServiceError as exc:
         db.session.rollback()
         return error(422, exc, errors={f or "": str(m) for f, m in exc.errors})
-    body = visit_json(visit)  # before the commit expires it: saves a select
+    body = visit_json(visit)
     db.session.commit()
     return jsonify(body), 201 if created else 200
 

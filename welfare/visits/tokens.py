@@ -12,7 +12,8 @@ from welfare.extensions import db
 from welfare.visits.models import ApiToken
 
 
-def _digest(raw):
+def digest(raw):
+    """What is stored of a token: its SHA-256."""
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
@@ -20,7 +21,7 @@ def issue_token(user, days, now=None):
     """A new random token for the user; only its hash is kept."""
     now = now or utcnow()
     raw = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(token_hash=_digest(raw), user_id=user.id, created_at=now,
+    db.session.add(ApiToken(token_hash=digest(raw), user_id=user.id, created_at=now,
                             expires_at=now + timedelta(days=days)))
     audit.record("issue_token", actor=user, entity=user, summary=user.username)
     return raw
@@ -31,7 +32,7 @@ def user_for_token(raw, now=None):
     if not raw:
         return None
     now = now or utcnow()
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(raw))
                               .options(sa.orm.joinedload(ApiToken.user)
                                        .lazyload(User.villages)))
     if token is None or token.revoked_at is not None or token.expires_at <= now:
@@ -46,7 +47,7 @@ def user_for_token(raw, now=None):
 
 def revoke_token(raw, now=None):
     """Sign-out on the phone: the token stops working."""
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(raw)))
     if token is not None and token.revoked_at is None:
         token.revoked_at = now or utcnow()
         audit.record("revoke_token", actor=token.user, entity=token.user,
