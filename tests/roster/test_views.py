@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from welfare.auth.models import AuditLog
@@ -126,7 +127,13 @@ def test_elder_register_and_sensitive_notes(client, staff_user, make_person, db)
     elder = db.session.scalar(sa.select(IsolatedElder))
     assert elder.care_level == 4
     page = client.get(f"/elders/{elder.id}").text
-    assert "糖尿病" in page
+    assert "糖尿病" not in page and f"/elders/{elder.id}/sensitive" in page  # shown on request
+    shown = sa.select(sa.func.count(AuditLog.id)).where(AuditLog.action == "view_sensitive")
+    assert db.session.scalar(shown) == 0
+    assert "糖尿病" in client.post(f"/elders/{elder.id}/sensitive").text
+    assert db.session.scalar(shown) == 1
+    assert "糖尿病" in client.get(f"/elders/{elder.id}/edit").text  # the form shows them too
+    assert db.session.scalar(shown) == 2
     r = client.post(f"/elders/{elder.id}/contacts",
                     data={"name": "兒子丁", "relation": "子", "phone": "0911222333"})
     assert r.status_code == 302
@@ -137,6 +144,24 @@ def test_elder_register_and_sensitive_notes(client, staff_user, make_person, db)
     history = db.session.scalars(sa.select(AuditLog).where(
         AuditLog.entity_type == "isolated_elders")).all()
     assert all("糖尿病" not in str(h.after) for h in history)
+
+
+@pytest.mark.parametrize("role, allowed", [("supervisor", True), ("volunteer", False),
+                                           ("serviceman", False)])
+def test_who_may_see_sensitive_notes(client, as_role, make_person, db, role, allowed):
+    from welfare.roster import services
+
+    person = make_person(name="獨居戊")
+    elder = services.create_elder(person, {"care_level": 3, "health_notes": "失智初期"},
+                                  actor=None)
+    as_role(role)
+    response = client.post(f"/elders/{elder.id}/sensitive")
+    assert ("失智初期" in response.text) is allowed
+    if not allowed:
+        assert response.status_code in (302, 403)
+    logged = db.session.scalar(sa.select(sa.func.count(AuditLog.id))
+                               .where(AuditLog.action == "view_sensitive"))
+    assert logged == (1 if allowed else 0)
 
 
 def test_expiring_list(client, staff_user, make_person, village, db):

@@ -117,6 +117,11 @@ def reveal_id_number(person, actor):
     return person.id_number
 
 
+def reveal_sensitive_notes(elder, actor):
+    """Log that someone saw an isolated elder's health and other sensitive notes."""
+    audit.record("view_sensitive", actor=actor, entity=elder, summary=elder.person.name)
+
+
 def duplicate_candidates(person):
     """People who may be the same as `person`: same name and birth date,
     or a similar name at the same address."""

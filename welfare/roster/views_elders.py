@@ -66,9 +66,24 @@ def elder_new(person_id):
 @bp.route("/elders/<int:elder_id>")
 @roles_required(*ROSTER_READERS)
 def elder(elder_id):
+    return _elder_page(visible_elder(elder_id), sensitive_shown=False)
+
+
+@bp.route("/elders/<int:elder_id>/sensitive", methods=["POST"])
+@roles_required(*SENSITIVE_READERS)
+def elder_sensitive(elder_id):
+    """Health notes are sensitive data (PDPA art. 6): shown on request, and every showing
+    is kept in the audit log."""
     elder = visible_elder(elder_id)
+    services.reveal_sensitive_notes(elder, actor=current_user)
+    db.session.commit()
+    return _elder_page(elder, sensitive_shown=True)
+
+
+def _elder_page(elder, sensitive_shown):
     return render_template("roster/elder.html", elder=elder, contact_form=ContactForm(),
                            show_sensitive=current_user.has_role(*SENSITIVE_READERS),
+                           sensitive_shown=sensitive_shown,
                            history=history_for("isolated_elders", elder.id))
 
 
@@ -88,6 +103,9 @@ def elder_edit(elder_id):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for("roster.elder", elder_id=elder.id))
+    if request.method == "GET" and (elder.health_notes or elder.sensitive_notes):
+        services.reveal_sensitive_notes(elder, actor=current_user)  # the form shows them
+        db.session.commit()
     return render_template("roster/elder_form.html", form=form, errors=errors,
                            person=elder.person, elder=elder)
 
