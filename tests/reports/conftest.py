@@ -11,6 +11,23 @@ from welfare.roster.rules import age_band_for
 TODAY = date(2025, 10, 15)
 
 
+@pytest.fixture(autouse=True)
+def counts_not_kept(app):
+    """Figures counted afresh in every test (the setting defaults to ten minutes); a test
+    that checks keeping sets REPORTS_CACHE_SECONDS itself."""
+    from welfare.reports import cache
+
+    saved = app.config.get("REPORTS_CACHE_SECONDS")
+    app.config["REPORTS_CACHE_SECONDS"] = 0
+    with app.app_context():
+        cache.clear()
+    yield
+    if saved is None:
+        app.config.pop("REPORTS_CACHE_SECONDS", None)
+    else:
+        app.config["REPORTS_CACHE_SECONDS"] = saved
+
+
 @pytest.fixture
 def roster(db, villages, make_person):
     """About 150 people over four villages: moved out, deceased, merged, not yet registered,

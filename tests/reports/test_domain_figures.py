@@ -243,3 +243,38 @@ def test_open_data_with_every_domain_stays_anonymous(client, gift_rounds, delive
             assert all(str(v).strip() not in ("1", "2") for v in row), (url, row)
     rounds_csv = _cells(client.get("/open-data/elder-gift-rounds.csv"), "x.csv")[1]
     assert {row[1] for row in rounds_csv} == {"R0", "R1", "R2"}
+
+
+def test_one_village_filters_coverage_and_trends(gift_rounds, visits, roster):
+    from welfare.extensions import db
+    from welfare.rounds.models import Payout, RoundEntry
+    from welfare.visits.models import Visit
+
+    village = roster["villages"][1]
+    scope = _scope(village=village.code, start="2025-01", end="2025-12")
+    coverage = _figure(scope, "visit_villages")
+    assert [r["village_id"] for r in coverage.rows] == [village.id]
+    from tests.reports.conftest import on_roster
+
+    mine = [e for e in visits if e.person.village_id == village.id]
+    in_year = [v for e in mine for v in _visits_of(e) if v.visited_at.year == 2025]
+    counted = [e for e in mine if e.active and on_roster(e.person, scope.as_of)]
+    assert coverage.total["elders"] == len(counted) > 0
+    assert coverage.total["visits"] == sum(
+        1 for e in counted for v in _visits_of(e) if v.visited_at.year == 2025)
+    assert coverage.total["alerts"] == sum(
+        1 for e in counted for a in _alerts_of(e) if a.closed_at is None)
+    trends = {r["month"]: r for r in _figure(scope, "trends").rows}
+    visits_by_month = {}
+    for v in in_year:
+        key = f"{v.visited_at:%Y-%m}"
+        visits_by_month[key] = visits_by_month.get(key, 0) + 1
+    assert {k: r["visits"] for k, r in trends.items() if r["visits"]} == visits_by_month
+    paid = {}
+    for p in db.session.query(Payout).join(RoundEntry, Payout.entry_id == RoundEntry.id):
+        if p.reversed_at is None and p.outcome in ("elder", "proxy", "bank") \
+                and p.paid_on.year == 2025 and p.entry.village_id == village.id:
+            key = f"{p.paid_on:%Y-%m}"
+            paid[key] = paid.get(key, 0) + 1
+    assert {k: r["payouts"] for k, r in trends.items() if r["payouts"]} == paid
+    assert db.session.query(Visit).count() > len(in_year) > 0

@@ -38,6 +38,7 @@ def scope_for(args, user, today=None):
         if village_id is not None and (not allowed or village_id in allowed):
             village_ids = {village_id}
     round_id = args.get("round", type=int) if hasattr(args, "getlist") else None
+    figures.queries.fast_aggregates()
     return figures.Scope(period=period, today=today, village_ids=village_ids,
                          round_id=round_id)
 

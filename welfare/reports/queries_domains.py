@@ -79,58 +79,69 @@ def payouts_by_month(period, village_ids=None):
     m = models("rounds")
     from welfare.rounds.rules import PAID_OUTCOMES
 
-    joined = sa.join(m.Payout, m.RoundEntry, m.Payout.entry_id == m.RoundEntry.id)
-    return month_counts(m.Payout.paid_on, period.start, period.end,
-                        extra=(m.Payout.reversed_at.is_(None),
-                               m.Payout.outcome.in_(PAID_OUTCOMES)),
-                        village_column=m.RoundEntry.village_id, village_ids=village_ids,
-                        select_from=joined)
+    extra = [m.Payout.reversed_at.is_(None), m.Payout.outcome.in_(PAID_OUTCOMES)]
+    if village_ids:  # the village is the entry's: join only when filtering by it
+        extra.append(m.Payout.entry_id.in_(
+            sa.select(m.RoundEntry.id).where(m.RoundEntry.village_id.in_(sorted(village_ids)))))
+    return month_counts(m.Payout.paid_on, period.start, period.end, extra=extra)
 
 
 # Home visits ---------------------------------------------------------------------------
 
-def _elders(as_of, village_ids):
-    return sa.and_(IsolatedElder.active, live_people(as_of),
-                   _villages(Person.village_id, village_ids))
+def elder_villages(as_of, village_ids=None):
+    """(elder id, care level, village id) of the active isolated elders on the roster on
+    `as_of`, as a subquery. The person is looked up by primary key for each of the few
+    thousand elders rather than joined, which would read the whole people table."""
+    village = (sa.select(Person.village_id)
+               .where(Person.id == IsolatedElder.person_id, live_people(as_of))
+               .correlate(IsolatedElder).scalar_subquery())
+    elders = (sa.select(IsolatedElder.id.label("elder_id"), IsolatedElder.care_level,
+                        village.label("village_id"))
+              .where(IsolatedElder.active).subquery("elders"))
+    return elders, sa.and_(elders.c.village_id.is_not(None),
+                           _villages(elders.c.village_id, village_ids))
 
 
 def visit_coverage(period, as_of, village_ids=None):
-    """{(village_id, care_level): (elders, reached, visits, open alerts)}."""
+    """{(village_id, care_level): (elders, reached, visits, open alerts)}, in one query:
+    each elder's visits in the period and open alerts, grouped by elder first."""
     m = models("visits")
     from welfare.visits.rules import REACHED_OUTCOMES
 
     start, end = _span(period)
-    in_period = sa.and_(m.Visit.visited_at >= start, m.Visit.visited_at < end)
-    base = (sa.select(Person.village_id, IsolatedElder.care_level)
-            .select_from(IsolatedElder).join(Person, IsolatedElder.person_id == Person.id)
-            .where(_elders(as_of, village_ids)))
-    groups = (Person.village_id, IsolatedElder.care_level)
-    elders = base.add_columns(sa.func.count(sa.distinct(IsolatedElder.id))).group_by(*groups)
-    visits = (base.add_columns(sa.func.count(m.Visit.id))
-              .join(m.Visit, m.Visit.elder_id == IsolatedElder.id)
-              .where(in_period).group_by(*groups))
-    reached = (base.add_columns(sa.func.count(sa.distinct(IsolatedElder.id)))
-               .join(m.Visit, m.Visit.elder_id == IsolatedElder.id)
-               .where(in_period, m.Visit.outcome.in_(REACHED_OUTCOMES)).group_by(*groups))
-    alerts = (base.add_columns(sa.func.count(m.Alert.id))
-              .join(m.Alert, m.Alert.elder_id == IsolatedElder.id)
-              .where(m.Alert.closed_at.is_(None)).group_by(*groups))
-    result = {}
-    for index, stmt in enumerate((elders, reached, visits, alerts)):
-        for village_id, level, n in db.session.execute(stmt):
-            row = result.setdefault((village_id, level), [0, 0, 0, 0])
-            row[index] = n
-    return {key: tuple(row) for key, row in result.items()}
+    reached = sa.case((m.Visit.outcome.in_(REACHED_OUTCOMES), 1), else_=0)
+    visits = (sa.select(m.Visit.elder_id, sa.func.count().label("n"),
+                        sa.func.max(reached).label("reached"))
+              .where(m.Visit.visited_at >= start, m.Visit.visited_at < end)
+              .group_by(m.Visit.elder_id).subquery("elder_visits"))
+    alerts = (sa.select(m.Alert.elder_id, sa.func.count().label("n"))
+              .where(m.Alert.closed_at.is_(None)).group_by(m.Alert.elder_id)
+              .subquery("elder_alerts"))
+    elders, wanted = elder_villages(as_of, village_ids)
+    groups = (elders.c.village_id, elders.c.care_level)
+    stmt = (sa.select(*groups, sa.func.count(),
+                      sa.func.coalesce(sa.func.sum(visits.c.reached), 0),
+                      sa.func.coalesce(sa.func.sum(visits.c.n), 0),
+                      sa.func.coalesce(sa.func.sum(alerts.c.n), 0))
+            .select_from(elders)
+            .outerjoin(visits, visits.c.elder_id == elders.c.elder_id)
+            .outerjoin(alerts, alerts.c.elder_id == elders.c.elder_id)
+            .where(wanted).group_by(*groups))
+    return {(v, lv): (int(e), int(r), int(n), int(a))
+            for v, lv, e, r, n, a in db.session.execute(stmt)}
 
 
 def visits_by_month(period, village_ids=None):
+    """{(year, month): contacts recorded}; elders' villages are looked up only to filter."""
     m = models("visits")
     start, end = _span(period)
-    joined = (sa.join(m.Visit, IsolatedElder, m.Visit.elder_id == IsolatedElder.id)
-              .join(Person, IsolatedElder.person_id == Person.id))
-    return month_counts(m.Visit.visited_at, start, end - timedelta(microseconds=1),
-                        village_column=Person.village_id, village_ids=village_ids,
-                        select_from=joined)
+    extra = ()
+    if village_ids:
+        in_villages = (sa.select(IsolatedElder.id)
+                       .join(Person, IsolatedElder.person_id == Person.id)
+                       .where(Person.village_id.in_(sorted(village_ids))))
+        extra = (m.Visit.elder_id.in_(in_villages),)
+    return month_counts(m.Visit.visited_at, start, end - timedelta(microseconds=1), extra=extra)
 
 
 # Relief deliveries ------------------------------------------------------------------------
