@@ -1,5 +1,6 @@
 """Freezing, approval, payouts, reversals, supplementary lists, closing."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -94,6 +95,38 @@ def test_one_effective_payout_per_person(db, approved_round, elders, make_user):
     db.session.add(duplicate)
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.flush()
+
+
+def test_each_payout_is_audited_in_its_transaction(db, approved_round, elders, make_user):
+    clerk = make_user("staff")
+    entry = entries(db, approved_round)[elders["hundred"].id]
+    payout = payouts.record_payout(entry, "elder", actor=clerk)
+    logged = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "payout")).all()
+    assert [(a.user_id, a.entity_type, a.entity_id, a.after) for a in logged] == [
+        (clerk.id, "gift_payouts", payout.id,
+         {"entry_id": entry.id, "outcome": "elder", "amount": 10000})]
+    with pytest.raises(payouts.AlreadyRecorded):
+        payouts.record_payout(entry, "waived", actor=clerk)
+    assert db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
+        AuditLog.action == "payout")) == 1
+
+
+def test_a_lost_race_writes_neither_payout_nor_audit_row(db, approved_round, elders,
+                                                         make_user):
+    """The read saw no outcome, but another clerk's row got in first: the unique index
+    refuses ours and no audit row is written for it."""
+    clerk = make_user("staff")
+    entry = entries(db, approved_round)[elders["ninety"].id]
+    stale = queries.claim(approved_round.id, entry.id)
+    payouts.record_payout(entry, "elder", actor=clerk)
+    with pytest.raises(payouts.AlreadyRecorded, match=zh(
+            "Someone else has just recorded an outcome for %(name)s.").replace(
+            re.escape("%(name)s"), re.escape(entry.name))):
+        payouts.record_claim(stale, "elder", actor=clerk)
+    assert db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
+        Payout.entry_id == entry.id)) == 1
+    assert db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
+        AuditLog.action == "payout")) == 1
 
 
 def test_corrections_are_reversals_with_a_reason(db, approved_round, elders, make_user):

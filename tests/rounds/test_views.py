@@ -76,6 +76,32 @@ def test_counter_lookup_and_one_tap(client, as_role, db, approved_round, elders)
     assert "aria-invalid" in missing.data.decode()
 
 
+def test_one_tap_notice_comes_from_the_payout_not_the_session(client, as_role, db,
+                                                            approved_round, elders):
+    as_role("staff")
+    rid = approved_round.id
+    entry = entry_of(db, approved_round, elders["hundred"])
+    cookie = client.get_cookie("session").value
+    response = client.post(f"/rounds/{rid}/entries/{entry.id}/paid")
+    payout = db.session.scalar(sa.select(Payout).where(Payout.entry_id == entry.id))
+    assert response.headers["Location"].endswith(f"/rounds/{rid}/counter?paid={payout.id}")
+    # no flash kept in the cookie: clerks who tap quickly do not grow every request
+    assert len(client.get_cookie("session").value) <= len(cookie) + 8
+    page = client.get(response.headers["Location"]).data.decode()
+    assert "notice-success" in page and entry.name in page and "10,000" in page
+    other = client.get(f"/rounds/{rid}/counter", query_string={"paid": payout.id + 1000})
+    assert "notice-success" not in other.data.decode()
+
+
+def test_one_tap_refuses_an_entry_of_another_round(client, as_role, db, approved_round,
+                                                   make_round, elders):
+    as_role("staff")
+    entry = entry_of(db, approved_round, elders["ninety"])
+    other = make_round(status="approved", year=approved_round.year + 1)
+    assert client.post(f"/rounds/{other.id}/entries/{entry.id}/paid").status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count(Payout.id))) == 0
+
+
 def test_proxy_form_errors_are_shown(client, as_role, db, approved_round, elders):
     as_role("staff")
     entry = entry_of(db, approved_round, elders["ninety"])

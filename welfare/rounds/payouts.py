@@ -1,18 +1,26 @@
 """Payout writers: record one outcome per person, reverse with a reason, bank transfers."""
 
+import functools
 from datetime import date
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from welfare.auth import audit
-from welfare.auth.models import utcnow
+from welfare.auth.models import AuditLog, utcnow
 from welfare.core import idno
 from welfare.errors import ServiceError
 from welfare.extensions import db
-from welfare.rounds.models import Payout, RoundBatch, RoundEntry
+from welfare.rounds import queries
+from welfare.rounds.models import Payout, RoundEntry
 from welfare.rounds.rules import PAID_OUTCOMES, RECORDABLE, can_supersede, claim_window
+
+PAYOUT_COLUMNS = ("round_id", "entry_id", "outcome", "amount", "paid_on", "late_claim",
+                  "recorded_by_id", "recorded_at", "note", "source", "proxy_name",
+                  "proxy_id_number", "proxy_relationship", "seal_checked", "reversal_reason")
+LOG_COLUMNS = ("at", "user_id", "action", "entity_type", "summary", "before", "after", "ip")
 
 
 class AlreadyRecorded(ServiceError):
@@ -43,78 +51,117 @@ def proxy_errors(proxy, elder_id_number):
     return errors
 
 
-def _check(entry, outcome, on, proxy):
-    round_ = entry.round
-    if round_.status != "approved":
+def _check(claim, outcome, on, proxy):
+    if claim.round_status != "approved":
         raise ServiceError(_("Payouts can be recorded only after a supervisor approves the "
                              "round, and not after it is closed."))
-    if entry.batch:
-        batch = db.session.scalar(sa.select(RoundBatch).where(
-            RoundBatch.round_id == round_.id, RoundBatch.number == entry.batch))
-        if batch is None or batch.approved_at is None:
-            raise ServiceError(_("This person is on a supplementary list that is not approved "
-                                 "yet."))
+    if claim.batch and claim.batch_approved_at is None:
+        raise ServiceError(_("This person is on a supplementary list that is not approved "
+                             "yet."))
     if outcome not in RECORDABLE:
         raise ServiceError(("outcome", _("Choose an outcome.")))
-    window = claim_window(on, round_.payout_start, round_.payout_end, round_.late_claim_end)
+    window = claim_window(on, claim.payout_start, claim.payout_end, claim.late_claim_end)
     if window == "early":
         raise ServiceError(("paid_on", _("The payout window has not opened yet.")))
     if window == "closed":
         raise ServiceError(("paid_on", _("The claim period has ended.")))
-    if outcome in PAID_OUTCOMES:
-        person = entry.person
-        if entry.hold or person.status != "registered":
-            raise ServiceError(_("Payout held: this person has died or moved out since the "
-                                 "roster was frozen. Record that outcome instead."))
-    if outcome == "bank" and not entry.bank_account:
+    if outcome in PAID_OUTCOMES and (claim.hold or claim.person_status != "registered"):
+        raise ServiceError(_("Payout held: this person has died or moved out since the "
+                             "roster was frozen. Record that outcome instead."))
+    if outcome == "bank" and not claim.bank_account:
         raise ServiceError(("outcome", _("There is no bank account on file for this person.")))
     if outcome == "proxy":
-        errors = proxy_errors(proxy or {}, entry.id_number)
+        errors = proxy_errors(proxy or {}, claim.id_number)
         if errors:
             raise ServiceError(*errors)
     return window
 
 
-def record_payout(entry, outcome, actor, on=None, proxy=None, note="", source="counter"):
-    """Record the one outcome for this person; a 未遇 may be superseded by a later claim."""
+def record_claim(claim, outcome, actor, on=None, proxy=None, note="", source="counter"):
+    """Record the one outcome for the person of a `queries.claim` row and its audit record;
+    a 未遇 may be superseded by a later claim. Returns the new payout's id."""
     on = on or date.today()
-    window = _check(entry, outcome, on, proxy)
-    current = effective_payout(entry.id)
-    if current is not None:
-        if not can_supersede(current.outcome) or outcome == current.outcome:
+    window = _check(claim, outcome, on, proxy)
+    if claim.current_id is not None:
+        if not can_supersede(claim.current_outcome) or outcome == claim.current_outcome:
             raise AlreadyRecorded(_("Already recorded for %(name)s: %(outcome)s on %(day)s.",
-                                    name=entry.name, outcome=current.outcome,
-                                    day=current.paid_on.isoformat()))
-        _reverse(current, actor, _("superseded by a later claim"))
-    proxy = proxy or {}
-    payout = Payout(
-        round_id=entry.round_id, entry_id=entry.id, outcome=outcome,
-        amount=entry.amount if outcome in PAID_OUTCOMES else 0, paid_on=on,
-        late_claim=window == "late", recorded_by_id=actor.id, note=(note or "")[:200],
-        source=source, proxy_name=(proxy.get("name") or "").strip() if outcome == "proxy" else "",
-        proxy_id_number=idno.normalise(proxy.get("id_number")) if outcome == "proxy" else "",
-        proxy_relationship=(proxy.get("relationship") or "").strip() if outcome == "proxy" else "",
-        seal_checked=bool(proxy.get("seal_checked")) or outcome in ("elder", "bank"),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(payout)
-    except IntegrityError as exc:
+                                    name=claim.name, outcome=claim.current_outcome,
+                                    day=claim.current_paid_on.isoformat()))
+        _reverse(claim.current_id, actor, _("superseded by a later claim"))
+    seal_checked = bool((proxy or {}).get("seal_checked")) or outcome in ("elder", "bank")
+    proxy = proxy if outcome == "proxy" else {}
+    amount = claim.amount if outcome in PAID_OUTCOMES else 0
+    payout = {
+        "round_id": claim.round_id, "entry_id": claim.id, "outcome": outcome, "amount": amount,
+        "paid_on": on, "late_claim": window == "late", "recorded_by_id": actor.id,
+        "recorded_at": utcnow(), "note": (note or "")[:200], "source": source,
+        "proxy_name": (proxy.get("name") or "").strip(),
+        "proxy_id_number": idno.normalise(proxy.get("id_number")) if proxy else "",
+        "proxy_relationship": (proxy.get("relationship") or "").strip(),
+        "seal_checked": seal_checked,
+        "reversal_reason": "",
+    }
+    log = {"at": payout["recorded_at"], "user_id": actor.id, "action": "payout",
+           "entity_type": Payout.__tablename__, "summary": f"{claim.name} {outcome}"[:300],
+           "before": None, "after": {"entry_id": claim.id, "outcome": outcome, "amount": amount},
+           "ip": (request.remote_addr or "")[:45] if has_request_context() else ""}
+    payout_id = _insert_with_audit(payout, log)
+    if payout_id is None:
         # The partial unique index: another clerk recorded this person a moment ago.
         raise AlreadyRecorded(_("Someone else has just recorded an outcome for %(name)s.",
-                                name=entry.name)) from exc
-    audit.record("payout", actor=actor, entity=payout, summary=f"{entry.name} {outcome}",
-                 after={"entry_id": entry.id, "outcome": outcome, "amount": payout.amount})
-    return payout
+                                name=claim.name))
+    return payout_id
 
 
-def _reverse(payout, actor, reason):
+def _insert_with_audit(payout, log):
+    """INSERT the payout unless the person already has an effective one (the partial unique
+    index decides, also between racing clerks), and its audit row; the new id or None."""
+    connection = db.session.connection()
+    dialect = connection.dialect.name
+    params = payout | {f"log_{key}": value for key, value in log.items()}
+    if dialect == "postgresql":
+        # One round trip: the audit row is inserted only if the payout row was.
+        return connection.execute(_insert_statement(dialect), params).scalar()
+    payout_id = connection.execute(_insert_statement(dialect), params).scalar()
+    if payout_id is not None:
+        connection.execute(sa.insert(AuditLog.__table__), log | {"entity_id": payout_id})
+    return payout_id
+
+
+@functools.cache
+def _insert_statement(dialect):
+    # Built once with bound parameters: composing it costs more than running it.
+    table, log = Payout.__table__, AuditLog.__table__
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    insert = insert.values({c: sa.bindparam(c, type_=table.c[c].type) for c in PAYOUT_COLUMNS})
+    insert = insert.on_conflict_do_nothing(index_elements=[table.c.entry_id],
+                                           index_where=table.c.reversed_at.is_(None))
+    if dialect != "postgresql":
+        return insert.returning(table.c.id)
+    new = insert.returning(table.c.id).cte("new_payout")
+    values = [sa.bindparam(f"log_{c}", type_=log.c[c].type) for c in LOG_COLUMNS]
+    return (sa.insert(log).from_select([*LOG_COLUMNS, "entity_id"], sa.select(*values, new.c.id))
+            .returning(log.c.entity_id))
+
+
+def record_payout(entry, outcome, actor, on=None, proxy=None, note="", source="counter"):
+    """Record the one outcome for this frozen row (see record_claim); returns the payout."""
+    claim = queries.claim(entry.round_id, entry.id)
+    payout_id = record_claim(claim, outcome, actor, on=on, proxy=proxy, note=note,
+                             source=source)
+    return db.session.get(Payout, payout_id)
+
+
+def _reverse(payout_id, actor, reason):
     result = db.session.execute(
-        sa.update(Payout).where(Payout.id == payout.id, Payout.reversed_at.is_(None))
-        .values(reversed_at=utcnow(), reversed_by_id=actor.id, reversal_reason=reason[:200]))
+        sa.update(Payout).where(Payout.id == payout_id, Payout.reversed_at.is_(None))
+        .values(reversed_at=utcnow(), reversed_by_id=actor.id, reversal_reason=reason[:200])
+        .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise AlreadyRecorded(_("Someone else has just changed this outcome."))
-    db.session.expire(payout)
+    loaded = db.session.identity_map.get(db.session.identity_key(Payout, payout_id))
+    if loaded is not None:
+        db.session.expire(loaded)
 
 
 def reverse_payout(payout, reason, actor):
@@ -125,7 +172,7 @@ def reverse_payout(payout, reason, actor):
         raise ServiceError(_("This outcome was already reversed."))
     if payout.entry.round.status != "approved":
         raise ServiceError(_("Outcomes of a closed round cannot be changed."))
-    _reverse(payout, actor, reason.strip())
+    _reverse(payout.id, actor, reason.strip())
     audit.record("reverse", actor=actor, entity=payout, summary=reason.strip()[:300],
                  before={"outcome": payout.outcome, "amount": payout.amount})
     return payout
@@ -141,7 +188,8 @@ def record_bank_transfers(round_, bank, actor, on):
     count = 0
     for entry in entries:
         try:
-            record_payout(entry, "bank", actor, on=on, source="bank")
+            record_claim(queries.claim(round_.id, entry.id), "bank", actor, on=on,
+                         source="bank")
         except AlreadyRecorded:
             continue
         count += 1

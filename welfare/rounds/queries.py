@@ -1,8 +1,10 @@
 """Read-only selects for rounds: lists, totals, progress, change reports, look-ups."""
 
+import functools
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from welfare.core import idno
 from welfare.extensions import db
@@ -112,6 +114,50 @@ def lookup(round_id, text):
                                                          column == value))
 
 
+def claim(round_id, entry_id):
+    """Everything the payout rules read about one frozen row, in one query: the entry, its
+    round's status and window, the person's register status, whether its batch is approved
+    and the effective outcome (current_id, current_outcome, current_paid_on). None if the
+    entry is not on this round."""
+    db.session.flush()  # what session.execute would do: the caller may have pending changes
+    return db.session.connection().execute(
+        _claim_select(), {"round_id": round_id, "entry_id": entry_id}).one_or_none()
+
+
+@functools.cache
+def _claim_select():
+    # Built once: composing this select costs more CPU than PostgreSQL spends running it.
+    entry, round_, person = RoundEntry.__table__, Round.__table__, Person.__table__
+    batch, payout = RoundBatch.__table__, Payout.__table__
+    return (
+        sa.select(entry.c.id, entry.c.round_id, entry.c.name, entry.c.amount, entry.c.batch,
+                  entry.c.hold, entry.c.bank_account, entry.c.id_number, entry.c.village_id,
+                  entry.c.token, round_.c.status.label("round_status"), round_.c.payout_start,
+                  round_.c.payout_end, round_.c.late_claim_end,
+                  person.c.status.label("person_status"),
+                  batch.c.approved_at.label("batch_approved_at"),
+                  payout.c.id.label("current_id"), payout.c.outcome.label("current_outcome"),
+                  payout.c.paid_on.label("current_paid_on"))
+        .join(round_, round_.c.id == entry.c.round_id)
+        .outerjoin(person, person.c.id == entry.c.person_id)
+        .outerjoin(batch, sa.and_(batch.c.round_id == entry.c.round_id,
+                                  batch.c.number == entry.c.batch))
+        .outerjoin(payout, sa.and_(payout.c.entry_id == entry.c.id,
+                                   payout.c.reversed_at.is_(None)))
+        .where(entry.c.id == sa.bindparam("entry_id"),
+               entry.c.round_id == sa.bindparam("round_id")))
+
+
+def paid_notice(round_id, payout_id):
+    """(name, amount, village_id) of an effective payout of this round, for the counter's
+    success notice; None otherwise."""
+    return db.session.execute(
+        sa.select(RoundEntry.name, Payout.amount, RoundEntry.village_id)
+        .join(RoundEntry, RoundEntry.id == Payout.entry_id)
+        .where(Payout.id == payout_id, Payout.round_id == round_id,
+               Payout.reversed_at.is_(None))).one_or_none()
+
+
 def payouts_of(entry_id):
     return db.session.scalars(sa.select(Payout).where(Payout.entry_id == entry_id)
                               .order_by(Payout.recorded_at, Payout.id)).all()
@@ -123,7 +169,8 @@ def batches(round_id):
 
 
 def recent_payouts(round_id, limit=10):
-    return db.session.scalars(sa.select(Payout).where(Payout.round_id == round_id)
+    return db.session.scalars(sa.select(Payout).options(joinedload(Payout.entry))
+                              .where(Payout.round_id == round_id)
                               .order_by(Payout.id.desc()).limit(limit)).all()
 
 

@@ -3,7 +3,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from welfare.auth.permissions import can_see_village, roles_required
 from welfare.errors import ServiceError
@@ -14,8 +13,8 @@ from welfare.rounds.models import Payout, RoundEntry
 from welfare.rounds.views import PREPARERS, READERS, get_round
 
 
-def visible_entry(round_id, entry_id, options=()):
-    entry = db.get_or_404(RoundEntry, entry_id, options=options)
+def visible_entry(round_id, entry_id):
+    entry = db.get_or_404(RoundEntry, entry_id)
     if entry.round_id != round_id or not can_see_village(current_user, entry.village_id):
         abort(404)
     return entry
@@ -44,8 +43,12 @@ def counter(round_id):
         if entry is None or not can_see_village(current_user, entry.village_id):
             entry, not_found = None, True
     current = payouts.effective_payout(entry.id) if entry else None
+    paid = request.args.get("paid", type=int)
+    paid = queries.paid_notice(round_.id, paid) if paid else None
+    if paid is not None and not can_see_village(current_user, paid.village_id):
+        paid = None
     return render_template("rounds/counter.html", round=round_, form=form, entry=entry,
-                           current=current, not_found=not_found,
+                           current=current, not_found=not_found, paid=paid,
                            recent=queries.recent_payouts(round_.id, 5))
 
 
@@ -81,19 +84,19 @@ def entry(round_id, entry_id):
 @roles_required(*PREPARERS)
 def paid(round_id, entry_id):
     """The one-tap button: paid to the elder today."""
-    # One query for the entry with the round and person that the checks read.
-    entry = visible_entry(round_id, entry_id,
-                          options=(joinedload(RoundEntry.round), joinedload(RoundEntry.person)))
+    # One query reads what the rules need; one statement writes the payout and its audit row.
+    claim = queries.claim(round_id, entry_id)
+    if claim is None or not can_see_village(current_user, claim.village_id):
+        abort(404)
     try:
-        payouts.record_payout(entry, "elder", actor=current_user)
+        payout_id = payouts.record_claim(claim, "elder", actor=current_user)
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("rounds.counter", round_id=round_id, q=entry.token))
+        return redirect(url_for("rounds.counter", round_id=round_id, q=claim.token))
     commit_keeping_loaded()
-    flash(_("Paid: NT$%(amount)s to %(name)s.", amount=format(entry.amount, ","), name=entry.name),
-          "success")
-    return redirect(url_for("rounds.counter", round_id=round_id))
+    # The notice comes from the payout itself, not from a flash kept in the session cookie.
+    return redirect(url_for("rounds.counter", round_id=round_id, paid=payout_id))
 
 
 @bp.route("/<int:round_id>/payouts/<int:payout_id>/reverse", methods=["POST"])
