@@ -52,9 +52,13 @@ def upgrade():
     _cells("report_household_counts",
            sa.Column("kind", sa.String(length=10), nullable=False),
            sa.Column("households", sa.Integer(), nullable=False))
+    _cells("report_elders",
+           sa.Column("elder_id", sa.Integer(), nullable=False),
+           sa.Column("care_level", sa.Integer(), nullable=False))
 
 
 def downgrade():
+    op.drop_table("report_elders")
     op.drop_table("report_household_counts")
     op.drop_table("report_people_counts")
     op.drop_table("report_snapshots")

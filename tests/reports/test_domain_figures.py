@@ -278,3 +278,20 @@ def test_one_village_filters_coverage_and_trends(gift_rounds, visits, roster):
             paid[key] = paid.get(key, 0) + 1
     assert {k: r["payouts"] for k, r in trends.items() if r["payouts"]} == paid
     assert db.session.query(Visit).count() > len(in_year) > 0
+
+
+def test_coverage_from_the_stored_elders_equals_the_live_lookup(visits, roster):
+    from welfare.reports import snapshots
+    from welfare.reports.rules import parse_period
+
+    period = parse_period("2025-01", "2025-12", TODAY)
+    counted = snapshots.refresh(period.as_of(TODAY))
+    assert counted.snapshot_id is not None
+    live = q.visit_coverage(period, period.as_of(TODAY))
+    assert q.visit_coverage(period, period.as_of(TODAY),
+                            snapshot_id=counted.snapshot_id) == live
+    assert sum(e for e, _r, _v, _a in live.values()) > 0
+    village = roster["villages"][0].id
+    assert q.visit_coverage(period, period.as_of(TODAY), {village},
+                            snapshot_id=counted.snapshot_id) == {
+        k: v for k, v in live.items() if k[0] == village}

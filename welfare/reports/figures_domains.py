@@ -135,8 +135,8 @@ def delivery_villages(scope):
 
 
 def _coverage(scope):
-    return scope.counted("coverage", lambda: q.visit_coverage(scope.period, scope.as_of,
-                                                           scope.village_ids))
+    return scope.counted("coverage", lambda: q.visit_coverage(
+        scope.period, scope.as_of, scope.village_ids, scope.roster().snapshot_id))
 
 
 def _coverage_row(counts, match):

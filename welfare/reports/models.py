@@ -53,3 +53,17 @@ class ReportHouseholdCount(db.Model):
     village_id: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(10))
     households: Mapped[int]
+
+
+class ReportElder(db.Model):
+    """An isolated elder active and on the roster on the snapshot's day, with the village
+    and care level the visit-coverage figures group by."""
+
+    __tablename__ = "report_elders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("report_snapshots.id", ondelete="CASCADE"), index=True)
+    elder_id: Mapped[int]
+    village_id: Mapped[int]
+    care_level: Mapped[int]

@@ -88,23 +88,23 @@ def payouts_by_month(period, village_ids=None):
 
 # Home visits ---------------------------------------------------------------------------
 
-def elder_villages(as_of, village_ids=None):
-    """(elder id, care level, village id) of the active isolated elders on the roster on
-    `as_of`, as a subquery. The person is looked up by primary key for each of the few
-    thousand elders rather than joined, which would read the whole people table."""
+def elder_villages(as_of):
+    """(elder id, care level, village id or None when not on the roster on `as_of`) of the
+    active isolated elders, as a subquery. Each elder's person is looked up by primary key
+    (a few thousand probes) rather than joined, which would read the whole people table;
+    the village is not filtered on in SQL, where the lookup would then run twice."""
     village = (sa.select(Person.village_id)
                .where(Person.id == IsolatedElder.person_id, live_people(as_of))
                .correlate(IsolatedElder).scalar_subquery())
-    elders = (sa.select(IsolatedElder.id.label("elder_id"), IsolatedElder.care_level,
-                        village.label("village_id"))
-              .where(IsolatedElder.active).subquery("elders"))
-    return elders, sa.and_(elders.c.village_id.is_not(None),
-                           _villages(elders.c.village_id, village_ids))
+    return (sa.select(IsolatedElder.id.label("elder_id"), IsolatedElder.care_level,
+                      village.label("village_id"))
+            .where(IsolatedElder.active).subquery("elders"))
 
 
-def visit_coverage(period, as_of, village_ids=None):
+def visit_coverage(period, as_of, village_ids=None, snapshot_id=None):
     """{(village_id, care_level): (elders, reached, visits, open alerts)}, in one query:
-    each elder's visits in the period and open alerts, grouped by elder first."""
+    each elder's visits in the period and open alerts, grouped by elder first. The elders
+    are those of the stored roster snapshot `snapshot_id` when given (the same day's)."""
     m = models("visits")
     from welfare.visits.rules import REACHED_OUTCOMES
 
@@ -117,7 +117,12 @@ def visit_coverage(period, as_of, village_ids=None):
     alerts = (sa.select(m.Alert.elder_id, sa.func.count().label("n"))
               .where(m.Alert.closed_at.is_(None)).group_by(m.Alert.elder_id)
               .subquery("elder_alerts"))
-    elders, wanted = elder_villages(as_of, village_ids)
+    if snapshot_id is None:
+        elders = elder_villages(as_of)
+    else:
+        from welfare.reports.snapshots import elders as stored_elders
+
+        elders = stored_elders(snapshot_id)
     groups = (elders.c.village_id, elders.c.care_level)
     stmt = (sa.select(*groups, sa.func.count(),
                       sa.func.coalesce(sa.func.sum(visits.c.reached), 0),
@@ -126,9 +131,10 @@ def visit_coverage(period, as_of, village_ids=None):
             .select_from(elders)
             .outerjoin(visits, visits.c.elder_id == elders.c.elder_id)
             .outerjoin(alerts, alerts.c.elder_id == elders.c.elder_id)
-            .where(wanted).group_by(*groups))
+            .group_by(*groups))
     return {(v, lv): (int(e), int(r), int(n), int(a))
-            for v, lv, e, r, n, a in db.session.execute(stmt)}
+            for v, lv, e, r, n, a in db.session.execute(stmt)
+            if v is not None and (not village_ids or v in village_ids)}
 
 
 def visits_by_month(period, village_ids=None):

@@ -20,7 +20,12 @@ import sqlalchemy as sa
 from welfare.auth.models import AuditLog, utcnow
 from welfare.extensions import db
 from welfare.reports import queries
-from welfare.reports.models import ReportHouseholdCount, ReportPeopleCount, ReportSnapshot
+from welfare.reports.models import (
+    ReportElder,
+    ReportHouseholdCount,
+    ReportPeopleCount,
+    ReportSnapshot,
+)
 
 # Audit entity types whose changes can move the roster counts, and actions that only read.
 ROSTER_ENTITIES = ("people", "households", "household_members", "low_income_statuses",
@@ -38,6 +43,9 @@ class Counted:
     households: dict = field(default_factory=dict)  # (village, kind): n
     changed_since: bool = False
     recounted: bool = False
+    # The stored snapshot (its report_elders rows list the day's isolated elders); None
+    # when counted now but not stored (another worker stored the same day first).
+    snapshot_id: int | None = None
 
 
 def last_audit_id():
@@ -67,14 +75,14 @@ def refresh(as_of):
     counted = Counted(as_of, utcnow(), people, households, recounted=True)
     try:
         with db.session.begin_nested():
-            _store(counted, audit_id, seconds)
+            counted.snapshot_id = _store(counted, audit_id, seconds)
     except sa.exc.IntegrityError:
         pass  # another worker stored the same day meanwhile: theirs is as good
     return counted
 
 
 def _store(counted, audit_id, seconds):
-    for table in (ReportPeopleCount, ReportHouseholdCount):
+    for table in (ReportPeopleCount, ReportHouseholdCount, ReportElder):
         db.session.execute(sa.delete(table).where(table.snapshot_id.in_(
             sa.select(ReportSnapshot.id).where(ReportSnapshot.as_of == counted.as_of))))
     db.session.execute(sa.delete(ReportSnapshot).where(ReportSnapshot.as_of == counted.as_of))
@@ -91,8 +99,28 @@ def _store(counted, audit_id, seconds):
         db.session.execute(sa.insert(ReportPeopleCount), people)
     if homes:
         db.session.execute(sa.insert(ReportHouseholdCount), homes)
+    db.session.execute(sa.insert(ReportElder).from_select(
+        ["snapshot_id", "elder_id", "village_id", "care_level"],
+        _elders(counted.as_of, snapshot.id)))
     # The ORM object is not needed again; keep the identity map small.
     db.session.expunge(snapshot)
+    return snapshot.id
+
+
+def _elders(as_of, snapshot_id):
+    from welfare.reports.queries_domains import elder_villages
+
+    elders = elder_villages(as_of)
+    return (sa.select(sa.literal(snapshot_id), elders.c.elder_id, elders.c.village_id,
+                      elders.c.care_level)
+            .where(elders.c.village_id.is_not(None)))
+
+
+def elders(snapshot_id):
+    """(elder id, care level, village id) of a stored snapshot, as a subquery."""
+    e = ReportElder
+    return (sa.select(e.elder_id, e.care_level, e.village_id)
+            .where(e.snapshot_id == snapshot_id).subquery("elders"))
 
 
 def load(snapshot, village_ids=None):
@@ -134,7 +162,8 @@ def current(as_of, keep_seconds, village_ids=None):
                                   if k[0] in village_ids}
         return counted
     people, homes = load(snapshot, village_ids)
-    return Counted(as_of, snapshot.counted_at, people, homes, changed_since=changed)
+    return Counted(as_of, snapshot.counted_at, people, homes, changed_since=changed,
+                   snapshot_id=snapshot.id)
 
 
 def _age(snapshot):
