@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from welfare.reports import queries
+from welfare.reports import cache, queries, snapshots
 from welfare.reports import queries_domains as q
 from welfare.reports.opendata import DataColumn, Dataset, published
 from welfare.reports.rules import Period, add_months, band_labels
@@ -18,10 +18,18 @@ COMMON = {
 }
 
 
+def roster(as_of):
+    """The stored roster counts on `as_of` (a past month-end: see `snapshots`)."""
+    from datetime import date
+
+    keep = snapshots.keep_seconds_for(as_of, date.today(), cache.seconds())
+    return snapshots.current(as_of, keep)
+
+
 def population(as_of):
     """People on the roster by village, age band and sex."""
     villages = queries.villages()
-    counts = queries.people_by_village_band_sex(as_of)
+    counts = queries.people_by_village_band_sex(as_of, counts=roster(as_of).people)
     cells = {(v.id, b, s): counts.get((v.id, b, s), 0)
              for v in villages for b in band_labels() for s in SEXES}
     shown = published(cells, [
@@ -94,7 +102,7 @@ def visit_coverage(as_of):
         return None
     period = Period(add_months(as_of, -11), as_of)
     villages = queries.villages()
-    coverage = q.visit_coverage(period, as_of)
+    coverage = q.visit_coverage(period, as_of, snapshot_id=roster(as_of).snapshot_id)
     cells = {}
     for v in villages:
         elders = sum(c[0] for k, c in coverage.items() if k[0] == v.id)

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Response, abort, current_app, render_template
 
+from welfare.extensions import db
 from welfare.reports import bp, opendata, opendata_sets
 
 
@@ -16,7 +17,9 @@ def _datasets():
 
     if current_app.testing:
         return compute()
-    return opendata.cache.get("all", today, compute)
+    found = opendata.cache.get("all", today, compute)
+    db.session.commit()  # a roster snapshot counted for these is kept for the next
+    return found
 
 
 def _dataset(slug):
