@@ -37,11 +37,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(port, workers):
+def start_server(port, workers, worker_class="sync", threads=1):
     env = dict(os.environ, DATABASE_URL=URL, SECRET_KEY="bench",
                WELFARE_INSTANCE="/tmp/visits-bench")
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "-k", worker_class, "--threads", str(threads),
          "--log-level", "warning", "welfare:create_app()"], cwd=ROOT, env=env)
     for _ in range(100):
         try:
@@ -69,6 +70,22 @@ def cpu_seconds(name_parts):
     return total
 
 
+def machine_cpu():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def sessions_opened(app):
+    """Connections ever opened to the bench database (pool churn shows here)."""
+    from welfare.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        return conn.scalar(sa.text(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))
+
+
 def call(conn, method, path, body=None, token=None):
     headers = {"Content-Type": "application/json"}
     if token:
@@ -84,6 +101,8 @@ def main():
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=150)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn -k: sync or gthread")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads (gthread)")
     parser.add_argument("--elders", type=int, default=2000)
     args = parser.parse_args()
     app = make_app()
@@ -99,7 +118,7 @@ def main():
                 Assignment.primary_id == volunteer.id)).all()
         db.session.remove()
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_server(port, args.workers, args.worker_class, args.threads)
     results = {"201": 0, "200": 0, "other": []}
     sent = []
     lock = threading.Lock()
@@ -138,13 +157,21 @@ def main():
             t.start()
         app_cpu = cpu_seconds(["gunicorn", f"127.0.0.1:{port}"])
         db_cpu = cpu_seconds(["postgres:", "welfare_visits_bench"])
+        # walwriter, checkpointer...: shared with other databases, so counted apart.
+        aux_cpu = cpu_seconds(["postgres:", "writer"])
+        sessions = sessions_opened(app)
+        machine, client_cpu = machine_cpu(), time.process_time()
         barrier.wait()
         started = time.perf_counter()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu
+        machine = [after - before for after, before in zip(machine_cpu(), machine, strict=True)]
         app_cpu = cpu_seconds(["gunicorn", f"127.0.0.1:{port}"]) - app_cpu
         db_cpu = cpu_seconds(["postgres:", "welfare_visits_bench"]) - db_cpu
+        aux_cpu = cpu_seconds(["postgres:", "writer"]) - aux_cpu
+        sessions = sessions_opened(app) - sessions
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -154,16 +181,23 @@ def main():
         stored = set(db.session.scalars(sa.select(Visit.uuid).where(Visit.notes.like("bench %"))))
     requests = results["201"] + results["200"] + len(results["other"])
     rate = results["201"] / elapsed
-    print(f"{args.clients} clients, gunicorn -w {args.workers}: {results['201']} visits stored "
+    print(f"{args.clients} clients, gunicorn -w {args.workers} -k {args.worker_class} "
+          f"--threads {args.threads}: {results['201']} visits stored "
           f"+ {results['200']} replays in {elapsed:.1f} s = {rate:.0f} visits/s "
           f"({requests / elapsed:.0f} requests/s)")
     print(f"rows: {total - before} new, {total - distinct} duplicate uuids, "
           f"{len(set(sent) - stored)} lost, {len(results['other'])} unexpected answers "
           f"{results['other'][:3]}")
-    per = (app_cpu + db_cpu) * 1000 / max(requests, 1)
-    print(f"CPU per request: {app_cpu * 1000 / max(requests, 1):.1f} ms in gunicorn + "
-          f"{db_cpu * 1000 / max(requests, 1):.1f} ms in PostgreSQL = {per:.1f} ms; "
-          f"load average during the run {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    ms = {name: value * 1000 / max(requests, 1) for name, value in (
+        ("app", app_cpu), ("db", db_cpu), ("aux", aux_cpu), ("client", client_cpu))}
+    print(f"CPU per request: {ms['app']:.2f} ms in gunicorn + {ms['db']:.2f} ms in PostgreSQL "
+          f"= {ms['app'] + ms['db']:.2f} ms; + {ms['aux']:.2f} ms PostgreSQL writers "
+          f"+ {ms['client']:.2f} ms this client = {sum(ms.values()):.2f} ms")
+    ours = (app_cpu + db_cpu + aux_cpu + client_cpu) * os.sysconf("SC_CLK_TCK")
+    print(f"machine: {100 * machine[0] / machine[1]:.0f}% busy during the run, of which "
+          f"{100 * ours / max(machine[0], 1):.0f}% this bench; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {sessions} PostgreSQL "
+          f"sessions opened during the run (approx.; the CPU of any that ended is missing)")
     ok = (results["201"] / elapsed >= 200 and total - before == len(sent) == len(stored)
           and total == distinct and not results["other"])
     print("PASS" if ok else "FAIL", "(goal: >= 200 visits/s, none lost or doubled)")

@@ -54,6 +54,7 @@ def main():
     parser.add_argument("--elders", type=int, default=2000)
     parser.add_argument("--cprofile", type=int, default=0, help="show this many functions")
     parser.add_argument("--outcome", default="met_well")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime")
     args = parser.parse_args()
     app = make_app()
     if args.build:
@@ -109,7 +110,7 @@ def main():
         print(f"  {count:5d}  {key}")
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.cprofile)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.cprofile)
         print(out.getvalue())
 
 

@@ -119,6 +119,7 @@ def register_web(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        if current_user.is_authenticated and response.mimetype == "text/html":
+        # Pages only: JSON and files never load the signed-in user just for this header.
+        if response.mimetype == "text/html" and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         return response

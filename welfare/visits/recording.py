@@ -61,15 +61,32 @@ def follow_up_columns(elder_id):
 
 _FOLLOW_UP = sa.select(*follow_up_columns(sa.bindparam("elder_id", type_=sa.Integer)))
 _BY_UUID = sa.select(VISITS).where(VISITS.c.uuid == sa.bindparam("uuid"))
+_VISIT_COLUMNS = [c.name for c in VISITS.columns if c.name != "id"]
+_AUDIT_COLUMNS = [c.name for c in AUDIT.columns if c.name != "id"]
 _INSERTS = {}
 
 
-def _insert_visit(dialect):
-    """INSERT ... ON CONFLICT (uuid) DO NOTHING RETURNING id: the unique uuid decides a race."""
-    if dialect.name not in _INSERTS:
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect.name]
-        _INSERTS[dialect.name] = (insert(VISITS).on_conflict_do_nothing(index_elements=["uuid"])
-                                  .returning(VISITS.c.id))
+def _insert_statement(dialect):
+    """INSERT ... ON CONFLICT (uuid) DO NOTHING RETURNING id: the unique uuid decides a race
+    between replays. On PostgreSQL the audit row is inserted by the same statement, from
+    the visit's RETURNING (none on a conflict): one round trip for both rows."""
+    if dialect.name in _INSERTS:
+        return _INSERTS[dialect.name]
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect.name]
+    visit = (insert(VISITS).on_conflict_do_nothing(index_elements=["uuid"])
+             .returning(VISITS.c.id))
+    if dialect.name == "postgresql":
+        visit = visit.values({name: sa.bindparam(name, type_=VISITS.c[name].type)
+                              for name in _VISIT_COLUMNS}).cte("new_visit")
+        audit = {name: sa.bindparam(f"audit_{name}", type_=AUDIT.c[name].type)
+                 for name in _AUDIT_COLUMNS}
+        audit["entity_id"] = visit.c.id
+        statement = (AUDIT.insert().from_select(_AUDIT_COLUMNS, sa.select(
+            *(audit[name] for name in _AUDIT_COLUMNS)).select_from(visit))
+            .returning(AUDIT.c.entity_id))
+    else:
+        statement = None
+    _INSERTS[dialect.name] = visit, statement
     return _INSERTS[dialect.name]
 
 
@@ -178,8 +195,21 @@ def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id
         "gps_accuracy": clean.get("gps_accuracy"), "sweep_id": follow_up.sweep_id,
         "created_at": utcnow(),
     }
+    audit = {
+        "at": utcnow(), "user_id": actor_id, "action": "record_visit", "entity_type": "visits",
+        "summary": elder_name[:300], "before": None,
+        "after": {"elder_id": elder_id, "kind": values["kind"], "outcome": values["outcome"]},
+        "ip": (request.remote_addr or "")[:45] if has_request_context() else ""}
     connection = db.session.connection()
-    visit_id = connection.execute(_insert_visit(connection.dialect), values).scalar()
+    visit_insert, both_insert = _insert_statement(connection.dialect)
+    if both_insert is not None:
+        params = {f"audit_{k}": v for k, v in audit.items()}
+        params.update(values)
+        visit_id = connection.execute(both_insert, params).scalar()
+    else:
+        visit_id = connection.execute(visit_insert, values).scalar()
+        if visit_id is not None:
+            connection.execute(AUDIT.insert(), dict(audit, entity_id=visit_id))
     if visit_id is None:
         # Stored before (or by a racing replay, which this insert waited for): compare.
         existing = connection.execute(_BY_UUID, {"uuid": uuid}).one()
@@ -190,11 +220,6 @@ def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id
     if photo:
         photo_dir().mkdir(parents=True, exist_ok=True)
         (photo_dir() / visit.photo).write_bytes(photo)
-    connection.execute(AUDIT.insert(), {
-        "at": utcnow(), "user_id": actor_id, "action": "record_visit", "entity_type": "visits",
-        "entity_id": visit_id, "summary": elder_name[:300], "before": None,
-        "after": {"elder_id": elder_id, "kind": visit.kind, "outcome": visit.outcome},
-        "ip": (request.remote_addr or "")[:45] if has_request_context() else ""})
     reason = rules.alert_reason(visit.outcome, care_level, visit.needs or (), visit.referral)
     closes = follow_up.open_no_answer and rules.closes_alert("no_answer", visit.outcome)
     if closes or reason or follow_up.check_id is not None:
