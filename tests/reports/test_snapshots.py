@@ -138,6 +138,16 @@ def test_refresh_due_counts_missing_and_changed_days_only(roster, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportSnapshot)) == 3
 
 
+def test_refresh_deletes_earlier_days_that_no_period_ends_on(roster, db):
+    for day in (TODAY - timedelta(days=2), TODAY.replace(day=1) - timedelta(days=1)):
+        snapshots.refresh(day)
+    snapshots.refresh_due(TODAY, months=0)
+    kept = set(db.session.scalars(sa.select(ReportSnapshot.as_of)))
+    assert kept == {TODAY, TODAY.replace(day=1) - timedelta(days=1)}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportPeopleCount).where(
+        ReportPeopleCount.snapshot_id.not_in(sa.select(ReportSnapshot.id)))) == 0
+
+
 def test_refresh_command(app, roster, db):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["reports", "refresh", "--months", "1", "--today",

@@ -177,9 +177,27 @@ def due_days(today, months):
     return [today] + [month_end(add_months(today, -n)) for n in range(1, months + 1)]
 
 
+def prune(today):
+    """Delete the snapshots of past days that no period ends on (earlier days' "today"),
+    so that a year of daily refreshes keeps about twelve snapshots, not 365."""
+    from welfare.reports.rules import month_end
+
+    stale = [i for i, day in db.session.execute(sa.select(ReportSnapshot.id,
+                                                          ReportSnapshot.as_of))
+             if day < today and day != month_end(day)]
+    if stale:
+        for table in (ReportPeopleCount, ReportHouseholdCount, ReportElder):
+            db.session.execute(sa.delete(table).where(table.snapshot_id.in_(stale)))
+        db.session.execute(sa.delete(ReportSnapshot).where(ReportSnapshot.id.in_(stale)))
+    return len(stale)
+
+
 def refresh_due(today, months=13, force=False):
     """Recount each due day that has no snapshot or whose roster changed since (every one
-    with `force`), committing each; [(day, seconds, or None when it was kept)]."""
+    with `force`), committing each; [(day, seconds, or None when it was kept)]. Earlier
+    days' snapshots that no period ends on are deleted first."""
+    prune(today)
+    db.session.commit()
     done = []
     for day in due_days(today, months):
         snapshot = find(day)
