@@ -59,6 +59,10 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
     PER_PAGE = 25
 
+    # How the public reaches the Social Affairs Section (shown on the accessibility and
+    # privacy pages), e.g. "07-000-0000 分機 000"; empty shows no contact line.
+    OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
+
     # District reference point and the office (start and end of routes).
     DISTRICT_CENTER = (22.5071324, 120.3949024)
     DEPOT_LAT = float(os.environ.get("DEPOT_LAT", "22.5071324"))

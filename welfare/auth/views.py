@@ -1,3 +1,5 @@
+from datetime import date
+
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -57,6 +59,22 @@ def logout():
 @login_required
 def home():
     return render_template("auth/home.html", summary=queries.home_summary(current_user))
+
+
+# The day the accessibility statement was last reviewed (shown on the page).
+ACCESSIBILITY_REVIEWED = date(2026, 11, 27)
+
+
+@bp.route("/accessibility")
+def accessibility():
+    """Public: the accessibility statement government websites publish."""
+    return render_template("auth/accessibility.html", reviewed=ACCESSIBILITY_REVIEWED)
+
+
+@bp.route("/privacy")
+def privacy():
+    """Public: how the service handles personal data."""
+    return render_template("auth/privacy.html")
 
 
 @bp.route("/language/<code>")
