@@ -3,9 +3,13 @@ with --people 70000) rendered by WeasyPrint in a 2-process pool. Target <= 30 s.
 
     .venv/bin/python bench/rounds_print.py [--people 70000] [--reuse] [--workers 2] [--out DIR]
 
-Uses ROUNDS_BENCH_DATABASE_URL (default welfare_rounds_bench); wiped unless --reuse."""
+Uses ROUNDS_BENCH_DATABASE_URL (default welfare_rounds_bench); wiped unless --reuse.
+Reports wall time, CPU time of this process and its workers (less sensitive to other load on
+the machine) and the load average."""
 
 import argparse
+import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -13,6 +17,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from rounds_common import bench_app, fresh_schema, seed_demo
+
+
+def _cpu_seconds():
+    """User + system CPU of this process and of its finished children (the workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main():
@@ -36,16 +47,21 @@ def main():
         round_ = db.session.scalar(sa.select(Round).filter_by(festival="double_ninth",
                                                               status="approved"))
         expected = {v["code"]: (v["people"], v["amount"]) for v in queries.by_village(round_.id)}
+        load_before = os.getloadavg()[0]
+        cpu_started = _cpu_seconds()
         started = time.perf_counter()
         found = sheets.village_sheets(round_)
         loaded = time.perf_counter() - started
         files = sheets.render_many(found, workers=args.workers)
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu_started
         for name, data in files:
             (out / name).write_bytes(data)
     rows = sum(len(s["rows"]) for s in found)
     print(f"{len(files)} village sheets, {rows:,} rows: {seconds:.1f} s "
           f"(rows loaded in {loaded:.1f} s; {args.workers} workers; target <= 30 s) -> {out}")
+    print(f"CPU {cpu:.1f} s in all processes ({cpu / rows * 1000:.2f} ms per row); load average "
+          f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     # Read every PDF back and compare its closing line with `rounds show`.
     from welfare.core.money import capitals
 

@@ -70,3 +70,24 @@ def test_cli_show_and_print(app, db, approved_round, elders, tmp_path):
     assert result.exit_code == 0, result.output
     [pdf] = list((tmp_path / "out").glob("*.pdf"))
     assert "共計 3 人" in pdf_text(tmp_path, pdf.read_bytes())
+
+
+def test_fast_qr_codes_match_segno():
+    import random
+
+    import segno
+
+    from welfare.rounds.sheet_codes import fits, qr_matrix
+
+    rng = random.Random(7)
+    tokens = ["".join(rng.choice("0123456789ABCDEF") for _ in range(12)) for _ in range(300)]
+    tokens += ["A", "ZZ", "HELLO WORLD", "$%*+-./: 0AZ", "ABCDEFGHIJKLMNOP"]
+    for token in tokens:
+        assert fits(token)
+        code = segno.make(token, error="q", micro=False, mask=0, boost_error=False,
+                          mode="alphanumeric")
+        assert code.version == 1
+        assert qr_matrix(token) == [[int(bool(v)) for v in row] for row in code.matrix], token
+    # Anything else falls back to segno.
+    assert not fits("lower case")
+    assert len(qr_matrix("lower case")) == 21

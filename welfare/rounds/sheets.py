@@ -1,5 +1,7 @@
-"""印領清冊 and home-delivery notices as PDF: rows are paginated here so every page
-carries its own subtotal (CSS cannot sum a page), and villages render in parallel."""
+"""印領清冊 as PDF: rows are paginated here so every page carries its own subtotal (CSS
+cannot sum a page). Several sheets render in a pool of processes: this process loads the rows
+and renders each sheet's HTML (which needs the app), the workers draw the codes and run
+WeasyPrint (which needs neither the app nor the database)."""
 
 import io
 import multiprocessing
@@ -7,11 +9,12 @@ import os
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
-from flask import current_app
+from flask import current_app, render_template
 
 from welfare.core import idno, rocdate
 from welfare.core.money import capitals, capitals_dollars
 from welfare.extensions import db
+from welfare.pdf import html_to_pdf
 from welfare.roster.models import Village
 from welfare.rounds import queries
 from welfare.rounds import sheet_layout as layout
@@ -80,30 +83,49 @@ def village_sheet(round_, village, neighbourhood=None, batch=0, full_ids=False):
             "per_page": rows_per_page()}
 
 
-def render_sheet(sheet):
-    """PDF bytes for one sheet (needs an app context; no database)."""
-    from welfare.pdf import render_pdf
-
-    per_page = sheet["per_page"]
-    pages = paginate(sheet["rows"], per_page)
-    for page in pages:
-        page["lines"] = [layout.row_text(_cells(row)) for row in page["rows"]]
-        page["codes"], _size = layout.codes_png([r["token"] for r in page["rows"]], per_page)
-        page["subtotal"] = layout.row_text({"address": f"本頁小計 {page['people']} 人",
-                                            "amount": f"{page['amount']:,}"})
-    total_amount = sum(r["amount"] for r in sheet["rows"])
-    return render_pdf("print/round_sheet.html", header=sheet["header"], pages=pages,
-                      per_page=per_page, layout=layout, grid=layout.grid_svg(per_page),
-                      head_grid=layout.grid_svg(1), total_people=len(sheet["rows"]),
-                      total_amount=total_amount, total_capitals=capitals(total_amount),
-                      total_dollars=capitals_dollars(total_amount))
-
-
 def _cells(row):
     return {"no": row["no"], "name": row["name"], "birth": row["birth"],
             "id_number": row["id_number"], "address": row["address"],
-            "amount": f"{row['amount']:,}",
-            "remark": f"{row['remark']}\n{row['token']}" if row["remark"] else f"\n{row['token']}"}
+            "amount": f"{row['amount']:,}", "remark": f"{row['remark']}\n{row['token']}"}
+
+
+def prepare(sheet):
+    """The picklable job for one sheet: file name, HTML, and each page's tokens (the
+    workers draw the codes). Needs an app context; no database."""
+    per_page = sheet["per_page"]
+    pages = paginate(sheet["rows"], per_page)
+    for number, page in enumerate(pages, 1):
+        subtotal = layout.row_lines({"address": f"本頁小計 {page['people']} 人",
+                                     "amount": f"{page['amount']:,}"})[0]
+        page["text"] = layout.page_text([_cells(r) for r in page["rows"]], per_page, subtotal)
+        page["codes"] = f"mem:codes-{number}.png" if page["rows"] else ""
+    header = sheet["header"]
+    meta = layout.spread((f"里別：{header['village']}（{header['neighbourhood']}）",
+                          header["round_name"], f"名冊凍結日期：{header['frozen_on']}"),
+                         int(layout.table_width_mm() / (layout.CELL_MM * 10 / layout.FONT_PT)))
+    total_amount = sum(r["amount"] for r in sheet["rows"])
+    html = render_template(
+        "print/round_sheet.html", header=header, meta=meta, pages=pages, per_page=per_page,
+        layout=layout, closing_page=not layout.closing_fits(per_page),
+        total_people=len(sheet["rows"]), total_amount=total_amount,
+        total_capitals=capitals(total_amount), total_dollars=capitals_dollars(total_amount))
+    return {"name": sheet_filename(sheet), "html": html, "per_page": per_page,
+            "base_url": current_app.static_folder,
+            "codes": [[r["token"] for r in page["rows"]] for page in pages]}
+
+
+def render_prepared(job):
+    """PDF bytes for a prepared sheet (no app, no database: runs in worker processes)."""
+    resources = {"table.svg": layout.table_svg(job["per_page"])}
+    for number, tokens in enumerate(job["codes"], 1):
+        if tokens:
+            resources[f"codes-{number}.png"] = layout.codes_png(tokens, job["per_page"])
+    return html_to_pdf(job["html"], job["base_url"], resources)
+
+
+def render_sheet(sheet):
+    """PDF bytes for one sheet (needs an app context; no database)."""
+    return render_prepared(prepare(sheet))
 
 
 def sheet_filename(sheet):
@@ -112,20 +134,8 @@ def sheet_filename(sheet):
     return f"{header['village_code']}-{header['village']}{suffix}.pdf"
 
 
-_worker_app = None
-
-
-def _init_worker():
-    global _worker_app
-    from config import Config
-    from welfare import create_app
-
-    _worker_app = create_app(Config)
-
-
-def _render_in_worker(sheet):
-    with _worker_app.app_context():
-        return sheet_filename(sheet), render_sheet(sheet)
+def _render_job(job):
+    return job["name"], render_prepared(job)
 
 
 def village_sheets(round_, village_code=None, neighbourhoods=False, batch=0, full_ids=False):
@@ -154,16 +164,17 @@ def render_many(sheets, on_done=None, workers=None):
             results[index] = (sheet_filename(sheet), render_sheet(sheet))
             if on_done:
                 on_done(len(results), len(sheets))
-    else:
-        # Largest first keeps both workers busy to the end.
-        order = sorted(range(len(sheets)), key=lambda i: -len(sheets[i]["rows"]))
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker) as pool:
-            futures = {pool.submit(_render_in_worker, sheets[i]): i for i in order}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if on_done:
-                    on_done(len(results), len(sheets))
+        return [results[i] for i in range(len(sheets))]
+    # Largest first keeps every worker busy to the end; the workers start up while this
+    # process renders the HTML of the sheets behind the first ones.
+    order = sorted(range(len(sheets)), key=lambda i: -len(sheets[i]["rows"]))
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(workers, len(sheets)), mp_context=context) as pool:
+        futures = {pool.submit(_render_job, prepare(sheets[i])): i for i in order}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if on_done:
+                on_done(len(results), len(sheets))
     return [results[i] for i in range(len(sheets))]
 
 
