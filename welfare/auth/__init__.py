@@ -1,4 +1,5 @@
 from flask import Blueprint
+from sqlalchemy.orm import joinedload
 
 from welfare.extensions import db, login_manager
 
@@ -9,7 +10,9 @@ bp = Blueprint("auth", __name__)
 def load_user(user_id):
     from welfare.auth.models import User
 
-    user = db.session.get(User, int(user_id))
+    # Every signed-in request runs this: the villages come in the same select (a join),
+    # not in a second one as User.villages' default "selectin" would.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.villages)])
     return user if user is not None and user.is_active else None
 
 
