@@ -141,9 +141,8 @@ def statuses_by_month(column, start, end, village_ids=None):
     households are joined only to filter by village."""
     if not village_ids:
         return _month_counts(column, start, end)
-    joined = sa.join(LowIncomeStatus, Household, LowIncomeStatus.household_id == Household.id)
-    return _month_counts(column, start, end, village_column=Household.village_id,
-                         village_ids=village_ids, select_from=joined)
+    homes = sa.select(Household.id).where(Household.village_id.in_(sorted(village_ids)))
+    return _month_counts(column, start, end, extra=(LowIncomeStatus.household_id.in_(homes),))
 
 
 month_counts = _month_counts
