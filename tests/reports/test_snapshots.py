@@ -161,3 +161,17 @@ def test_dashboard_says_when_the_roster_was_counted(client, as_role, roster):
     as_role("staff")
     page = client.get("/reports").text
     assert "名冊數字計算於" in page or "Roster figures counted at" in page
+
+
+def test_a_roster_import_is_recounted_at_once(app, roster, db):
+    from welfare.auth import audit
+
+    app.config["REPORTS_CACHE_SECONDS"] = 600
+    snapshots.refresh(TODAY)
+    _new_person(roster["villages"])
+    assert _scope().roster().recounted is False  # one edit: kept for the keep time
+    audit.record("import", entity_type="people", summary="roster.xlsx: 1 row")
+    db.session.flush()
+    scope = _scope()
+    assert scope.roster().recounted is True
+    assert scope.roster().changed_since is False

@@ -7,9 +7,13 @@ result of the one grouped scan of a million rows, kept as a few thousand rows.
 It is counted by `refresh` (from `flask reports refresh`, run by cron, and whenever a
 page needs a day that has none). A roster change made through the application writes the
 audit log, so a snapshot knows when it may be out of date: it is used as it is while the
-roster is unchanged, and recounted once it is both changed and older than the counts may
-be kept (REPORTS_CACHE_SECONDS; 0, as in tests, recounts after any change). The page says
-when the numbers were counted and whether the roster has changed since."""
+roster is unchanged, recounted at once after a roster import, and otherwise recounted once
+it is both changed and older than the counts may be kept (REPORTS_CACHE_SECONDS; 0, as in
+tests, recounts after any change; a day in the past is kept for a day). The page says
+when the numbers were counted and whether the roster has changed since.
+
+Writes that bypass the application (SQL by hand, the demo seed) leave no audit row: run
+`flask reports refresh --force` after them."""
 
 import time
 from dataclasses import dataclass, field
@@ -31,6 +35,8 @@ from welfare.reports.models import (
 ROSTER_ENTITIES = ("people", "households", "household_members", "low_income_statuses",
                    "isolated_elders")
 READ_ACTIONS = ("view_id", "export")
+# A roster import changes many people at once: counts are recounted at once after one.
+IMPORTS = ("import",)
 
 
 @dataclass
@@ -52,11 +58,12 @@ def last_audit_id():
     return db.session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
 
 
-def roster_changed_since(audit_id):
-    """True when the audit log records a roster change after row `audit_id`."""
+def roster_changed_since(audit_id, actions=None):
+    """True when the audit log records a roster change (one of `actions`, when given)
+    after row `audit_id`."""
+    wanted = AuditLog.action.in_(actions) if actions else AuditLog.action.not_in(READ_ACTIONS)
     stmt = (sa.select(AuditLog.id)
-            .where(AuditLog.id > audit_id, AuditLog.entity_type.in_(ROSTER_ENTITIES),
-                   AuditLog.action.not_in(READ_ACTIONS))
+            .where(AuditLog.id > audit_id, AuditLog.entity_type.in_(ROSTER_ENTITIES), wanted)
             .limit(1))
     return db.session.scalar(stmt) is not None
 
@@ -154,7 +161,8 @@ def current(as_of, keep_seconds, village_ids=None):
     counted now (and stored for the next request). Narrowed to `village_ids`."""
     snapshot = find(as_of)
     changed = snapshot is not None and roster_changed_since(snapshot.audit_id)
-    if snapshot is None or (changed and _age(snapshot) >= keep_seconds):
+    if snapshot is None or (changed and (_age(snapshot) >= keep_seconds or
+                                         roster_changed_since(snapshot.audit_id, IMPORTS))):
         counted = refresh(as_of)
         if village_ids:
             counted.people = {k: n for k, n in counted.people.items() if k[0] in village_ids}
