@@ -40,6 +40,7 @@ def upgrade():
         sa.Column("audit_id", sa.Integer(), nullable=False),
         sa.Column("seconds", sa.Float(), nullable=False),
         sa.Column("people", sa.Integer(), nullable=False),
+        sa.Column("recount_requested_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_snapshots")),
         sa.UniqueConstraint("as_of", name=op.f("uq_report_snapshots_as_of")),
     )

@@ -23,6 +23,8 @@ class ReportSnapshot(db.Model):
     audit_id: Mapped[int] = mapped_column(default=0)
     seconds: Mapped[float] = mapped_column(default=0.0)
     people: Mapped[int] = mapped_column(default=0)
+    # Set when a background recount of this day was started, cleared when it is stored.
+    recount_requested_at: Mapped[datetime | None]
 
 
 class ReportPeopleCount(db.Model):

@@ -17,7 +17,7 @@ Writes that bypass the application (SQL by hand, the demo seed) leave no audit r
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -35,8 +35,10 @@ from welfare.reports.models import (
 ROSTER_ENTITIES = ("people", "households", "household_members", "low_income_statuses",
                    "isolated_elders")
 READ_ACTIONS = ("view_id", "export")
-# A roster import changes many people at once: counts are recounted at once after one.
+# A roster import changes many people at once: a recount starts at once after one.
 IMPORTS = ("import",)
+# A recount asked for but not finished by then (a worker died) is asked for again.
+RECOUNT_AGAIN = timedelta(minutes=5)
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Counted:
     # The stored snapshot (its report_elders rows list the day's isolated elders); None
     # when counted now but not stored (another worker stored the same day first).
     snapshot_id: int | None = None
+    recount_requested_at: datetime | None = None  # a background recount is under way
 
 
 def last_audit_id():
@@ -89,14 +92,19 @@ def refresh(as_of):
 
 
 def _store(counted, audit_id, seconds):
-    for table in (ReportPeopleCount, ReportHouseholdCount, ReportElder):
-        db.session.execute(sa.delete(table).where(table.snapshot_id.in_(
-            sa.select(ReportSnapshot.id).where(ReportSnapshot.as_of == counted.as_of))))
-    db.session.execute(sa.delete(ReportSnapshot).where(ReportSnapshot.as_of == counted.as_of))
-    snapshot = ReportSnapshot(as_of=counted.as_of, counted_at=counted.counted_at,
-                              audit_id=audit_id, seconds=round(seconds, 3),
-                              people=sum(counted.people.values()))
-    db.session.add(snapshot)
+    """Replace the day's cells under the same snapshot row, which is locked first: a page
+    reading the snapshot meanwhile sees the old cells or the new ones, never neither."""
+    snapshot = db.session.scalar(sa.select(ReportSnapshot).where(
+        ReportSnapshot.as_of == counted.as_of).with_for_update())
+    if snapshot is None:
+        snapshot = ReportSnapshot(as_of=counted.as_of)
+        db.session.add(snapshot)
+    else:
+        for table in (ReportPeopleCount, ReportHouseholdCount, ReportElder):
+            db.session.execute(sa.delete(table).where(table.snapshot_id == snapshot.id))
+    snapshot.counted_at, snapshot.audit_id = counted.counted_at, audit_id
+    snapshot.seconds, snapshot.people = round(seconds, 3), sum(counted.people.values())
+    snapshot.recount_requested_at = None
     db.session.flush()
     people = [{"snapshot_id": snapshot.id, "village_id": v, "band": b, "sex": s, "kind": k,
                "care_level": lv, "people": n} for (v, b, s, k, lv), n in counted.people.items()]
@@ -109,8 +117,6 @@ def _store(counted, audit_id, seconds):
     db.session.execute(sa.insert(ReportElder).from_select(
         ["snapshot_id", "elder_id", "village_id", "care_level"],
         _elders(counted.as_of, snapshot.id)))
-    # The ORM object is not needed again; keep the identity map small.
-    db.session.expunge(snapshot)
     return snapshot.id
 
 
@@ -157,21 +163,60 @@ def keep_seconds_for(as_of, today, keep_seconds):
 
 
 def current(as_of, keep_seconds, village_ids=None):
-    """The roster counts on `as_of`: the stored snapshot while it may be used, otherwise
-    counted now (and stored for the next request). Narrowed to `village_ids`."""
+    """The roster counts on `as_of`, narrowed to `village_ids`: the stored snapshot, which
+    is counted now only when the day has none. A changed roster's snapshot is still used
+    while a recount runs in the background (asked for at once after an import, otherwise
+    once the snapshot is older than `keep_seconds`)."""
     snapshot = find(as_of)
-    changed = snapshot is not None and roster_changed_since(snapshot.audit_id)
-    if snapshot is None or (changed and (_age(snapshot) >= keep_seconds or
-                                         roster_changed_since(snapshot.audit_id, IMPORTS))):
-        counted = refresh(as_of)
-        if village_ids:
-            counted.people = {k: n for k, n in counted.people.items() if k[0] in village_ids}
-            counted.households = {k: n for k, n in counted.households.items()
-                                  if k[0] in village_ids}
-        return counted
+    if snapshot is None:
+        return _narrowed(refresh(as_of), village_ids)
+    changed = roster_changed_since(snapshot.audit_id)
     people, homes = load(snapshot, village_ids)
-    return Counted(as_of, snapshot.counted_at, people, homes, changed_since=changed,
-                   snapshot_id=snapshot.id)
+    counted = Counted(as_of, snapshot.counted_at, people, homes, changed_since=changed,
+                      snapshot_id=snapshot.id,
+                      recount_requested_at=snapshot.recount_requested_at)
+    if changed and (_age(snapshot) >= keep_seconds or
+                    roster_changed_since(snapshot.audit_id, IMPORTS)):
+        started = request_recount(snapshot)
+        if started and find(as_of).counted_at != counted.counted_at:
+            return current(as_of, keep_seconds, village_ids)  # the job has run already
+        counted.recount_requested_at = snapshot.recount_requested_at
+    return counted
+
+
+def _narrowed(counted, village_ids):
+    if village_ids:
+        counted.people = {k: n for k, n in counted.people.items() if k[0] in village_ids}
+        counted.households = {k: n for k, n in counted.households.items()
+                              if k[0] in village_ids}
+    return counted
+
+
+def request_recount(snapshot):
+    """Start a background job recounting the snapshot's day, unless one was started less
+    than RECOUNT_AGAIN ago; True when started now. The job commits the request so far."""
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(ReportSnapshot)
+        .where(ReportSnapshot.id == snapshot.id,
+               sa.or_(ReportSnapshot.recount_requested_at.is_(None),
+                      ReportSnapshot.recount_requested_at < now - RECOUNT_AGAIN))
+        .values(recount_requested_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.refresh(snapshot)
+        return False
+    snapshot.recount_requested_at = now
+    from welfare.jobs import services as jobs
+
+    jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
+                 snapshot.as_of.isoformat())
+    return True
+
+
+def recount_job(job_id, day):
+    """Background job: count the roster on `day` (YYYY-MM-DD) and store it."""
+    refresh(date.fromisoformat(day))
 
 
 def _age(snapshot):
