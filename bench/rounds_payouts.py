@@ -5,7 +5,7 @@ payouts per second.
     ROUNDS_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/welfare_payout_bench \
         .venv/bin/python bench/rounds_payouts.py [--seed 25000] [--clients 20] [--payouts 2000]
         [--workers 4] [--worker-class sync|gthread] [--threads 1]
-        [--mode post|browser] [--client http|requests]
+        [--mode post|browser] [--client http|requests] [--plumbing app|lean]
 
 --mode post (default) times the recording: the one-tap form POST with its CSRF token, the
 redirect checked but not followed. --mode browser also loads the counter page that the
@@ -93,12 +93,21 @@ def cpu_seconds(*name_parts):
     return total
 
 
+def machine_busy_seconds():
+    """CPU seconds every process on the machine has used so far (from /proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def start_server(args):
+    app = "rounds_plumbing:create_app()" if args.plumbing == "lean" else "welfare:create_app()"
     env = dict(os.environ, DATABASE_URL=BENCH_URL, SECRET_KEY="bench-secret",
                WELFARE_INSTANCE=tempfile.mkdtemp(prefix="rounds-bench-"))
     command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(args.workers),
                "-k", args.worker_class, "--threads", str(args.threads),
-               "-b", f"127.0.0.1:{PORT}", "--log-level", "warning", "welfare:create_app()"]
+               "-b", f"127.0.0.1:{PORT}", "--log-level", "warning",
+               "--pythonpath", str(ROOT / "bench"), app]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     for _ in range(240):
@@ -194,6 +203,9 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--mode", default="post", choices=("post", "browser"))
     parser.add_argument("--client", default="http", choices=("http", "requests"))
+    parser.add_argument("--plumbing", default="app", choices=("app", "lean"),
+                        help="lean: bench/rounds_plumbing.py, the shared request plumbing "
+                             "with the changes this bench asks for")
     parser.add_argument("--seed", type=int, default=0,
                         help="build the demo with this many people if the round is missing")
     args = parser.parse_args()
@@ -224,11 +236,13 @@ def main():
         app_cpu = cpu_seconds("gunicorn", f"127.0.0.1:{PORT}")
         db_cpu = cpu_seconds("postgres:", database)
         client_cpu = time.process_time()
+        busy = machine_busy_seconds()
         started = time.perf_counter()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu
+        busy = machine_busy_seconds() - busy
         app_cpu = cpu_seconds("gunicorn", f"127.0.0.1:{PORT}") - app_cpu
         db_cpu = cpu_seconds("postgres:", database) - db_cpu
         load = os.getloadavg()[0]
@@ -243,10 +257,14 @@ def main():
           f"(after sign-in; target >= 100/s); {failed} refused; {recorded:,} new effective "
           f"rows; {gone:,} earlier bench rows removed first")
     print(f"gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads}; "
-          f"--mode {args.mode} --client {args.client}")
+          f"--mode {args.mode} --client {args.client} --plumbing {args.plumbing}")
     print(f"CPU per payout: {app_cpu * per:.1f} ms gunicorn + {db_cpu * per:.1f} ms PostgreSQL "
           f"+ {client_cpu * per:.1f} ms clients = {(app_cpu + db_cpu + client_cpu) * per:.1f} ms;"
           f" load average {load:.1f} at the end on {os.cpu_count()} cores")
+    ours = app_cpu + db_cpu + client_cpu
+    print(f"this bench used {ours / max(busy, 1e-9):.0%} of the CPU the machine spent during the "
+          f"run ({busy / seconds:.2f} of {os.cpu_count()} cores busy); alone it could do about "
+          f"{os.cpu_count() / max(ours / max(ok, 1), 1e-9):.0f}/s")
     good = ok / seconds >= 100 and failed == 0 and recorded == ok == len(entries)
     print("PASS" if good else "FAIL", "(>= 100 payouts/s, every one recorded once)")
 

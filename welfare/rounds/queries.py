@@ -4,7 +4,7 @@ import functools
 import re
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from welfare.core import idno
 from welfare.extensions import db
@@ -169,7 +169,8 @@ def batches(round_id):
 
 
 def recent_payouts(round_id, limit=10):
-    return db.session.scalars(sa.select(Payout).options(joinedload(Payout.entry))
+    return db.session.scalars(sa.select(Payout).options(joinedload(Payout.entry),
+                                                        lazyload(Payout.recorded_by))
                               .where(Payout.round_id == round_id)
                               .order_by(Payout.id.desc()).limit(limit)).all()
 
