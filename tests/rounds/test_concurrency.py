@@ -6,11 +6,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from welfare.auth.models import User
+from welfare.auth.models import AuditLog, User
 from welfare.core import idno
 from welfare.extensions import db
 from welfare.roster.models import Person, Village
-from welfare.rounds import payouts, services
+from welfare.rounds import payouts, queries, services
 from welfare.rounds.models import Payout, RoundEntry
 
 pytestmark = pytest.mark.postgres
@@ -75,3 +75,84 @@ def test_racing_clerks_record_one_payout(app, committed_db):
     effective = db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
         Payout.entry_id == entry_id, Payout.reversed_at.is_(None)))
     assert effective == 1
+
+
+def _race(app, clerk_ids, attempt):
+    """Run attempt(clerk_id) in one thread per clerk, each in its own session; the
+    attempt calls ready() once it has read what it needs, and all then write at once."""
+    barrier = threading.Barrier(len(clerk_ids))
+    results = []
+
+    def clerk(user_id):
+        with app.app_context():
+            try:
+                attempt(user_id, barrier.wait)
+                db.session.commit()
+                results.append("ok")
+            except payouts.AlreadyRecorded as exc:
+                db.session.rollback()
+                results.append(("refused", str(exc)))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=clerk, args=(uid,)) for uid in clerk_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # every clerk got an answer: a success or the clear refusal, never a database error
+    assert len(results) == len(clerk_ids), results
+    return results
+
+
+def _effective_and_audited(entry_id):
+    effective = db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
+        Payout.entry_id == entry_id, Payout.reversed_at.is_(None)))
+    audited = db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
+        AuditLog.action == "payout"))
+    return effective, audited
+
+
+def test_one_tap_race_after_every_clerk_saw_no_outcome(app, committed_db):
+    """The counter's path: each clerk read the claim (no outcome yet) before anyone wrote,
+    so only the partial unique index stands between them and a second payout."""
+    entry_id, clerk_ids = _setup(app)
+    round_id = db.session.get(RoundEntry, entry_id).round_id
+    db.session.remove()
+
+    def attempt(user_id, ready):
+        claim = queries.claim(round_id, entry_id)
+        actor = db.session.get(User, user_id)
+        assert claim.current_id is None
+        ready()
+        payouts.record_claim(claim, "elder", actor=actor)
+
+    results = _race(app, clerk_ids, attempt)
+    assert results.count("ok") == 1, results
+    assert all(r[0] == "refused" and "賽跑" in r[1] for r in results if r != "ok")
+    # one payout and one audit row: the losers' audit rows never reached the database
+    assert _effective_and_audited(entry_id) == (1, 1)
+
+
+def test_racing_claims_supersede_a_not_found_once(app, committed_db):
+    """Every clerk saw the same 未遇 and records a claim over it: one reversal, one payout."""
+    entry_id, clerk_ids = _setup(app)
+    entry = db.session.get(RoundEntry, entry_id)
+    payouts.record_payout(entry, "not_found", actor=db.session.get(User, clerk_ids[0]))
+    db.session.commit()
+    round_id = entry.round_id
+    db.session.remove()
+
+    def attempt(user_id, ready):
+        claim = queries.claim(round_id, entry_id)
+        actor = db.session.get(User, user_id)
+        assert claim.current_outcome == "not_found"
+        ready()
+        payouts.record_claim(claim, "elder", actor=actor)
+
+    results = _race(app, clerk_ids, attempt)
+    assert results.count("ok") == 1, results
+    rows = db.session.execute(sa.select(Payout.outcome, Payout.reversed_at.is_(None))
+                              .where(Payout.entry_id == entry_id).order_by(Payout.id)).all()
+    assert [tuple(r) for r in rows] == [("not_found", False), ("elder", True)]
+    assert _effective_and_audited(entry_id) == (1, 2)
