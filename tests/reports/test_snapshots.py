@@ -130,7 +130,12 @@ def test_refresh_due_counts_missing_and_changed_days_only(roster, db):
     assert [d for d, _s in done] == [TODAY, TODAY.replace(day=30, month=9),
                                      TODAY.replace(day=31, month=8)]
     assert all(seconds is not None for _d, seconds in done)
+    from welfare.auth import audit
+
+    audit.record("view_id", entity=roster["people"][0])  # not a change, but newer
+    db.session.flush()
     assert all(seconds is None for _d, seconds in snapshots.refresh_due(TODAY, months=2))
+    assert snapshots.find(TODAY).audit_id == snapshots.last_audit_id() > 0
     _new_person(roster["villages"])
     assert all(seconds is not None for _d, seconds in snapshots.refresh_due(TODAY, months=2))
     counts = db.session.scalar(sa.select(sa.func.count()).select_from(ReportPeopleCount))

@@ -162,7 +162,7 @@ def keep_seconds_for(as_of, today, keep_seconds):
     return max(keep_seconds, PAST_KEEP_SECONDS)
 
 
-def current(as_of, keep_seconds, village_ids=None):
+def current(as_of, keep_seconds, village_ids=None, again=True):
     """The roster counts on `as_of`, narrowed to `village_ids`: the stored snapshot, which
     is counted now only when the day has none. A changed roster's snapshot is still used
     while a recount runs in the background (asked for at once after an import, otherwise
@@ -178,8 +178,8 @@ def current(as_of, keep_seconds, village_ids=None):
     if changed and (_age(snapshot) >= keep_seconds or
                     roster_changed_since(snapshot.audit_id, IMPORTS)):
         started = request_recount(snapshot)
-        if started and find(as_of).counted_at != counted.counted_at:
-            return current(as_of, keep_seconds, village_ids)  # the job has run already
+        if started and again and find(as_of).counted_at != counted.counted_at:
+            return current(as_of, keep_seconds, village_ids, again=False)  # it has run
         counted.recount_requested_at = snapshot.recount_requested_at
     return counted
 
@@ -259,7 +259,11 @@ def refresh_due(today, months=13, force=False):
     done = []
     for day in due_days(today, months):
         snapshot = find(day)
+        newest = last_audit_id()
         if not force and snapshot is not None and not roster_changed_since(snapshot.audit_id):
+            # Unchanged up to `newest`: later checks need only read the audit rows after it.
+            snapshot.audit_id = max(snapshot.audit_id, newest)
+            db.session.commit()
             done.append((day, None))
             continue
         started = time.perf_counter()
