@@ -34,7 +34,7 @@ from welfare.reports.models import (
 # Audit entity types whose changes can move the roster counts, and actions that only read.
 ROSTER_ENTITIES = ("people", "households", "household_members", "low_income_statuses",
                    "isolated_elders")
-READ_ACTIONS = ("view_id", "export")
+READ_ACTIONS = ("view_id", "view_sensitive", "export", "export_full_id")
 # A roster import changes many people at once: a recount starts at once after one.
 IMPORTS = ("import",)
 # A recount asked for but not finished by then (a worker died) is asked for again.
