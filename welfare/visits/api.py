@@ -174,7 +174,8 @@ def create_visit():
     visit (or finds the uuid stored), one more the audit row; then commit."""
     data = request.get_json(silent=True)
     elder_id = _elder_id(data.get("elder_id")) if isinstance(data, dict) else None
-    caller = sync.caller(db.session.connection(), _bearer(), elder_id)
+    connection = db.session.connection()
+    caller = sync.caller(connection, _bearer(), elder_id)
     if caller is None:
         db.session.commit()
         return error(401, _("Sign in again: the token is missing, wrong or expired."))
@@ -189,7 +190,8 @@ def create_visit():
         return error(404, _("No such elder among yours."))
     return _save(data, elder_id=caller.elder_id, care_level=caller.care_level,
                  elder_name=caller.elder_name, actor_id=caller.user_id,
-                 volunteer_id=caller.volunteer_id, follow_up=sync.follow_up(caller))
+                 volunteer_id=caller.volunteer_id, follow_up=sync.follow_up(caller),
+                 connection=connection)
 
 
 def _create_visit_for_office(data):

@@ -175,7 +175,7 @@ def follow_up_for(elder_id):
 
 
 def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id,
-               follow_up, now=None):
+               follow_up, now=None, connection=None):
     """Store a visit once per uuid; returns (visit values, created). Raises VisitConflict."""
     now = now or utcnow()
     clean = _check_visit(data, now)
@@ -200,7 +200,7 @@ def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id
         "summary": elder_name[:300], "before": None,
         "after": {"elder_id": elder_id, "kind": values["kind"], "outcome": values["outcome"]},
         "ip": (request.remote_addr or "")[:45] if has_request_context() else ""}
-    connection = db.session.connection()
+    connection = connection or db.session.connection()
     visit_insert, both_insert = _insert_statement(connection.dialect)
     if both_insert is not None:
         params = {f"audit_{k}": v for k, v in audit.items()}
