@@ -1,13 +1,19 @@
-"""印領清冊 PDFs: totals in figures and capitals, masked IDs, same content on reprint."""
+"""印領清冊 PDFs: totals in figures and capitals, masked IDs, same content on reprint, codes
+that are the QR codes of the tokens, the web download and the print job."""
 
+import io
 import json
+import re
 import subprocess
+import zipfile
 
+import pytest
 import sqlalchemy as sa
 
 from welfare.core.money import capitals
+from welfare.jobs.models import Job
 from welfare.roster.models import Village
-from welfare.rounds import sheets
+from welfare.rounds import sheet_layout, sheet_pdf, sheets
 from welfare.rounds.cli import rounds_cli
 
 
@@ -39,13 +45,12 @@ def test_sheet_totals_codes_and_masking(app, db, approved_round, elders, tmp_pat
 def test_reprint_is_identical(app, db, approved_round, elders, tmp_path):
     village = db.session.scalar(sa.select(Village).order_by(Village.code))
     with app.test_request_context():
-        first = pdf_text(tmp_path, sheets.render_sheet(sheets.village_sheet(approved_round,
-                                                                            village)), "a.pdf")
+        first = sheets.render_sheet(sheets.village_sheet(approved_round, village))
         elders["ninety"].name = "改了名字"
         db.session.flush()
-        again = pdf_text(tmp_path, sheets.render_sheet(sheets.village_sheet(approved_round,
-                                                                            village)), "b.pdf")
-    assert first == again and "改了名字" not in again
+        again = sheets.render_sheet(sheets.village_sheet(approved_round, village))
+    assert first == again  # the frozen rows, and nothing that changes between prints
+    assert "改了名字" not in pdf_text(tmp_path, again)
 
 
 def test_paging_subtotals():
@@ -91,3 +96,92 @@ def test_fast_qr_codes_match_segno():
     # Anything else falls back to segno.
     assert not fits("lower case")
     assert len(qr_matrix("lower case")) == 21
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("王小明", ["王小明"]),
+    ("Kolas Yotaka", ["Kolas", "Yotaka"]),  # Latin words are not split
+    ("阿美族·拉娃·吉娃斯", ["阿美族·拉", "娃·吉娃斯"]),
+    ("林園北路一二三四五六七八九十號", ["林園北路一", "二三四五六七八九十號"]),  # nothing dropped
+])
+def test_wrap_in_ten_cells(text, lines):
+    def advance(char):
+        return 1000 if ord(char) > 0x2E80 else 500
+
+    assert sheet_layout.wrap(text, 10, advance) == lines
+
+
+def test_drawn_codes_are_the_tokens_codes():
+    from welfare.rounds.sheet_codes import qr_matrix
+
+    canvas = sheet_pdf.Canvas({})
+    sheet_pdf.qr_code(canvas, "8C0A00001C94", 10, 20, sheet_layout.ROW_MM)
+    [op] = canvas.ops
+    drawn = [[0] * 21 for _ in range(21)]
+    quiet = sheet_layout.QUIET
+    for x, y, w in re.findall(r"(\d+) (\d+) (\d+) 1 re", op):
+        for c in range(int(x), int(x) + int(w)):
+            drawn[int(y) - quiet][c - quiet] = 1
+    assert drawn == qr_matrix("8C0A00001C94")
+
+
+def page_texts(tmp_path, data):
+    return pdf_text(tmp_path, data).split("\f")[:-1]
+
+
+def test_closing_gets_its_own_page_when_a_full_page_leaves_no_room(app, db, approved_round,
+                                                                    tmp_path):
+    village = db.session.scalar(sa.select(Village).order_by(Village.code))
+    with app.test_request_context():
+        sheet = sheets.village_sheet(approved_round, village)
+        sheet["per_page"] = 2
+        two_pages = page_texts(tmp_path, sheets.render_sheet(sheet))
+        assert sheet_layout.closing_fits(2) and not sheet_layout.closing_fits(11)
+        sheet["per_page"] = 11
+        own_page = page_texts(tmp_path, sheets.render_sheet(sheet))
+    assert len(two_pages) == 2 and "共計 3 人" in two_pages[1]
+    assert "第 2 頁，共 2 頁" in two_pages[1]
+    assert "本頁小計 2 人" in two_pages[0] and "本頁小計 1 人" in two_pages[1]
+    assert len(own_page) == 2 and "本頁小計 3 人" in own_page[0] and "共計" not in own_page[0]
+    assert "共計 3 人" in own_page[1] and "第 2 頁，共 2 頁" in own_page[1]
+
+
+def test_a_sheet_without_rows_still_prints(app, db, approved_round, villages, tmp_path):
+    empty = villages[-1]
+    with app.test_request_context():
+        sheet = sheets.village_sheet(approved_round, empty)
+        text = pdf_text(tmp_path, sheets.render_sheet(sheet))
+    assert sheet["rows"] == [] and "共計 0 人" in text and capitals(0) in text
+
+
+def test_web_download_of_one_village(client, as_role, db, approved_round, elders, tmp_path):
+    as_role("staff")
+    code = db.session.scalar(sa.select(Village.code).order_by(Village.code))
+    response = client.get(f"/rounds/{approved_round.id}/sheets?village={code}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "共計 3 人" in pdf_text(tmp_path, response.data)
+
+
+def test_print_job_zips_a_sheet_per_village(app, client, as_role, db, approved_round, elders,
+                                            make_person, villages, tmp_path):
+    as_role("staff")
+    response = client.get(f"/rounds/{approved_round.id}/sheets?village=")
+    assert response.status_code == 302
+    job = db.session.scalar(sa.select(Job).order_by(Job.id.desc()))
+    assert job.status == "done", job.message
+    with app.app_context():
+        from welfare.jobs.services import result_dir
+
+        archive = zipfile.ZipFile(io.BytesIO((result_dir() / job.result_path).read_bytes()))
+    [name] = archive.namelist()
+    assert name.endswith(".pdf") and "共計 3 人" in pdf_text(tmp_path, archive.read(name))
+
+
+def test_worker_processes_render_the_same_pdfs(app, db, approved_round, elders, monkeypatch):
+    village = db.session.scalar(sa.select(Village).order_by(Village.code))
+    with app.test_request_context():
+        sheet = sheets.village_sheet(approved_round, village)
+        alone = sheets.render_many([sheet, sheet], workers=1)
+        monkeypatch.setattr(sheets, "PARALLEL_ROWS", 1)
+        pooled = sheets.render_many([sheet, sheet], workers=2)
+    assert pooled == alone

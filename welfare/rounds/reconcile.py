@@ -172,7 +172,7 @@ def log_print(round_, actor, village_code, full_ids):
 def print_job(job_id, round_id, actor_id, options):
     """Background print of every village sheet into one ZIP (welfare.jobs)."""
     from welfare.jobs import progress
-    from welfare.jobs.services import result_dir
+    from welfare.jobs.services import inline, result_dir
 
     round_ = db.session.get(Round, round_id)
     actor = db.session.get(User, actor_id)
@@ -180,7 +180,9 @@ def print_job(job_id, round_id, actor_id, options):
     found = sheets.village_sheets(round_, options.get("village"), options.get("neighbourhoods"),
                                   options.get("batch", 0), options.get("full_ids"))
     # End the read transaction: on SQLite an open one would block the progress writes.
-    db.session.commit()
+    # (Inline, in tests, the job runs inside the caller's transaction and must not end it.)
+    if not inline():
+        db.session.commit()
     progress(job_id, 0, len(found))
     files = sheets.render_many(found, on_done=lambda done, total: progress(job_id, done, total))
     name = f"round-{round_id}-job-{job_id}.zip"

@@ -97,10 +97,12 @@ def fits(text):
 
 
 def _codewords(text):
-    bits = [0, 0, 1, 0]  # alphanumeric mode
+    """The 26 codewords (data, then error correction) as one big integer."""
+    value, length = 0b0010, 4  # alphanumeric mode
 
-    def put(value, length):
-        bits.extend(value >> (length - 1 - i) & 1 for i in range(length))
+    def put(number, bits):
+        nonlocal value, length
+        value, length = value << bits | number, length + bits
 
     put(len(text), 9)
     values = [ALPHANUMERIC.index(char) for char in text]
@@ -108,9 +110,9 @@ def _codewords(text):
         put(values[i] * 45 + values[i + 1], 11)
     if len(values) % 2:
         put(values[-1], 6)
-    bits += [0] * min(4, DATA_CODEWORDS * 8 - len(bits))  # terminator
-    bits += [0] * (-len(bits) % 8)
-    data = [int("".join(map(str, bits[i:i + 8])), 2) for i in range(0, len(bits), 8)]
+    put(0, min(4, DATA_CODEWORDS * 8 - length))  # terminator
+    put(0, -length % 8)
+    data = list(value.to_bytes(length // 8, "big"))
     data += [(0xEC, 0x11)[i % 2] for i in range(DATA_CODEWORDS - len(data))]
     remainder = data + [0] * EC_CODEWORDS
     for i in range(DATA_CODEWORDS):
@@ -118,20 +120,46 @@ def _codewords(text):
             factor = LOG[remainder[i]]
             for j, power in enumerate(GENERATOR_LOGS, i + 1):
                 remainder[j] ^= EXP[factor + power]
-    return data + remainder[DATA_CODEWORDS:]
+    return int.from_bytes(bytes(data + remainder[DATA_CODEWORDS:]), "big")
 
 
-def qr_matrix(text):
-    """Rows of 0/1 (1 dark) without the quiet zone. Tokens take the fast path; anything
-    else goes through segno at the same error level."""
+def _row_masks():
+    """Each row as an integer (bit SIZE-1 is the leftmost module): the function patterns with
+    the mask applied to every data module as if its bit were 0, and for each stream bit
+    (most significant first) the (row, bit) that a 1 there flips."""
+    base = []
+    for r, row in enumerate(TEMPLATE):
+        bits = 0
+        for c, module in enumerate(row):
+            dark = module if module is not None else (r + c) % 2 == 0
+            bits = bits << 1 | bool(dark)
+        base.append(bits)
+    flips = [(r, 1 << (SIZE - 1 - c)) for r, c in DATA_MODULES]
+    return base, flips
+
+
+BASE_ROWS, FLIPS = _row_masks()
+STREAM_BITS = (DATA_CODEWORDS + EC_CODEWORDS) * 8
+
+
+def qr_rows(text):
+    """The code as SIZE integers, one per row, bit SIZE-1 the leftmost module (1 dark),
+    without the quiet zone. Tokens take the fast path; other text goes through segno at
+    the same error level."""
     if not fits(text):
         import segno
 
         code = segno.make(text, error="q", micro=False, mask=MASK)
-        return [[int(bool(v)) for v in row] for row in code.matrix]
-    matrix = [row[:] for row in TEMPLATE]
+        return [int("".join("1" if v else "0" for v in row), 2) for row in code.matrix]
+    rows = list(BASE_ROWS)
     stream = _codewords(text)
-    for index, (r, c) in enumerate(DATA_MODULES):
-        bit = stream[index >> 3] >> (7 - (index & 7)) & 1 if index < len(stream) * 8 else 0
-        matrix[r][c] = bit ^ ((r + c) % 2 == 0)
-    return matrix
+    for index, (r, bit) in enumerate(FLIPS):
+        if stream >> (STREAM_BITS - 1 - index) & 1:
+            rows[r] ^= bit
+    return rows
+
+
+def qr_matrix(text):
+    """Rows of 0/1 (1 dark) without the quiet zone."""
+    rows = qr_rows(text)
+    return [[bits >> (len(rows) - 1 - c) & 1 for c in range(len(rows))] for bits in rows]
