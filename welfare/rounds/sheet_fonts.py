@@ -8,6 +8,7 @@ takes ~0.4 s per subset of this 65,000-glyph font, too slow to repeat for each v
 import hashlib
 import io
 import subprocess
+import zlib
 from functools import lru_cache
 
 import pydyf
@@ -142,6 +143,7 @@ class EmbeddedFont:
         self.unicode = {self.codes[c]: c for c in chars if self.codes[c]}
         tag = hashlib.sha1("".join(chars).encode()).digest()
         self.name = "".join(chr(65 + b % 26) for b in tag[:6]) + "+" + source.postscript_name
+        self._compressed = None
         self.metrics = {"ascent": source.ascent, "descent": source.descent,
                         "cap_height": source.cap_height, "bbox": source.bbox}
 
@@ -158,7 +160,11 @@ class EmbeddedFont:
 
     def add_to(self, pdf):
         """Write the font's objects into `pdf`; returns the Type0 font's reference."""
-        program = pydyf.Stream([self.program], {"Subtype": "/OpenType"}, compress=True)
+        if self._compressed is None:  # once, whatever the number of PDFs
+            self._compressed = (zlib.compress(self.program), zlib.compress(
+                _to_unicode_cmap(self.unicode)))
+        program = pydyf.Stream([self._compressed[0]], {"Subtype": "/OpenType",
+                                                        "Filter": "/FlateDecode"})
         pdf.add_object(program)
         m = self.metrics
         descriptor = pydyf.Dictionary({
@@ -179,7 +185,7 @@ class EmbeddedFont:
             "FontDescriptor": descriptor.reference, "DW": 1000, "W": widths,
         })
         pdf.add_object(cid_font)
-        to_unicode = pydyf.Stream([_to_unicode_cmap(self.unicode)], compress=True)
+        to_unicode = pydyf.Stream([self._compressed[1]], {"Filter": "/FlateDecode"})
         pdf.add_object(to_unicode)
         font = pydyf.Dictionary({
             "Type": "/Font", "Subtype": "/Type0", "BaseFont": pydyf.name(self.name),
