@@ -185,3 +185,14 @@ def test_worker_processes_render_the_same_pdfs(app, db, approved_round, elders, 
         monkeypatch.setattr(sheets, "PARALLEL_ROWS", 1)
         pooled = sheets.render_many([sheet, sheet], workers=2)
     assert pooled == alone
+
+
+def test_home_delivery_notices_two_to_a_page(client, as_role, db, approved_round, elders,
+                                             tmp_path):
+    as_role("staff")
+    code = db.session.scalar(sa.select(Village.code).order_by(Village.code))
+    response = client.get(f"/rounds/{approved_round.id}/notices/{code}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = page_texts(tmp_path, response.data)
+    assert len(pages) == 2  # three notices
+    assert pages[0].count("到府致送通知") == 2 and "第 1 頁，共 2 頁" in pages[0]
