@@ -204,8 +204,8 @@ def main():
     parser.add_argument("--mode", default="post", choices=("post", "browser"))
     parser.add_argument("--client", default="http", choices=("http", "requests"))
     parser.add_argument("--plumbing", default="app", choices=("app", "lean"),
-                        help="lean: bench/rounds_plumbing.py, the shared request plumbing "
-                             "with the changes this bench asks for")
+                        help="lean: bench/rounds_plumbing.py, the app without the connection "
+                             "pool's pre-ping")
     parser.add_argument("--seed", type=int, default=0,
                         help="build the demo with this many people if the round is missing")
     args = parser.parse_args()
