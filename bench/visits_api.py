@@ -1,13 +1,23 @@
 """POST /api/v1/visits through a real gunicorn on PostgreSQL: 20 concurrent clients.
 
     VISITS_BENCH_URL=postgresql+psycopg://postgres@127.0.0.1:5432/welfare_visits_bench \
-        .venv/bin/python bench/visits_api.py [--clients 20] [--per-client 150] [--workers 4]
+        .venv/bin/python bench/visits_api.py [--clients 20] [--per-client 150]
+        [--workers 2] [--worker-class gthread] [--threads 5]
 
 Builds the bench database (bench/visits_board.py), starts gunicorn on 127.0.0.1 (a free
 port), gives each client its own volunteer token, and has every client send its visits
-(plus a replay of every tenth one, which must come back 200) over keep-alive connections.
-Afterwards it counts rows: every uuid stored exactly once, nothing lost. Goal: >= 200
-visits/s. Only loopback traffic; the run is bounded by --per-client.
+(plus a replay of every tenth one, which must come back 200) over keep-alive connections
+(sync workers close each connection). Afterwards it counts rows: every uuid stored
+exactly once, nothing lost. Goal: >= 200 visits/s. Only loopback traffic; the run is
+bounded by --per-client.
+
+Default server: `-k gthread -w 2 --threads 5`, the setting recommended for a 2-core host
+(one process per core, five requests in flight each: one per pooled connection, as
+SQLAlchemy's pool keeps 5). `--worker-class sync --workers 4 --threads 1` is the older
+`gunicorn -w 4`. CPU per request is read from /proc for the gunicorn processes and the
+bench database's PostgreSQL backends, plus this client's own CPU; the machine line says
+how busy the machine was and how much of that was this bench (other people's load slows
+the rate, not the CPU per request).
 """
 
 import argparse
@@ -100,11 +110,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=150)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--worker-class", default="sync", help="gunicorn -k: sync or gthread")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads (gthread)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn -k: gthread or sync")
+    parser.add_argument("--threads", type=int,
+                        help="gunicorn --threads: 5 for gthread, 1 for sync (more would make "
+                             "gunicorn switch a sync worker to gthread)")
     parser.add_argument("--elders", type=int, default=2000)
     args = parser.parse_args()
+    if args.threads is None:
+        args.threads = 5 if args.worker_class == "gthread" else 1
     app = make_app()
     build(app, args.elders, volunteers=args.clients)
     from welfare.extensions import db
