@@ -95,8 +95,10 @@ def progress(round_id):
 
 def entries_for_sheet(round_id, village_id=None, neighbourhood=None, batch=0):
     """Frozen rows in sheet order: 鄰, then address, then name."""
-    query = (sa.select(RoundEntry).where(RoundEntry.round_id == round_id,
-                                         RoundEntry.batch == batch)
+    # The rows carry their village's code and name; loading each Village (and its boundary)
+    # with every one of 14,000 rows is not needed.
+    query = (sa.select(RoundEntry).options(lazyload(RoundEntry.village))
+             .where(RoundEntry.round_id == round_id, RoundEntry.batch == batch)
              .order_by(RoundEntry.village_code, sa.func.coalesce(RoundEntry.neighbourhood, 0),
                        RoundEntry.address, RoundEntry.name, RoundEntry.id))
     if village_id is not None:
