@@ -3,8 +3,7 @@ with --people 70000), as `rounds print` and the print job do it. Target <= 30 s.
 
     .venv/bin/python bench/rounds_print.py [--people 70000] [--reuse] [--workers 2] [--out DIR]
 
---workers is the most processes render_many may use; below sheets.PARALLEL_ROWS rows per
-worker it renders in this process.
+--workers is the number of processes WeasyPrint renders in (forked by a fork server).
 
 Uses ROUNDS_BENCH_DATABASE_URL (default welfare_rounds_bench); wiped unless --reuse.
 Reports wall time, CPU time of this process and its workers (less sensitive to other load on
@@ -43,7 +42,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=70000)
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
-    parser.add_argument("--workers", type=int, default=2, help="most worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     app = bench_app()
@@ -72,7 +71,7 @@ def main():
             (out / name).write_bytes(data)
     rows = sum(len(s["rows"]) for s in found)
     print(f"{len(files)} village sheets, {rows:,} rows: {seconds:.1f} s "
-          f"(rows loaded in {loaded:.1f} s; at most {args.workers} workers; target <= 30 s) "
+          f"(rows loaded in {loaded:.1f} s; {args.workers} workers; target <= 30 s) "
           f"-> {out}")
     print(f"CPU {cpu:.1f} s in all processes ({cpu / rows * 1000:.2f} ms per row); load average "
           f"{load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
