@@ -81,6 +81,9 @@ class Config:
     ROUNDS_PRINT_WORKERS = int(os.environ.get("ROUNDS_PRINT_WORKERS", str(os.cpu_count() or 1)))
 
     REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
+    # Audit rows younger than this are looked at again by the stored counts' change check
+    # (a roster change may commit after a later-numbered row).
+    REPORTS_SETTLE_SECONDS = int(os.environ.get("REPORTS_SETTLE_SECONDS", "900"))
     VISITS_TOKEN_DAYS = int(os.environ.get("VISITS_TOKEN_DAYS", "14"))
 
     WTF_CSRF_TIME_LIMIT = None
@@ -88,6 +91,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    REPORTS_SETTLE_SECONDS = 0
     SECRET_KEY = "test"
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS = {}

@@ -119,6 +119,45 @@ def test_reading_an_id_number_is_not_a_change(roster, db):
     assert _scope().roster().changed_since is False
 
 
+@pytest.mark.parametrize("action", ["view_sensitive", "export_full_id", "add_contact",
+                                    "remove_contact", "assign"])
+def test_reads_and_contact_or_volunteer_changes_are_not_roster_changes(roster, db, action):
+    from welfare.auth import audit
+
+    snapshots.refresh(TODAY)
+    audit.record(action, entity_type="isolated_elders", entity_id=1)
+    audit.record(action, entity_type="people", entity_id=roster["people"][0].id)
+    db.session.flush()
+    assert _scope().roster().changed_since is False
+
+
+def test_recent_audit_rows_stay_above_the_mark_until_they_settle(app, roster, db,
+                                                                  monkeypatch):
+    from welfare.auth import audit
+    from welfare.auth.models import AuditLog, utcnow
+
+    monkeypatch.setitem(app.config, "REPORTS_SETTLE_SECONDS", 900)
+    old = AuditLog(action="update", entity_type="people", entity_id=roster["people"][0].id,
+                   summary="", at=utcnow() - timedelta(hours=1))  # the log refuses UPDATE
+    db.session.add(old)
+    db.session.flush()
+    new = audit.record("update", entity=roster["people"][1])
+    db.session.flush()
+    # A count now marks only what is older than the settle time: a roster change that was
+    # still open while counting (and committed later with a smaller id) is not skipped.
+    assert snapshots.last_audit_id() == old.id < new.id
+    snapshots.refresh(TODAY)
+    assert _scope().roster().changed_since is True
+    monkeypatch.setitem(app.config, "REPORTS_SETTLE_SECONDS", 0)
+    assert snapshots.last_audit_id() == db.session.scalar(sa.select(sa.func.max(AuditLog.id)))
+
+
+def test_an_empty_village_is_counted_as_empty_not_as_the_district(roster, db):
+    from welfare.reports import queries
+
+    assert queries.people_by_village_band_sex(TODAY, counts={}) == {}
+
+
 def test_past_days_are_kept_a_day_after_a_change():
     assert snapshots.keep_seconds_for(TODAY, TODAY, 600) == 600
     assert snapshots.keep_seconds_for(TODAY - timedelta(days=40), TODAY, 600) == 24 * 3600

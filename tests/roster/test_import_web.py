@@ -171,7 +171,7 @@ def test_large_files_are_checked_in_the_background(app, client, db, staff_user, 
     assert page.status_code == 200
     assert "A123456788" not in page.get_data(as_text=True)  # masked in the preview
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 0  # a dry run
-    client.post(f"/people/import/{token}/confirm")
+    assert client.post(f"/people/import/{token}/confirm").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Person.id))) == 4
 
 

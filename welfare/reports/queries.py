@@ -83,7 +83,9 @@ def people_counts(as_of, village_ids=None):
 def people_by_village_band_sex(as_of, village_ids=None, counts=None):
     """{(village_id, band, sex): count} for people on the roster on `as_of`."""
     result = {}
-    for (v, b, s, _k, _lv), n in (counts or people_counts(as_of, village_ids)).items():
+    if counts is None:  # an empty dict is a count too (no one there): never count wider
+        counts = people_counts(as_of, village_ids)
+    for (v, b, s, _k, _lv), n in counts.items():
         result[(v, b, s)] = result.get((v, b, s), 0) + n
     return result
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from welfare.auth.models import AuditLog, utcnow
 from welfare.extensions import db
@@ -34,7 +35,9 @@ from welfare.reports.models import (
 # Audit entity types whose changes can move the roster counts, and actions that only read.
 ROSTER_ENTITIES = ("people", "households", "household_members", "low_income_statuses",
                    "isolated_elders")
-READ_ACTIONS = ("view_id", "view_sensitive", "export", "export_full_id")
+READ_ACTIONS = ("view_id", "view_sensitive", "export", "export_full_id",
+                # Changes to an isolated elder that move no count: contacts, volunteers.
+                "add_contact", "remove_contact", "assign")
 # A roster import changes many people at once: a recount starts at once after one.
 IMPORTS = ("import",)
 # A recount asked for but not finished by then (a worker died) is asked for again.
@@ -58,7 +61,15 @@ class Counted:
 
 
 def last_audit_id():
-    return db.session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
+    """The newest audit row a count can be sure it saw. PostgreSQL hands out ids when a row
+    is written, not when its transaction commits, so a roster change still open while the
+    roster is counted may later appear with a smaller id than this mark. Rows younger than
+    REPORTS_SETTLE_SECONDS are therefore left above the mark and looked at again."""
+    stmt = sa.select(sa.func.max(AuditLog.id))
+    settle = current_app.config.get("REPORTS_SETTLE_SECONDS", 0)
+    if settle:
+        stmt = stmt.where(AuditLog.at <= utcnow() - timedelta(seconds=settle))
+    return db.session.scalar(stmt) or 0
 
 
 def roster_changed_since(audit_id, actions=None):
@@ -87,7 +98,8 @@ def refresh(as_of):
         with db.session.begin_nested():
             counted.snapshot_id = _store(counted, audit_id, seconds)
     except sa.exc.IntegrityError:
-        pass  # another worker stored the same day meanwhile: theirs is as good
+        if find(as_of) is None:  # not another worker storing the same day meanwhile
+            raise
     return counted
 
 
