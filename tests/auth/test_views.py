@@ -2,6 +2,7 @@
 
 import pytest
 
+
 @pytest.mark.parametrize("path, words", [("/accessibility", ["無障礙", "WCAG 2.1", "axe-core"]),
                                          ("/privacy", ["個人資料保護法", "稽核", "五年"])])
 def test_public_statements_need_no_sign_in(client, app, path, words, monkeypatch):

@@ -6,7 +6,6 @@ import json
 import subprocess
 import zipfile
 
-import pytest
 import sqlalchemy as sa
 
 from welfare.core.money import capitals

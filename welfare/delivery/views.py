@@ -3,7 +3,6 @@
 import json
 
 import sqlalchemy as sa
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

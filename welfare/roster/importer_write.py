@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql
 
@@ -97,16 +96,15 @@ def plan(valid, result, allowed_villages=()):
 
 
 def _audit_row(action, user_id, ip, now, entity_id, summary, before=None, after=None):
-    return {"at": now, "user_id": user_id, "action": action, "entity_type": "people",
-            "entity_id": entity_id, "summary": summary[:300], "before": before,
-            "after": after, "ip": ip}
+    return audit.row_values(action, user_id, "people", entity_id, summary, before, after,
+                            at=now, ip=ip)
 
 
 def write(plan_, result, actor):
     """Create and update people in bulk inside the caller's transaction."""
     now = utcnow()
     user_id = getattr(actor, "id", None)
-    ip = (request.remote_addr or "")[:45] if has_request_context() else ""
+    ip = audit.request_ip()
     rows = [_person_row(data, now) for _, data in plan_.creates]
     new_ids = _insert_people(rows)
     audits = [_audit_row("create", user_id, ip, now, pid, row["name"],

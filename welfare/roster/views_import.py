@@ -223,7 +223,8 @@ def import_job(job_id, token, user_id):
     progress(job_id, 0, message=_("Saving %(n)s rows", n=meta["result"]["rows"]))
     result = import_file(_folder() / f"{token}.{meta['ext']}", dry_run=False,
                          actor=db.session.get(User, user_id), filename=meta["filename"],
-                         commit=False, on_progress=lambda done, total: progress(job_id, done, total))
+                         commit=False,
+                         on_progress=lambda done, total: progress(job_id, done, total))
     _discard(token)
     if result.file_error:
         raise RuntimeError(result.file_error)

@@ -4,7 +4,6 @@ import functools
 from datetime import date
 
 import sqlalchemy as sa
-from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -101,10 +100,11 @@ def record_claim(claim, outcome, actor, on=None, proxy=None, note="", source="co
         "seal_checked": seal_checked,
         "reversal_reason": "",
     }
-    log = {"at": payout["recorded_at"], "user_id": actor.id, "action": "payout",
-           "entity_type": Payout.__tablename__, "summary": f"{claim.name} {outcome}"[:300],
-           "before": None, "after": {"entry_id": claim.id, "outcome": outcome, "amount": amount},
-           "ip": (request.remote_addr or "")[:45] if has_request_context() else ""}
+    log = audit.row_values("payout", actor.id, Payout.__tablename__, None,
+                           f"{claim.name} {outcome}",
+                           after={"entry_id": claim.id, "outcome": outcome, "amount": amount},
+                           at=payout["recorded_at"])
+    del log["entity_id"]  # the new payout's id, filled in by the insert
     payout_id = _insert_with_audit(payout, log)
     if payout_id is None:
         # The partial unique index: another clerk recorded this person a moment ago.

@@ -13,10 +13,11 @@ from types import SimpleNamespace
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from welfare.auth import audit as audit_log
 from welfare.auth.models import AuditLog, User, utcnow
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -195,11 +196,10 @@ def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id
         "gps_accuracy": clean.get("gps_accuracy"), "sweep_id": follow_up.sweep_id,
         "created_at": utcnow(),
     }
-    audit = {
-        "at": utcnow(), "user_id": actor_id, "action": "record_visit", "entity_type": "visits",
-        "summary": elder_name[:300], "before": None,
-        "after": {"elder_id": elder_id, "kind": values["kind"], "outcome": values["outcome"]},
-        "ip": (request.remote_addr or "")[:45] if has_request_context() else ""}
+    audit = audit_log.row_values(
+        "record_visit", actor_id, "visits", None, elder_name,
+        after={"elder_id": elder_id, "kind": values["kind"], "outcome": values["outcome"]})
+    del audit["entity_id"]  # the new visit's id, filled in by the insert
     connection = connection or db.session.connection()
     visit_insert, both_insert = _insert_statement(connection.dialect)
     if both_insert is not None:
