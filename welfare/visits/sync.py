@@ -2,15 +2,13 @@
 account, the volunteer profile, the elder if assigned to that volunteer, and the elder's
 open alert and sweep check. Built once as plain Core (no ORM objects on the hot path)."""
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 
 from welfare.auth.models import User, utcnow
 from welfare.roster.models import IsolatedElder, Person
 from welfare.visits.models import ApiToken, Assignment, Volunteer
 from welfare.visits.recording import FollowUp, follow_up_columns
-from welfare.visits.tokens import digest
+from welfare.visits.tokens import digest, is_live, needs_touch
 
 _TOKENS, _USERS, _VOLUNTEERS = ApiToken.__table__, User.__table__, Volunteer.__table__
 _ASSIGNED, _ELDERS, _PEOPLE = Assignment.__table__, IsolatedElder.__table__, Person.__table__
@@ -44,12 +42,9 @@ def caller(connection, raw_token, elder_id, now=None):
     now = now or utcnow()
     row = connection.execute(_CALLER, {"token_hash": digest(raw_token),
                                        "elder_id": elder_id}).one_or_none()
-    if row is None or row.revoked_at is not None or row.expires_at <= now:
+    if not is_live(row, now) or not row.is_active_account:
         return None
-    if not row.is_active_account:
-        return None
-    # Touch at most once a minute: writes on every call would serialise busy clients.
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+    if needs_touch(row, now):
         connection.execute(_TOUCH, {"token_id": row.token_id, "now": now})
     return row
 

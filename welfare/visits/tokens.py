@@ -27,6 +27,17 @@ def issue_token(user, days, now=None):
     return raw
 
 
+def is_live(token, now):
+    """A token (ORM object or row) that is neither revoked nor expired."""
+    return token is not None and token.revoked_at is None and token.expires_at > now
+
+
+def needs_touch(token, now):
+    """Touch last_used_at at most once a minute: writes on every call would serialise busy
+    clients."""
+    return token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1)
+
+
 def user_for_token(raw, now=None):
     """The active user a live token belongs to, or None."""
     if not raw:
@@ -35,12 +46,9 @@ def user_for_token(raw, now=None):
     token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == digest(raw))
                               .options(sa.orm.joinedload(ApiToken.user)
                                        .lazyload(User.villages)))
-    if token is None or token.revoked_at is not None or token.expires_at <= now:
+    if not is_live(token, now) or not token.user.is_active:
         return None
-    if not token.user.is_active:
-        return None
-    # Touch at most once a minute: writes on every call would serialise busy clients.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+    if needs_touch(token, now):
         token.last_used_at = now
     return token.user
 
