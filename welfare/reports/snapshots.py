@@ -72,13 +72,15 @@ def last_audit_id():
     return db.session.scalar(stmt) or 0
 
 
-def roster_changed_since(audit_id, actions=None):
+def roster_changed_since(audit_id, actions=None, after=None):
     """True when the audit log records a roster change (one of `actions`, when given)
-    after row `audit_id`."""
+    after row `audit_id` (and written after the time `after`, when given)."""
     wanted = AuditLog.action.in_(actions) if actions else AuditLog.action.not_in(READ_ACTIONS)
     stmt = (sa.select(AuditLog.id)
             .where(AuditLog.id > audit_id, AuditLog.entity_type.in_(ROSTER_ENTITIES), wanted)
             .limit(1))
+    if after is not None:
+        stmt = stmt.where(AuditLog.at > after)
     return db.session.scalar(stmt) is not None
 
 
@@ -182,9 +184,13 @@ def current(as_of, keep_seconds, village_ids=None, again=True):
     snapshot = find(as_of)
     if snapshot is None:
         return _narrowed(refresh(as_of), village_ids)
+    # Rows above the mark but written before the count (still settling, see last_audit_id)
+    # may be in it already: they make a quiet recount due, but the page says "changed" only
+    # for changes written after the count.
     changed = roster_changed_since(snapshot.audit_id)
+    seen = changed and roster_changed_since(snapshot.audit_id, after=snapshot.counted_at)
     people, homes = load(snapshot, village_ids)
-    counted = Counted(as_of, snapshot.counted_at, people, homes, changed_since=changed,
+    counted = Counted(as_of, snapshot.counted_at, people, homes, changed_since=seen,
                       snapshot_id=snapshot.id,
                       recount_requested_at=snapshot.recount_requested_at)
     if changed and (_age(snapshot) >= keep_seconds or
