@@ -27,10 +27,10 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from procstat import cpu_seconds, machine_cpu
 from rounds_common import BENCH_URL, PASSWORD, ROOT, bench_app, fresh_schema, seed_demo
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -77,27 +77,6 @@ def effective_count(app, round_id):
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
             Payout.round_id == round_id, Payout.reversed_at.is_(None)))
-
-
-def cpu_seconds(*name_parts):
-    """User+system CPU of the processes whose command line has all of name_parts."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if all(part in cmd for part in name_parts):
-            total += (int(stat[11]) + int(stat[12])) / tick
-    return total
-
-
-def machine_busy_seconds():
-    """CPU seconds every process on the machine has used so far (from /proc/stat)."""
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[:8])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def start_server(args):
@@ -236,13 +215,13 @@ def main():
         app_cpu = cpu_seconds("gunicorn", f"127.0.0.1:{PORT}")
         db_cpu = cpu_seconds("postgres:", database)
         client_cpu = time.process_time()
-        busy = machine_busy_seconds()
+        busy = machine_cpu()[0]
         started = time.perf_counter()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu
-        busy = machine_busy_seconds() - busy
+        busy = machine_cpu()[0] - busy
         app_cpu = cpu_seconds("gunicorn", f"127.0.0.1:{PORT}") - app_cpu
         db_cpu = cpu_seconds("postgres:", database) - db_cpu
         load = os.getloadavg()[0]

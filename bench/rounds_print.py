@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from procstat import children_cpu_seconds
 from rounds_common import bench_app, fresh_schema, seed_demo
 
 
@@ -26,16 +27,8 @@ def _cpu_seconds():
     the children it reaped: the workers are forked by a fork server that outlives the run."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == os.getpid():  # ppid; utime stime cutime cstime follow
-            total += sum(int(v) for v in fields[11:15]) / tick
-    return total
+    return (own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+            + children_cpu_seconds())
 
 
 def main():

@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
+from procstat import cpu_seconds, machine_cpu  # noqa: E402
 from visits_board import PASSWORD, URL, build, make_app  # noqa: E402
 
 
@@ -64,27 +65,6 @@ def start_server(port, workers, worker_class="sync", threads=1):
             time.sleep(0.3)
     process.kill()
     raise SystemExit("gunicorn did not start")
-
-
-def cpu_seconds(name_parts):
-    """Total user+system CPU of processes whose command line has all of name_parts."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if all(part in cmd for part in name_parts):
-            total += (int(stat[11]) + int(stat[12])) / tick
-    return total
-
-
-def machine_cpu():
-    """(busy, total) jiffies of the whole machine, from /proc/stat."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
 
 
 def sessions_opened(app):
@@ -169,10 +149,10 @@ def main():
         threads = [threading.Thread(target=client, args=(u,)) for u in list(mine)[:args.clients]]
         for t in threads:
             t.start()
-        app_cpu = cpu_seconds(["gunicorn", f"127.0.0.1:{port}"])
-        db_cpu = cpu_seconds(["postgres:", "welfare_visits_bench"])
+        app_cpu = cpu_seconds("gunicorn", f"127.0.0.1:{port}")
+        db_cpu = cpu_seconds("postgres:", "welfare_visits_bench")
         # walwriter, checkpointer...: shared with other databases, so counted apart.
-        aux_cpu = cpu_seconds(["postgres:", "writer"])
+        aux_cpu = cpu_seconds("postgres:", "writer")
         sessions = sessions_opened(app)
         machine, client_cpu = machine_cpu(), time.process_time()
         barrier.wait()
@@ -182,9 +162,9 @@ def main():
         elapsed = time.perf_counter() - started
         client_cpu = time.process_time() - client_cpu
         machine = [after - before for after, before in zip(machine_cpu(), machine, strict=True)]
-        app_cpu = cpu_seconds(["gunicorn", f"127.0.0.1:{port}"]) - app_cpu
-        db_cpu = cpu_seconds(["postgres:", "welfare_visits_bench"]) - db_cpu
-        aux_cpu = cpu_seconds(["postgres:", "writer"]) - aux_cpu
+        app_cpu = cpu_seconds("gunicorn", f"127.0.0.1:{port}") - app_cpu
+        db_cpu = cpu_seconds("postgres:", "welfare_visits_bench") - db_cpu
+        aux_cpu = cpu_seconds("postgres:", "writer") - aux_cpu
         sessions = sessions_opened(app) - sessions
     finally:
         server.terminate()
@@ -207,9 +187,9 @@ def main():
     print(f"CPU per request: {ms['app']:.2f} ms in gunicorn + {ms['db']:.2f} ms in PostgreSQL "
           f"= {ms['app'] + ms['db']:.2f} ms; + {ms['aux']:.2f} ms PostgreSQL writers "
           f"+ {ms['client']:.2f} ms this client = {sum(ms.values()):.2f} ms")
-    ours = (app_cpu + db_cpu + aux_cpu + client_cpu) * os.sysconf("SC_CLK_TCK")
+    ours = app_cpu + db_cpu + aux_cpu + client_cpu
     print(f"machine: {100 * machine[0] / machine[1]:.0f}% busy during the run, of which "
-          f"{100 * ours / max(machine[0], 1):.0f}% this bench; load average "
+          f"{100 * ours / max(machine[0], 0.01):.0f}% this bench; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {sessions} PostgreSQL "
           f"sessions opened during the run (approx.; the CPU of any that ended is missing)")
     ok = (results["201"] / elapsed >= 200 and total - before == len(sent) == len(stored)
