@@ -81,6 +81,15 @@ def default_measure():
     return "villages", "seniors"
 
 
+def freshness(scope):
+    """When the page's roster figures were counted and what is happening to them: a
+    recount under way (when it started), or due after a time, or neither."""
+    roster = scope.roster()
+    started = roster.recount_requested_at if roster.changed_since else None
+    return {"counted_at": roster.counted_at, "recount_started": started,
+            "recount_after": None if started else scope.roster_recount_after()}
+
+
 def describe_period(scope):
     from welfare.web import show_date
 

@@ -32,7 +32,7 @@ def dashboard_page():
         "reports/dashboard.html", figures=dashboard.all_figures(scope), scope=scope,
         filters=_filters(scope), villages=dashboard.selectable_villages(current_user),
         rounds=dashboard.selectable_rounds(scope), period=dashboard.describe_period(scope),
-        cache_minutes=report_cache.seconds() // 60,
+        freshness=dashboard.freshness(scope), cache_minutes=report_cache.seconds() // 60,
     )
     db.session.commit()  # a roster snapshot counted for this page is kept for the next
     return page
@@ -53,7 +53,8 @@ def map_page():
         chosen=f"{chosen[0]}.{chosen[1]}", label=chosen[2], column=column, figure=figure,
         drawn=drawn, villages=dashboard.selectable_villages(current_user),
         rounds=dashboard.selectable_rounds(scope),
-        period=dashboard.describe_period(scope), cache_minutes=report_cache.seconds() // 60,
+        period=dashboard.describe_period(scope), freshness=dashboard.freshness(scope),
+        cache_minutes=report_cache.seconds() // 60,
     )
     db.session.commit()
     return page
