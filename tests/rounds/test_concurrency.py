@@ -42,41 +42,6 @@ def _setup(app):
     return entry_id, [u.id for u in users[1:]]
 
 
-def test_racing_clerks_record_one_payout(app, committed_db):
-    entry_id, clerk_ids = _setup(app)
-    barrier = threading.Barrier(CLERKS)
-    results = []
-
-    def clerk(user_id, outcome):
-        with app.app_context():
-            entry = db.session.get(RoundEntry, entry_id)
-            actor = db.session.get(User, user_id)
-            barrier.wait()
-            try:
-                payouts.record_payout(entry, outcome, actor=actor)
-                db.session.commit()
-                results.append("ok")
-            except payouts.AlreadyRecorded as exc:
-                db.session.rollback()
-                results.append(("refused", str(exc)))
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=clerk, args=(uid, "elder" if i % 2 else "waived"))
-               for i, uid in enumerate(clerk_ids)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    # one winner; every other clerk got the clear "already recorded" refusal, nothing else
-    assert results.count("ok") == 1, results
-    assert len(results) == CLERKS
-    assert all(r[0] == "refused" and r[1] for r in results if r != "ok")
-    effective = db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
-        Payout.entry_id == entry_id, Payout.reversed_at.is_(None)))
-    assert effective == 1
-
-
 def _race(app, clerk_ids, attempt):
     """Run attempt(clerk_id) in one thread per clerk, each in its own session; the
     attempt calls ready() once it has read what it needs, and all then write at once."""
@@ -111,6 +76,26 @@ def _effective_and_audited(entry_id):
     audited = db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
         AuditLog.action == "payout"))
     return effective, audited
+
+
+def test_racing_clerks_record_one_payout(app, committed_db):
+    entry_id, clerk_ids = _setup(app)
+    db.session.remove()
+    outcomes = {uid: "elder" if i % 2 else "waived" for i, uid in enumerate(clerk_ids)}
+
+    def attempt(user_id, ready):
+        entry = db.session.get(RoundEntry, entry_id)
+        actor = db.session.get(User, user_id)
+        ready()
+        payouts.record_payout(entry, outcomes[user_id], actor=actor)
+
+    results = _race(app, clerk_ids, attempt)
+    # one winner; every other clerk got the clear "already recorded" refusal, nothing else
+    assert results.count("ok") == 1, results
+    assert all(r[0] == "refused" and r[1] for r in results if r != "ok")
+    effective = db.session.scalar(sa.select(sa.func.count(Payout.id)).where(
+        Payout.entry_id == entry_id, Payout.reversed_at.is_(None)))
+    assert effective == 1
 
 
 def test_one_tap_race_after_every_clerk_saw_no_outcome(app, committed_db):
