@@ -1,6 +1,8 @@
 """Factories for visit tests: elders, volunteers, assignments, API tokens."""
 
 import itertools
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -9,6 +11,15 @@ from welfare.roster.models import IsolatedElder
 from welfare.visits.models import Assignment, Volunteer
 
 _n = itertools.count(1)
+
+
+def visit_payload(elder, **extra):
+    """A phone app's visit for the API: new uuid, met and well an hour ago."""
+    data = {"uuid": str(uuid.uuid4()), "elder_id": elder.id, "kind": "home_visit",
+            "outcome": "met_well", "notes": "精神很好",
+            "visited_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}
+    data.update(extra)
+    return data
 
 
 @pytest.fixture

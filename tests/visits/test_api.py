@@ -1,20 +1,12 @@
 """The JSON API: tokens, elders, idempotent visits, what a volunteer may not see."""
 
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.visits.conftest import visit_payload as _visit
 from welfare.visits.models import ApiToken, Visit
-
-
-def _visit(elder, **extra):
-    data = {"uuid": str(uuid.uuid4()), "elder_id": elder.id, "kind": "home_visit",
-            "outcome": "met_well", "notes": "精神很好",
-            "visited_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}
-    data.update(extra)
-    return data
 
 
 def test_token_is_stored_hashed_and_expires(client, db, make_volunteer, token_for):

@@ -1,22 +1,14 @@
 """POST /api/v1/visits on its lean path: the same token rules, audit row and follow-ups as
 the ORM path (one select for the caller and elder, one insert for visit and audit)."""
 
-import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from tests.visits.conftest import visit_payload as _visit
 from welfare.auth.models import AuditLog
 from welfare.visits import alerts
 from welfare.visits.models import Alert, ApiToken, SweepCheck, Visit
-
-
-def _visit(elder, **extra):
-    data = {"uuid": str(uuid.uuid4()), "elder_id": elder.id, "kind": "home_visit",
-            "outcome": "met_well", "notes": "精神很好",
-            "visited_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat()}
-    data.update(extra)
-    return data
 
 
 def _mine(make_volunteer, make_elder, assign, level=2):
