@@ -3,6 +3,7 @@ role fixtures and factories. TEST_DATABASE_URL switches to PostgreSQL."""
 
 import itertools
 import random
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -53,10 +54,10 @@ def app():
         _db.engine.dispose()
 
 
-@pytest.fixture
-def db(app):
-    """A session bound to one outer transaction, rolled back after the test;
-    commits inside the test become savepoints."""
+@contextmanager
+def rolled_back_session(app):
+    """The session bound to one outer transaction that is rolled back at the end;
+    commits inside become savepoints."""
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
@@ -73,6 +74,13 @@ def db(app):
             if transaction.is_active:
                 transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app):
+    """A session bound to one outer transaction, rolled back after the test."""
+    with rolled_back_session(app) as database:
+        yield database
 
 
 KEEP_TABLES = {"villages", "low_income_categories", "alembic_version"}

@@ -1,9 +1,12 @@
 """Pages: who may open them, and the counter flow through the web."""
 
+import re
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
-from welfare.rounds.models import Payout, RoundEntry
+from welfare.rounds.models import Payout, Round, RoundEntry
 
 
 def entry_of(db, round_, person):
@@ -32,14 +35,26 @@ def test_staff_cannot_approve(client, as_role, make_round, elders):
     assert client.post(f"/rounds/{round_.id}/approve").status_code == 403
 
 
-def test_pages_render(client, as_role, approved_round):
+def test_pages_render(client, as_role, approved_round, elders):
     as_role("staff")
     rid = approved_round.id
-    for path in ("/rounds/", f"/rounds/{rid}", f"/rounds/{rid}/preview", f"/rounds/{rid}/counter",
-                 f"/rounds/{rid}/progress", f"/rounds/{rid}/changes", f"/rounds/{rid}/sheets",
-                 f"/rounds/{rid}/upload", f"/rounds/{rid}/close", "/rounds/new",
-                 f"/rounds/{rid}/copy"):
-        assert client.get(path).status_code == 200, path
+    headings = {"/rounds/": "敬老禮金", f"/rounds/{rid}": approved_round.name,
+                f"/rounds/{rid}/preview": "符合資格名單", f"/rounds/{rid}/counter": "發放櫃台",
+                f"/rounds/{rid}/progress": "進度", f"/rounds/{rid}/changes": "凍結後異動",
+                f"/rounds/{rid}/sheets": "清冊與檔案", f"/rounds/{rid}/upload": "回填清冊",
+                f"/rounds/{rid}/close": "結案", "/rounds/new": "建立新梯次",
+                f"/rounds/{rid}/copy": "以此梯次為範本建立新梯次"}
+    for path, heading in headings.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", response.text, re.S)
+        assert h1 and heading in h1.group(1), path
+        if path != "/rounds/new":
+            assert approved_round.name in response.text, path
+    # the preview lists the eligible and leaves out the ineligible
+    preview = client.get(f"/rounds/{rid}/preview").text
+    assert elders["ninety"].name in preview and elders["hundred"].name in preview
+    assert elders["too_young"].name not in preview and elders["gone"].name not in preview
 
 
 def test_prepare_a_round_through_the_form(client, as_role, db, elders):
@@ -53,9 +68,17 @@ def test_prepare_a_round_through_the_form(client, as_role, db, elders):
             "tier-0-min": "65", "tier-0-max": "", "tier-0-amount": "1,000"}
     response = client.post("/rounds/new", data=form)
     assert response.status_code == 302, response.data.decode()[:2000]
-    bad = dict(form, **{"tier-0-amount": "zero"})
-    assert "error-summary" in client.post("/rounds/new", data=bad).data.decode() or \
-        client.post("/rounds/new", data=bad).status_code == 200
+    created = db.session.scalar(sa.select(Round).where(Round.name == "115年端午"))
+    assert created is not None and created.status == "draft"
+    assert response.headers["Location"].endswith(f"/rounds/{created.id}/preview")
+    assert (created.payout_start, created.payout_end) == (date(2026, 6, 1), date(2026, 6, 30))
+    assert [(t.min_age, t.amount) for t in created.rules.tiers] == [(65, 1000)]
+    bad = dict(form, name="115年端午 錯誤", **{"tier-0-amount": "zero"})
+    refused = client.post("/rounds/new", data=bad)
+    assert refused.status_code == 200
+    assert "error-summary" in refused.text
+    assert db.session.scalar(sa.select(sa.func.count(Round.id))
+                             .where(Round.name == "115年端午 錯誤")) == 0
 
 
 def test_counter_lookup_and_one_tap(client, as_role, db, approved_round, elders):
@@ -110,10 +133,14 @@ def test_proxy_form_errors_are_shown(client, as_role, db, approved_round, elders
         "proxy_relationship": "子"})
     text = response.data.decode()
     assert response.status_code == 200 and "error-summary" in text
+    assert db.session.scalar(sa.select(sa.func.count(Payout.id))
+                             .where(Payout.entry_id == entry.id)) == 0
     ok = client.post(f"/rounds/{approved_round.id}/entries/{entry.id}", data={
         "outcome": "proxy", "proxy_name": "王大明", "proxy_id_number": "A123456789",
         "proxy_relationship": "子", "seal_checked": "y"})
     assert ok.status_code == 302
+    payout = db.session.scalar(sa.select(Payout).where(Payout.entry_id == entry.id))
+    assert (payout.outcome, payout.proxy_name) == ("proxy", "王大明")
 
 
 def test_upload_all_or_nothing_and_per_row(client, as_role, db, approved_round, elders):

@@ -1,5 +1,6 @@
 """Staff pages render and write; volunteers reach only their app and their own elders."""
 
+import re
 import uuid
 from datetime import date
 
@@ -29,15 +30,34 @@ def scene(db, make_elder, make_volunteer, assign, make_user):
 def test_staff_pages_render(client, scene, as_role):
     as_role("staff")
     s = scene
-    for url in ("/visits/", "/visits/?status=all&level=4", f"/visits/elders/{s['elder'].id}",
-                f"/visits/elders/{s['elder'].id}/record", "/visits/volunteers",
-                "/visits/volunteers/new", f"/visits/volunteers/{s['volunteer'].id}",
-                f"/visits/volunteers/{s['volunteer'].id}/edit", "/visits/rules",
-                "/visits/coverage", "/visits/alerts", f"/visits/alerts/{s['alert'].id}",
-                "/visits/sweeps", f"/visits/sweeps/{s['sweep'].id}",
-                f"/visits/sweeps/{s['sweep'].id}/status.json"):
+    name, volunteer = s["elder"].person.name, s["volunteer"].name
+    # (url, heading, text the page must show about the scene)
+    pages = [
+        ("/visits/", "關懷訪視：待訪名單", name),
+        ("/visits/?status=all&level=4", "關懷訪視：待訪名單", name),
+        (f"/visits/elders/{s['elder'].id}", name, volunteer),
+        (f"/visits/elders/{s['elder'].id}/record", "登錄訪視", name),
+        ("/visits/volunteers", "志工", volunteer),
+        ("/visits/volunteers/new", "新增志工", None),
+        (f"/visits/volunteers/{s['volunteer'].id}", volunteer, name),
+        (f"/visits/volunteers/{s['volunteer'].id}/edit", "編輯志工", volunteer),
+        ("/visits/rules", "各關懷等級的聯繫規則", None),
+        ("/visits/coverage", "關懷涵蓋率", None),
+        ("/visits/alerts", "警示", name),
+        (f"/visits/alerts/{s['alert'].id}", name, None),
+        ("/visits/sweeps", "緊急安全關懷", "颱風"),
+        (f"/visits/sweeps/{s['sweep'].id}", "颱風", name),
+    ]
+    for url, heading, shown in pages:
         response = client.get(url)
         assert response.status_code == 200, url
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", response.text, re.S)
+        assert h1 and heading in h1.group(1), url
+        assert shown is None or shown in response.text, url
+    status = client.get(f"/visits/sweeps/{s['sweep'].id}/status.json").get_json()
+    assert status["closed"] is False
+    assert status["checks"] == [{"elder_id": s["elder"].id, "state": "pending"}]
+    assert status["counts"]["pending"] == 1
 
 
 def test_staff_record_a_visit_with_the_form(client, db, scene, as_role):
