@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from welfare.auth.models import LoginFailure
+from welfare.auth.rules import sign_in_throttled
 from welfare.extensions import db
 
 
@@ -30,7 +31,7 @@ def recent_failures(username, address, now, window_minutes):
 def is_throttled(username, address, now, max_failures, window_minutes, address_max_failures):
     """True when this name from this address, or this address overall, failed too often."""
     pair, from_address = recent_failures(username, address, now, window_minutes)
-    return pair >= max_failures or from_address >= address_max_failures
+    return sign_in_throttled(pair, from_address, max_failures, address_max_failures)
 
 
 def record_failure(username, address, now, window_minutes, max_failures):
