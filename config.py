@@ -31,10 +31,17 @@ def _database_url():
     return normalise_database_url(url) or f"sqlite:///{INSTANCE_DIR / 'welfare.db'}"
 
 
+def _migrate_database_url():
+    return normalise_database_url(os.environ.get("MIGRATE_DATABASE_URL", ""))
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # The schema owner's URL for `flask db upgrade`; the app itself runs as a lesser role
+    # (README, Deploy). Empty: migrations use DATABASE_URL.
+    MIGRATE_DATABASE_URL = _migrate_database_url()
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "welfare")
 
@@ -51,6 +58,10 @@ class Config:
     )
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+    # Failed sign-ins from one address, whatever the names, before it must wait.
+    LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "30"))
+    # Reverse proxies in front that append to X-Forwarded-For (1 behind nginx).
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
     # How ID numbers are shown: keep this many leading characters, mask the rest.
     ID_MASK_KEEP = int(os.environ.get("ID_MASK_KEEP", "6"))
@@ -95,6 +106,8 @@ class TestConfig(Config):
     SECRET_KEY = "test"
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("TEST_DATABASE_URL")) or "sqlite://"
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    MIGRATE_DATABASE_URL = ""
+    TRUSTED_PROXY_HOPS = 0
     WTF_CSRF_ENABLED = False
     REDIS_URL = ""
     LOGIN_MAX_FAILURES = 3

@@ -61,7 +61,6 @@ def main():
         people = db.session.scalar(sa.text("SELECT count(*) FROM people"))
         admin = db.session.scalar(sa.select(User).where(User.role == "admin"))
         admin.set_password("bench-pass-1")
-        admin.failed_logins, admin.locked_until = 0, None
         db.session.commit()
         username = admin.username
         started = time.perf_counter()

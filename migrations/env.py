@@ -16,8 +16,21 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+_migrate_engine = None
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    # MIGRATE_DATABASE_URL: migrations run as the schema owner while the app's own
+    # DATABASE_URL names a role that may not change the schema (README, Deploy).
+    global _migrate_engine
+    url = current_app.config.get('MIGRATE_DATABASE_URL')
+    if not url:
+        return current_app.extensions['migrate'].db.engine
+    if _migrate_engine is None:
+        import sqlalchemy as sa
+        from sqlalchemy.pool import NullPool
+        _migrate_engine = sa.create_engine(url, poolclass=NullPool)
+    return _migrate_engine
 
 
 def get_engine_url():

@@ -2,7 +2,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from welfare.auth import services
+from welfare.auth import grants, services
 from welfare.auth.models import ROLES
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -37,3 +37,21 @@ def list_users():
 
     for user in db.session.scalars(sa.select(User).order_by(User.username)):
         click.echo(f"{user.username}\t{user.role}\t{'active' if user.is_active else 'disabled'}")
+
+
+@users_cli.command("grants")
+@click.option("--database", default="welfare", show_default=True)
+@click.option("--owner", default="welfare_owner", show_default=True)
+@click.option("--app-role", default="welfare_app", show_default=True)
+def print_grants(database, owner, app_role):
+    """Print the SQL that sets up the schema owner and the app's lesser role."""
+    try:
+        setup = grants.superuser_statements(database, owner, app_role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("-- once, as a superuser")
+    click.echo(";\n".join(setup) + ";")
+    click.echo(f"\\connect {database}")
+    click.echo(";\n".join(grants.schema_statements(owner)) + ";")
+    click.echo(f"-- as {owner}, after each flask db upgrade")
+    click.echo(";\n".join(grants.grant_statements(owner, app_role)) + ";")

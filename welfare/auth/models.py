@@ -1,5 +1,6 @@
-"""Accounts, roles and the audit log."""
+"""Accounts, roles, failed sign-ins and the audit log."""
 
+import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -16,6 +17,11 @@ OFFICE_ROLES = ("admin", "staff", "supervisor")
 
 def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_nonce():
+    """A fresh random value; changing it ends every session signed with the old one."""
+    return secrets.token_urlsafe(16)
 
 
 user_villages = sa.Table(
@@ -37,8 +43,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[str] = mapped_column(sa.String(20))
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    session_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_session_nonce)
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -49,6 +54,11 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        # Flask-Login keeps this in the signed session; the nonce makes a copied cookie
+        # useless once the nonce changes (sign-out, password change, deactivation).
+        return f"{self.id}:{self.session_nonce}"
 
     @property
     def is_active(self):
@@ -97,6 +107,19 @@ class AuditLog(db.Model):
     user = relationship("User", lazy="joined")
 
 
+class LoginFailure(db.Model):
+    """One failed sign-in: the name typed (known or not) and the client's address."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (sa.Index("ix_login_failures_address_at", "address", "at"),
+                      sa.Index("ix_login_failures_name_address", "username", "address", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(sa.String(64))
+    address: Mapped[str] = mapped_column(sa.String(45))
+
+
 AUDIT_TRIGGERS = {
     "postgresql": [
         """CREATE OR REPLACE FUNCTION audit_log_immutable() RETURNS trigger AS $$
@@ -113,6 +136,17 @@ AUDIT_TRIGGERS = {
     ],
 }
 
-for _dialect, _statements in AUDIT_TRIGGERS.items():
-    for _sql in _statements:
+# TRUNCATE skips row triggers, so PostgreSQL needs a statement trigger as well. (SQLite
+# has no TRUNCATE; its DELETE without WHERE still fires the row trigger above.) Kept apart
+# from AUDIT_TRIGGERS, which migration 0001 runs; migration 0010 adds this one.
+AUDIT_TRUNCATE_TRIGGERS = {
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+        """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+           FOR EACH STATEMENT EXECUTE FUNCTION audit_log_immutable()""",
+    ],
+}
+
+for _dialect in AUDIT_TRIGGERS:
+    for _sql in AUDIT_TRIGGERS[_dialect] + AUDIT_TRUNCATE_TRIGGERS.get(_dialect, []):
         event.listen(AuditLog.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))

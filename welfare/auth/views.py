@@ -49,6 +49,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.sign_out(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -152,6 +155,8 @@ def user_edit(user_id):
             errors = exc.apply_to(form)
         else:
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # keep this session; the account's others have ended
             flash(_("Account %(name)s saved.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, errors=errors, user=user)
@@ -169,6 +174,7 @@ def own_password():
             errors = exc.apply_to(form)
         else:
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on; others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form, errors=errors)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from welfare.auth import audit
 from welfare.auth.models import User, utcnow
+from welfare.auth.signals import credentials_changed
 from welfare.extensions import db
 from welfare.visits.models import ApiToken
 
@@ -61,3 +62,15 @@ def revoke_token(raw, now=None):
         audit.record("revoke_token", actor=token.user, entity=token.user,
                      summary=token.user.username)
     return token
+
+
+@credentials_changed.connect
+def revoke_user_tokens(user, actor=None, now=None, **_extra):
+    """A password change or a disabled account: every phone must sign in again."""
+    result = db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow()))
+    if result.rowcount:
+        audit.record("revoke_token", actor=actor, entity=user,
+                     summary=f"{user.username} ({result.rowcount})")
+    return result.rowcount
