@@ -10,6 +10,8 @@ import folium
 from flask import current_app, url_for
 from markupsafe import Markup
 
+from welfare.web import csp_nonce
+
 
 def _local_assets():
     js = [("leaflet", url_for("static", filename="vendor/leaflet/leaflet.js"))]
@@ -51,12 +53,15 @@ def strip_foreign_assets(html):
 
 
 def embed(m):
-    """(header, body, script) as Markup for a Jinja page."""
+    """(header, body, script) as Markup for a Jinja page; the page puts the script in a
+    <script nonce="{{ csp_nonce() }}"> element."""
     root = m.get_root()
     root.render()
     header = strip_foreign_assets(root.header.render())
     # folium's own viewport tag forbids zooming (WCAG 1.4.4); base.html has a proper one.
     header = re.sub(r"<meta[^>]+name=\"viewport\"[^>]*>", "", header)
+    # folium's <style> and <script> elements run under the page's CSP nonce.
+    header = re.sub(r"<(script|style)\b", rf'<\1 nonce="{csp_nonce()}"', header)
     body = root.html.render()
     script = root.script.render()
     return Markup(header), Markup(body), Markup(script)
