@@ -88,6 +88,10 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None
 
+    # `flask backup` / `flask restore` on PostgreSQL: client binaries no older than the server.
+    PG_DUMP = os.environ.get("PG_DUMP", "pg_dump")
+    PG_RESTORE = os.environ.get("PG_RESTORE", "pg_restore")
+
 
 class TestConfig(Config):
     TESTING = True

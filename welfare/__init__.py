@@ -80,6 +80,10 @@ def create_app(config_class=Config):
     from welfare.demo import demo_cli
 
     app.cli.add_command(demo_cli)
+    from welfare.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
     @app.before_request
     def remember_language():
