@@ -122,15 +122,14 @@ def tile_origin(tile_url):
 
 def content_security_policy(nonce=None):
     """The Content-Security-Policy header: everything from this site, inline <script> and
-    <style> only with the request's nonce. Style attributes stay allowed (style-src-attr):
-    folium's popups and Leaflet's div icons are HTML strings with style attributes."""
+    <style> elements only with the request's nonce, no style="" attributes (templates draw
+    colours and widths as SVG attributes), map tiles from the TILE_URL host."""
     inline = f" 'nonce-{nonce}'" if nonce else ""
     tiles = tile_origin(current_app.config.get("TILE_URL"))
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self'{inline}",
         f"style-src 'self'{inline}",
-        "style-src-attr 'unsafe-inline'",
         "img-src 'self' data: blob:" + (f" {tiles}" if tiles else ""),
         "font-src 'self'",
         "connect-src 'self'",
@@ -168,7 +167,10 @@ def register_web(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         # Every page gets a nonce (a streamed template may render after this runs).
         nonce = csp_nonce() if response.mimetype == "text/html" else None
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
+        # Not on PDFs: Chromium's built-in viewer is a plugin that object-src 'none' blocks.
+        if response.mimetype != "application/pdf":
+            response.headers.setdefault("Content-Security-Policy",
+                                        content_security_policy(nonce))
         # Pages only: JSON and files never load the signed-in user just for this header.
         if response.mimetype == "text/html" and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
