@@ -117,3 +117,10 @@ def test_restore_refuses_a_file_that_is_not_a_backup(database_urls, tmp_path):
     with target.app_context():
         assert sa.inspect(db.engine).get_table_names() == []
         db.engine.dispose()
+
+
+def test_backup_refuses_a_missing_sqlite_file(tmp_path):
+    source = _app(f"sqlite:///{tmp_path / 'never-created.db'}")
+    result = source.test_cli_runner().invoke(args=["backup", str(tmp_path / "out.db")])
+    assert result.exit_code != 0 and "nothing to back up" in result.output
+    assert not (tmp_path / "out.db").exists() and not (tmp_path / "never-created.db").exists()

@@ -22,13 +22,17 @@ REFERENCE_TABLES = {"alembic_version", "villages", "low_income_categories"}
 
 
 def database_url():
-    return sa.engine.make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    # The engine's URL: Flask-SQLAlchemy has already made relative SQLite paths absolute.
+    return db.engine.url
 
 
-def sqlite_path(url):
+def sqlite_path(url, must_exist=False):
     if not url.database or url.database == ":memory:":
         raise click.ClickException("an in-memory SQLite database cannot be backed up")
-    return Path(url.database)
+    path = Path(url.database)
+    if must_exist and not path.is_file():
+        raise click.ClickException(f"{path} does not exist: there is nothing to back up")
+    return path
 
 
 def rows_outside_reference(engine):
@@ -85,7 +89,7 @@ def backup_database(path):
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(sqlite_path(url))
+        source = sqlite3.connect(sqlite_path(url, must_exist=True))
         target = sqlite3.connect(partial)
         try:
             with target:
