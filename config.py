@@ -1,11 +1,22 @@
 """Settings, all read from the environment with safe defaults."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = Path(os.environ.get("WELFARE_INSTANCE", BASE_DIR / "instance"))
+
+
+def _default_instance_dir():
+    """instance/ in a checkout; <prefix>/var/welfare-instance when installed with pip
+    (as Flask does), never inside site-packages."""
+    if (BASE_DIR / "pyproject.toml").is_file():
+        return BASE_DIR / "instance"
+    return Path(sys.prefix) / "var" / "welfare-instance"
+
+
+INSTANCE_DIR = Path(os.environ.get("WELFARE_INSTANCE") or _default_instance_dir())
 
 
 def _env_bool(name, default=False):
@@ -98,6 +109,10 @@ class Config:
     VISITS_TOKEN_DAYS = int(os.environ.get("VISITS_TOKEN_DAYS", "14"))
 
     WTF_CSRF_TIME_LIMIT = None
+
+    # `flask backup` / `flask restore` on PostgreSQL: client binaries no older than the server.
+    PG_DUMP = os.environ.get("PG_DUMP", "pg_dump")
+    PG_RESTORE = os.environ.get("PG_RESTORE", "pg_restore")
 
 
 class TestConfig(Config):

@@ -12,7 +12,8 @@ from flask_login import current_user
 from config import INSTANCE_DIR, Config
 from welfare.extensions import babel, csrf, db, login_manager, migrate
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
 # Each domain package provides `bp` (or a list `blueprints`) and may provide `cli_commands`
 # (click groups), `models.py` and `demo.py` (a `seed(context)` function).
 DOMAINS = ("auth", "roster", "jobs", "rounds", "delivery", "visits", "reports")
@@ -26,8 +27,15 @@ def installed_domains():
     return [d for d in wanted if importlib.util.find_spec(f"welfare.{d}") is not None]
 
 
+def resource_dir(name):
+    """templates/, static/ or migrations/: the copy inside the package when installed
+    (`pip install .` puts them there, see setup.py), else the checkout's top-level folder."""
+    inside = PACKAGE / name
+    return inside if inside.is_dir() else ROOT / name
+
+
 def translation_directories():
-    dirs = [str(p) for p in sorted((ROOT / "welfare").glob("*/translations"))]
+    dirs = [str(p) for p in sorted(PACKAGE.glob("*/translations"))]
     return ";".join(dirs) or "translations"
 
 
@@ -45,8 +53,8 @@ def select_locale():
 def create_app(config_class=Config):
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_class)
@@ -54,7 +62,7 @@ def create_app(config_class=Config):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -80,6 +88,10 @@ def create_app(config_class=Config):
     from welfare.demo import demo_cli
 
     app.cli.add_command(demo_cli)
+    from welfare.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
     @app.before_request
     def remember_language():

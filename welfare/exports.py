@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from welfare.auth import audit
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# Werkzeug appends "; charset=utf-8" to text/* types itself; naming it here doubled it.
+CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
 

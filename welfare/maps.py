@@ -8,7 +8,9 @@ import re
 
 import folium
 from flask import current_app, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from welfare.web import csp_nonce
 
 
 def _local_assets():
@@ -50,24 +52,35 @@ def strip_foreign_assets(html):
     return re.sub(r'<link[^>]+href="https?://[^"]*"[^>]*/?>', "", html)
 
 
+POPUP_STYLE = re.compile(
+    r'(?<=<div id="html_[0-9a-f]{32}") style="width: 100\.0%; height: 100\.0%;"'
+)
+
+
 def embed(m):
-    """(header, body, script) as Markup for a Jinja page."""
+    """(header, body, script) as Markup for a Jinja page; the page puts the script in a
+    <script nonce="{{ csp_nonce() }}"> element."""
     root = m.get_root()
     root.render()
     header = strip_foreign_assets(root.header.render())
     # folium's own viewport tag forbids zooming (WCAG 1.4.4); base.html has a proper one.
     header = re.sub(r"<meta[^>]+name=\"viewport\"[^>]*>", "", header)
+    # folium's <style> and <script> elements run under the page's CSP nonce.
+    header = re.sub(r"<(script|style)\b", rf'<\1 nonce="{csp_nonce()}"', header)
     body = root.html.render()
-    script = root.script.render()
+    # The CSP allows no style attributes; map.css sizes the popup's box instead.
+    script = POPUP_STYLE.sub("", root.script.render())
     return Markup(header), Markup(body), Markup(script)
 
 
 def numbered_icon(number, colour="#1d70b8"):
-    """A round numbered marker drawn with HTML (no icon font needed)."""
+    """A round numbered marker drawn with HTML (no icon font needed); the colour is an SVG
+    fill because the CSP allows no style attributes."""
     return folium.DivIcon(
         html=(
-            f'<div class="map-pin" style="background:{colour}" aria-hidden="true">'
-            f"{int(number)}</div>"
+            f'<div class="map-pin" aria-hidden="true"><svg viewBox="0 0 1 1" '
+            f'preserveAspectRatio="none" focusable="false"><rect width="1" height="1" '
+            f'fill="{escape(colour)}"/></svg><span>{int(number)}</span></div>'
         ),
         icon_size=(28, 28),
         icon_anchor=(14, 14),

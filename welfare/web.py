@@ -1,8 +1,11 @@
 """Template filters, globals and response headers shared by every page."""
 
+import re
+import secrets
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -97,7 +100,50 @@ def _section_of(endpoint):
     return blueprint
 
 
+def csp_nonce():
+    """This request's nonce for inline <script> and <style> elements (one per request)."""
+    if not has_request_context():
+        return ""
+    nonce = getattr(request, "csp_nonce", None)
+    if nonce is None:
+        nonce = request.csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+def tile_origin(tile_url):
+    """The scheme and host of the map tile URL ('https://tile.example.org'), or None."""
+    parts = urlsplit(tile_url or "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    # '{s}.tile.example.org' (Leaflet subdomains) becomes a CSP wildcard host.
+    host = re.sub(r"^\{s\}\.", "*.", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(nonce=None):
+    """The Content-Security-Policy header: everything from this site, inline <script> and
+    <style> elements only with the request's nonce, no style="" attributes (templates draw
+    colours and widths as SVG attributes), map tiles from the TILE_URL host."""
+    inline = f" 'nonce-{nonce}'" if nonce else ""
+    tiles = tile_origin(current_app.config.get("TILE_URL"))
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self'{inline}",
+        f"style-src 'self'{inline}",
+        "img-src 'self' data: blob:" + (f" {tiles}" if tiles else ""),
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ])
+
+
 def register_web(app):
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["view_functions"] = lambda: app.view_functions
     app.jinja_env.filters["roc"] = show_date
@@ -119,6 +165,12 @@ def register_web(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        # Every page gets a nonce (a streamed template may render after this runs).
+        nonce = csp_nonce() if response.mimetype == "text/html" else None
+        # Not on PDFs: Chromium's built-in viewer is a plugin that object-src 'none' blocks.
+        if response.mimetype != "application/pdf":
+            response.headers.setdefault("Content-Security-Policy",
+                                        content_security_policy(nonce))
         # Pages only: JSON and files never load the signed-in user just for this header.
         if response.mimetype == "text/html" and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")

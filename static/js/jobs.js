@@ -4,7 +4,7 @@
   if (!box || !window.fetch) return;
   var status = document.getElementById("job-status");
   var bar = document.getElementById("job-bar");
-  var meter = bar.parentNode;
+  var meter = bar.closest(".progress");
   var link = document.getElementById("job-download");
   var heading = document.querySelector("h1");
   var lang = document.documentElement.lang || "";
@@ -17,7 +17,7 @@
   }
   function poll() {
     fetch(box.dataset.stateUrl, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (s) {
-      bar.style.width = s.percent + "%";
+      bar.setAttribute("width", Math.max(0, Math.min(100, s.percent)));
       meter.setAttribute("aria-valuenow", s.percent);
       status.textContent = text(s);
       if (s.status === "done" || s.status === "failed") {

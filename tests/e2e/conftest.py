@@ -19,6 +19,9 @@ What you get (use these in tests/e2e/test_*.py; every test here is marked `e2e`)
 - `snap(page, name)`: full-page screenshot into $E2E_SCREENSHOTS (no-op when unset).
 - `msg(msgid, **kw)`: a UI string as the Chinese interface shows it (tests keep working
   while the .po files are filled in).
+- Content Security Policy: every browser context (also those a test opens itself with
+  `browser.new_context`) reports console messages and page errors that mention the
+  Content Security Policy; an autouse fixture fails the test that caused one.
 
 Without /usr/bin/chromium or the playwright package every e2e test is skipped, unless
 WELFARE_REQUIRE_BROWSER=1 (CI), which turns that into a failure.
@@ -215,14 +218,54 @@ def msg(live_server):
 
 # ---------------------------------------------------------------- browser
 
+CSP_WORDS = re.compile(r"content.security.policy", re.I)
+
+
 @pytest.fixture(scope="session")
-def browser():
+def csp_violations():
+    """Console messages and page errors mentioning the Content Security Policy, in order."""
+    return []
+
+
+def _watch_csp(context, violations):
+    def console(message):
+        if CSP_WORDS.search(message.text):
+            violations.append(f"console {message.type} on {message.page and message.page.url}: "
+                              f"{message.text}")
+
+    def web_error(error):
+        if CSP_WORDS.search(str(error.error)):
+            violations.append(f"page error on {error.page and error.page.url}: {error.error}")
+
+    context.on("console", console)
+    context.on("weberror", web_error)
+    return context
+
+
+@pytest.fixture(scope="session")
+def browser(csp_violations):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = chromium.new_context
+        # Every context, including those tests open themselves, is watched.
+        chromium.new_context = lambda *a, **k: _watch_csp(new_context(*a, **k), csp_violations)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    """A page that broke the Content Security Policy fails the test that opened it."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    violations = request.getfixturevalue("csp_violations")
+    before = len(violations)
+    yield
+    new = violations[before:]
+    assert not new, "Content Security Policy violations:\n" + "\n".join(new)
 
 
 def _page(browser, live_server, options):

@@ -180,6 +180,17 @@ def own_password():
     return render_template("auth/password.html", form=form, errors=errors)
 
 
+@bp.app_errorhandler(400)
+def bad_request(error):
+    return render_template("errors/400.html"), 400
+
+
+@bp.app_errorhandler(429)
+def too_many_requests(error):
+    headers = [(k, v) for k, v in error.get_headers() if k == "Retry-After"]
+    return render_template("errors/429.html"), 429, headers
+
+
 @bp.app_errorhandler(403)
 def forbidden(error):
     return render_template("errors/403.html"), 403

@@ -17,8 +17,8 @@ def _embed(m):
     (user-scalable=no fails WCAG 1.4.4) and the html/body/#map sizing meant for a bare page."""
     header, body, script = embed(m)
     header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", str(header), flags=re.S)
-    header = re.sub(r"<style>\s*html, body \{.*?</style>", "", header, flags=re.S)
-    header = re.sub(r"<style>\s*#map \{.*?</style>", "", header, flags=re.S)
+    header = re.sub(r"<style[^>]*>\s*html, body \{.*?</style>", "", header, flags=re.S)
+    header = re.sub(r"<style[^>]*>\s*#map \{.*?</style>", "", header, flags=re.S)
     return Markup(header), body, Markup(JQUERY_SHIM) + script
 
 
