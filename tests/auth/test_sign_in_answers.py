@@ -11,6 +11,7 @@ from tests.conftest import PASSWORD
 from welfare.auth import services
 
 CSRF = re.compile(rb'name="csrf_token" type="hidden" value="[^"]*"')
+NONCE = re.compile(rb"nonce-?[=\"']?[A-Za-z0-9_\-+/=]+")
 
 
 def attempt(client, username, password, address="192.0.2.1"):
@@ -19,10 +20,11 @@ def attempt(client, username, password, address="192.0.2.1"):
 
 
 def comparable(response, username):
-    """Status, headers and body, with the echoed name and any CSRF token taken out."""
-    body = CSRF.sub(b"", response.data).replace(username.encode(), b"NAME")
-    headers = sorted((k, v) for k, v in response.headers.items() if k not in ("Set-Cookie",
-                                                                             "Date"))
+    """Status, headers and body, with the echoed name, any CSRF token and the per-response
+    CSP nonce taken out."""
+    body = NONCE.sub(b"", CSRF.sub(b"", response.data)).replace(username.encode(), b"NAME")
+    headers = sorted((k, NONCE.sub(b"", v.encode()).decode())
+                     for k, v in response.headers.items() if k not in ("Set-Cookie", "Date"))
     cookies = sorted(c.split("=", 1)[0] for c in response.headers.getlist("Set-Cookie"))
     return response.status_code, headers, cookies, body
 
