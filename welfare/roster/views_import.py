@@ -14,6 +14,7 @@ from welfare import exports
 from welfare.auth.models import User
 from welfare.auth.permissions import ROSTER_WRITERS, roles_required
 from welfare.extensions import db
+from welfare.params import page_arg
 from welfare.roster import bp, queries
 from welfare.roster.importer import COLUMNS, REQUIRED, import_file
 from welfare.roster.importer_read import EXTENSIONS, extension_of
@@ -176,7 +177,7 @@ def import_preview(token):
         by_row.setdefault(error["row"], []).append(error)
     problems = list(by_row.items())
     pages = max((len(problems) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_arg(), pages)
     shown = problems[(page - 1) * ERRORS_PER_PAGE:page * ERRORS_PER_PAGE]
     return render_template(
         "roster/import_preview.html", token=token, meta=meta, result=result,

@@ -11,6 +11,7 @@ from welfare.core.money import capitals_dollars
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.jobs import enqueue
+from welfare.params import int_arg
 from welfare.pdf import render_pdf
 from welfare.roster.models import Village
 from welfare.rounds import bp, queries, reconcile, sheets
@@ -52,7 +53,7 @@ def print_sheets(round_id):
     code = form.village.data or None
     if code and code not in {v["code"] for v in villages}:
         abort(404)
-    batch = request.args.get("batch", 0, type=int)
+    batch = int_arg("batch", 0)
     options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
                "full_ids": form.full_ids.data, "batch": batch}
     if code and not form.per_neighbourhood.data:
@@ -76,7 +77,7 @@ def notices(round_id, code):
     village = db.first_or_404(db.select(Village).filter_by(code=code))
     if not can_see_village(current_user, village.id):
         abort(404)
-    min_amount = request.args.get("min_amount", 0, type=int)
+    min_amount = int_arg("min_amount", 0)
     entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
                if e.amount >= min_amount and not _has_outcome(e)]
     header = sheets.sheet_header(round_, village)
