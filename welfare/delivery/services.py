@@ -251,6 +251,10 @@ def record_outcome(payload, actor):
     return row, True
 
 
+# A phone photo of a doorstep needs no more; the whole upload may be 50 MB.
+PHOTO_MAX_BYTES = 8 * 2**20
+
+
 def _save_photo(uuid, data_url):
     if not data_url:
         return ""
@@ -259,8 +263,12 @@ def _save_photo(uuid, data_url):
         raw = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error) as exc:
         raise ServiceError(("photo", _("The photo could not be read."))) from exc
-    if "image/jpeg" not in header and "image/png" not in header:
+    if "image/jpeg" not in header and "image/png" not in header \
+            or not raw.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
         raise ServiceError(("photo", _("The photo must be a JPEG or PNG image.")))
+    if len(raw) > PHOTO_MAX_BYTES:
+        raise ServiceError(("photo", _("The photo is larger than %(mb)s MB; take it again at a "
+                                       "lower resolution.", mb=PHOTO_MAX_BYTES // 2**20)))
     folder = Path(current_app.instance_path) / "delivery_photos"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid}.{'png' if 'png' in header else 'jpg'}"
