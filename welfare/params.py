@@ -124,7 +124,7 @@ def bad_request(error):
 def too_large(error):
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     return problem(413, _("The file is too large: uploads may be at most %(mb)s MB. Split it "
-                          "into smaller files.", mb=limit // (1024 * 1024)))
+                          "into smaller files.", mb=f"{limit / 2**20:g}"))
 
 
 def init_app(app):

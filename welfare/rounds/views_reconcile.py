@@ -132,7 +132,7 @@ def progress(round_id):
 def upload(round_id):
     round_ = frozen_round(round_id)
     form = UploadForm()
-    errors, problems, recorded, more = [], [], None, 0
+    errors, problems, recorded, more, refused = [], [], None, 0, False
     if form.validate_on_submit():
         upload_file = request.files.get("file")
         if not upload_file or not upload_file.filename:
@@ -150,12 +150,12 @@ def upload(round_id):
                     all_or_nothing=all_or_nothing)
             except ServiceError as exc:
                 db.session.rollback()
-                errors = exc.apply_to(form)
+                errors, refused = exc.apply_to(form), True
             else:
                 db.session.commit()
     return render_template("rounds/upload.html", round=round_, form=form, errors=errors,
                            problems=problems, more=more, recorded=recorded), \
-        (400 if errors else 200)
+        (400 if errors or refused else 200)
 
 
 def _in_background(filename, data):
