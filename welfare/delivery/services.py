@@ -25,6 +25,7 @@ from welfare.delivery.models import (
 from welfare.delivery.rules import FOLLOW_UP_OUTCOMES, load_of, needs_follow_up, quantities_for
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import whole_number
 
 EVENT_FIELDS = ("name", "event_date", "service_minutes", "max_stops", "notes")
 VEHICLE_FIELDS = (
@@ -204,7 +205,8 @@ def record_outcome(payload, actor):
     timed = bool(payload.get("recorded_at"))
     data = {
         "uuid": str(payload.get("uuid") or "")[:36],
-        "stop_id": int(payload.get("stop_id") or 0),
+        # A stop id that is not a whole number in range is no stop on anyone's route (404).
+        "stop_id": whole_number(str(payload.get("stop_id") or ""), minimum=1) or 0,
         "outcome": payload.get("outcome"),
         "note": str(payload.get("note") or "")[:300],
         "recorded_at": _parse_time(payload.get("recorded_at") or datetime.now(UTC).isoformat()),
