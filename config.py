@@ -79,6 +79,12 @@ class Config:
     ID_MASK_CHAR = os.environ.get("ID_MASK_CHAR", "*")
 
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
+    # Imported files (roster, typed-back round sheets): rows a file may have, what an XLSX
+    # may unpack to and its shared strings, and how many problems are listed one by one.
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+    IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "500"))
+    IMPORT_MAX_SHARED_STRINGS_MB = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_MB", "64"))
+    IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "1000"))
     PER_PAGE = 25
 
     # How the public reaches the Social Affairs Section (shown on the accessibility and
@@ -101,6 +107,8 @@ class Config:
     # Elder-gift rounds: rows per printed sheet page, processes for printing.
     ROUNDS_SHEET_ROWS = int(os.environ.get("ROUNDS_SHEET_ROWS", "10"))
     ROUNDS_PRINT_WORKERS = int(os.environ.get("ROUNDS_PRINT_WORKERS", str(os.cpu_count() or 1)))
+    # Typed-back sheets with more rows than this are recorded in the background.
+    ROUNDS_UPLOAD_BACKGROUND_ROWS = int(os.environ.get("ROUNDS_UPLOAD_BACKGROUND_ROWS", "1000"))
 
     REPORTS_CACHE_SECONDS = int(os.environ.get("REPORTS_CACHE_SECONDS", "600"))
     # Audit rows younger than this are looked at again by the stored counts' change check

@@ -70,9 +70,10 @@ def create_app(config_class=Config):
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
 
-    from welfare import models  # noqa: F401  (registers every table)
+    from welfare import models, params  # noqa: F401  (models registers every table)
     from welfare.web import register_web
 
+    params.init_app(app)
     register_web(app)
 
     for domain in installed_domains():

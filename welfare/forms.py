@@ -1,10 +1,24 @@
 """Fields shared by every domain's forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 
 from welfare.core import rocdate
+from welfare.core.text import strip_invisible
 from welfare.web import show_date
+
+
+class TextForm(FlaskForm):
+    """A form whose text fields drop invisible characters (zero-width spaces, bidi controls,
+    BOM) from what was typed or pasted; passwords are kept exactly as typed."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                field.filters = (*field.filters, strip_invisible)
+            return field
 
 
 class RocDateField(StringField):

@@ -4,6 +4,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from welfare.auth.models import ROLES
+from welfare.forms import TextForm
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -21,7 +22,7 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class UserForm(FlaskForm):
+class UserForm(TextForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])

@@ -11,6 +11,7 @@ from welfare.auth.models import User
 from welfare.auth.permissions import AUDIT_READERS, USER_ADMINS, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import int_arg, page_arg
 from welfare.roster.models import Village
 
 
@@ -90,8 +91,10 @@ def language(code):
 @bp.route("/audit")
 @roles_required(*AUDIT_READERS)
 def audit_log():
-    page = request.args.get("page", 1, type=int)
-    filters = {k: request.args.get(k, "") for k in ("user", "entity_type", "entity_id", "action")}
+    page = page_arg()
+    filters = {k: request.args.get(k, "") for k in ("user", "entity_type", "action")}
+    entity_id = int_arg("entity_id", minimum=1)
+    filters["entity_id"] = "" if entity_id is None else str(entity_id)
     pagination = queries.audit_page(filters, page, current_app.config["PER_PAGE"])
     users = db.session.scalars(sa.select(User).order_by(User.username)).all()
     return render_template("auth/audit.html", pagination=pagination, filters=filters, users=users)
@@ -178,11 +181,6 @@ def own_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.home"))
     return render_template("auth/password.html", form=form, errors=errors)
-
-
-@bp.app_errorhandler(400)
-def bad_request(error):
-    return render_template("errors/400.html"), 400
 
 
 @bp.app_errorhandler(429)

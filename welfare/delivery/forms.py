@@ -1,7 +1,6 @@
 """Delivery forms: field checks only."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -18,7 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from welfare.delivery.labels import KIND_LABELS, VEHICLE_LABELS
-from welfare.forms import RocDateField
+from welfare.forms import RocDateField, TextForm
 
 SHORT = {"class": "short", "inputmode": "numeric"}
 
@@ -59,7 +58,7 @@ class ItemForm(Form):
     )
 
 
-class EventForm(FlaskForm):
+class EventForm(TextForm):
     name = StringField(
         _l("Event name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)]
     )
@@ -102,7 +101,7 @@ class EventForm(FlaskForm):
         return rows
 
 
-class RecipientFilterForm(FlaskForm):
+class RecipientFilterForm(TextForm):
     kinds = MultiCheckboxField(
         _l("Who receives goods"),
         choices=list(KIND_LABELS.items()),
@@ -111,14 +110,14 @@ class RecipientFilterForm(FlaskForm):
     village_ids = MultiCheckboxField(_l("Villages (none ticked: all)"), coerce=int)
 
 
-class RecipientListForm(FlaskForm):
+class RecipientListForm(TextForm):
     id_numbers = TextAreaField(
         _l("ID numbers, one per line"),
         validators=[DataRequired(_l("Enter at least one ID number."))],
     )
 
 
-class StopForm(FlaskForm):
+class StopForm(TextForm):
     phone = StringField(
         _l("Phone"), validators=[Optional(), Length(max=30)], render_kw={"type": "tel"}
     )
@@ -132,7 +131,7 @@ class StopForm(FlaskForm):
     notes = TextAreaField(_l("Notes for the serviceman"), validators=[Optional(), Length(max=500)])
 
 
-class OptimiseForm(FlaskForm):
+class OptimiseForm(TextForm):
     vehicles = MultiCheckboxField(
         _l("Servicemen and vehicles"),
         coerce=int,
@@ -140,7 +139,7 @@ class OptimiseForm(FlaskForm):
     )
 
 
-class VehicleForm(FlaskForm):
+class VehicleForm(TextForm):
     name = StringField(
         _l("Serviceman's name"), validators=[DataRequired(_l("Enter a name.")), Length(max=60)]
     )

@@ -25,6 +25,7 @@ from welfare.delivery.models import (
 from welfare.delivery.rules import FOLLOW_UP_OUTCOMES, load_of, needs_follow_up, quantities_for
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import whole_number
 
 EVENT_FIELDS = ("name", "event_date", "service_minutes", "max_stops", "notes")
 VEHICLE_FIELDS = (
@@ -204,7 +205,8 @@ def record_outcome(payload, actor):
     timed = bool(payload.get("recorded_at"))
     data = {
         "uuid": str(payload.get("uuid") or "")[:36],
-        "stop_id": int(payload.get("stop_id") or 0),
+        # A stop id that is not a whole number in range is no stop on anyone's route (404).
+        "stop_id": whole_number(str(payload.get("stop_id") or ""), minimum=1) or 0,
         "outcome": payload.get("outcome"),
         "note": str(payload.get("note") or "")[:300],
         "recorded_at": _parse_time(payload.get("recorded_at") or datetime.now(UTC).isoformat()),
@@ -251,6 +253,10 @@ def record_outcome(payload, actor):
     return row, True
 
 
+# A phone photo of a doorstep needs no more; the whole upload may be 50 MB.
+PHOTO_MAX_BYTES = 8 * 2**20
+
+
 def _save_photo(uuid, data_url):
     if not data_url:
         return ""
@@ -259,8 +265,12 @@ def _save_photo(uuid, data_url):
         raw = base64.b64decode(encoded, validate=True)
     except (ValueError, binascii.Error) as exc:
         raise ServiceError(("photo", _("The photo could not be read."))) from exc
-    if "image/jpeg" not in header and "image/png" not in header:
+    if "image/jpeg" not in header and "image/png" not in header \
+            or not raw.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
         raise ServiceError(("photo", _("The photo must be a JPEG or PNG image.")))
+    if len(raw) > PHOTO_MAX_BYTES:
+        raise ServiceError(("photo", _("The photo is larger than %(mb)s MB; take it again at a "
+                                       "lower resolution.", mb=PHOTO_MAX_BYTES // 2**20)))
     folder = Path(current_app.instance_path) / "delivery_photos"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid}.{'png' if 'png' in header else 'jpg'}"

@@ -22,6 +22,7 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.jobs import enqueue
 from welfare.jobs.models import Job
+from welfare.params import int_arg
 
 READERS = ("admin", "staff", "supervisor")
 WRITERS = ("admin", "staff")
@@ -260,7 +261,7 @@ def stop(stop_id):
         if not current_user.has_role(*WRITERS):
             abort(403)
         goods = {
-            item.name: request.form.get(f"goods-{item.id}", type=int) or 0
+            item.name: int_arg(f"goods-{item.id}", 0, maximum=9999, values=request.form)
             for item in stop.event.items
         }
         if form.validate_on_submit():

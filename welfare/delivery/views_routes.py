@@ -33,6 +33,7 @@ from welfare.delivery.models import (
 from welfare.delivery.views import READERS, WRITERS
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import int_arg
 from welfare.pdf import render_pdf
 
 
@@ -56,7 +57,7 @@ def route(route_id):
 @roles_required(*WRITERS)
 def move_stop(stop_id):
     stop = db.get_or_404(DeliveryStop, stop_id)
-    target_id = request.form.get("route_id", type=int)
+    target_id = int_arg("route_id", values=request.form)
     target = next((r for r in stop.event.routes if r.id == target_id), None) if target_id else None
     planning.move_stop(stop, target, actor=current_user)
     db.session.commit()

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from welfare.extensions import db
+from welfare.params import whole_number
 from welfare.reports import figures
 from welfare.reports.rules import parse_period
 from welfare.roster.models import Village
@@ -37,7 +38,7 @@ def scope_for(args, user, today=None):
         village_id = db.session.scalar(sa.select(Village.id).where(Village.code == code))
         if village_id is not None and (not allowed or village_id in allowed):
             village_ids = {village_id}
-    round_id = args.get("round", type=int) if hasattr(args, "getlist") else None
+    round_id = whole_number(args.get("round"), minimum=1) if hasattr(args, "getlist") else None
     figures.queries.fast_aggregates()
     return figures.Scope(period=period, today=today, village_ids=village_ids,
                          round_id=round_id)

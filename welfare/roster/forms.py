@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -17,7 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from welfare.forms import RocDateField
+from welfare.forms import RocDateField, TextForm
 
 SEX_CHOICES = [("M", _l("Male")), ("F", _l("Female"))]
 STATUS_CHOICES = [
@@ -36,7 +35,7 @@ RELATIONSHIPS = [
 ]
 
 
-class PersonForm(FlaskForm):
+class PersonForm(TextForm):
     id_number = StringField(_l("ID number"), validators=[DataRequired(_l("Enter the ID number."))],
                             render_kw={"autocomplete": "off", "class": "short",
                                        "autocapitalize": "characters"})
@@ -78,7 +77,7 @@ class PersonForm(FlaskForm):
               "address": self.address.data or "", "notes": self.notes.data or ""}
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(TextForm):
     household_no = StringField(_l("Household number (戶號)"), validators=[Optional(),
                                                                         Length(max=20)])
     village_id = SelectField(_l("Village"), coerce=int)
@@ -91,7 +90,7 @@ class HouseholdForm(FlaskForm):
                 "neighbourhood": self.neighbourhood.data, "address": self.address.data}
 
 
-class MemberForm(FlaskForm):
+class MemberForm(TextForm):
     id_number = StringField(_l("ID number of the person to add"),
                             validators=[DataRequired(_l("Enter the ID number."))])
     relationship_to_head = SelectField(_l("Relationship to the head"),
@@ -99,7 +98,7 @@ class MemberForm(FlaskForm):
     head = BooleanField(_l("Make this person the head of the household"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(TextForm):
     kind = RadioField(_l("Status"), choices=[("low", _l("Low-income (低收入戶)")),
                                              ("mid_low", _l("Middle-to-low income (中低收入戶)"))],
                       validators=[DataRequired(_l("Choose a status."))])
@@ -109,7 +108,7 @@ class StatusForm(FlaskForm):
     notes = StringField(_l("Notes"), validators=[Optional(), Length(max=500)])
 
 
-class ElderForm(FlaskForm):
+class ElderForm(TextForm):
     person_id = HiddenField()
     care_level = RadioField(_l("Care level"), coerce=int, choices=CARE_LEVEL_CHOICES,
                             validators=[DataRequired(_l("Choose a care level."))])
@@ -136,12 +135,12 @@ class ElderForm(FlaskForm):
         }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(TextForm):
     name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=60)])
     relation = StringField(_l("Relation"), validators=[Optional(), Length(max=30)])
     phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=30)],
                         render_kw={"type": "tel"})
 
 
-class FindPersonForm(FlaskForm):
+class FindPersonForm(TextForm):
     id_number = StringField(_l("ID number"), validators=[DataRequired(_l("Enter the ID number."))])

@@ -16,11 +16,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from welfare.core import idno, rocdate
+from welfare.core.text import strip_invisible
 from welfare.extensions import db
 from welfare.roster import importer_write
-from welfare.roster.importer_read import ImportFileError, header_key, is_blank, read_table
+from welfare.roster.importer_read import ImportFileError, header_key, is_blank, open_table
 from welfare.roster.models import Village
 from welfare.roster.services import id_number_error
+from welfare.uploads import setting
 
 COLUMNS = {
     "id_number": ("身分證字號", "身份證字號", "身分證統一編號", "統一編號", "身分證號",
@@ -57,13 +59,19 @@ class ImportResult:
     valid_sample: list = field(default_factory=list)
     update_sample: list = field(default_factory=list)
     dry_run: bool = True
+    # Problems beyond the first max_errors are counted, not listed.
+    max_errors: int = 1000
+    errors_more: int = 0
 
     def to_dict(self):
         return {"rows": self.rows, "valid": self.valid, "created": self.created,
                 "updated": self.updated, "errors": self.errors}
 
     def error(self, row, key, message):
-        self.errors.append({"row": row, "field": key, "message": message})
+        if len(self.errors) < self.max_errors:
+            self.errors.append({"row": row, "field": key, "message": message})
+        else:
+            self.errors_more += 1
 
 
 def _text(value):
@@ -71,7 +79,7 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return strip_invisible(unicodedata.normalize("NFKC", str(value))).strip()
 
 
 class VillageFinder:
@@ -221,7 +229,7 @@ def judge_table(table, result, allowed_villages=(), on_progress=None):
     seen, valid, today = {}, [], date.today()
     for count, (number, cells) in enumerate(table.rows, start=1):
         if on_progress is not None and count % 2000 == 0:
-            on_progress(count, len(table.rows))
+            on_progress(count, max(table.row_count or 0, count))
         if is_blank(cells):
             continue
         result.rows += 1
@@ -246,7 +254,8 @@ def import_file(path, dry_run=False, actor=None, filename=None, commit=True, on_
     """Judge a file and, unless a dry run, write its valid rows in one transaction.
     on_progress(rows judged, rows in the file) is called while judging."""
     path = Path(path)
-    result = ImportResult(filename=filename or path.name, dry_run=dry_run)
+    result = ImportResult(filename=filename or path.name, dry_run=dry_run,
+                          max_errors=setting("IMPORT_MAX_ERRORS"))
     allowed = actor.village_ids if actor is not None else set()
     try:
         data = path.read_bytes()
@@ -256,10 +265,11 @@ def import_file(path, dry_run=False, actor=None, filename=None, commit=True, on_
     try:
         if data is None:
             raise ImportFileError(result.file_error)
-        table = read_table(data, result.filename, set(HEADER_KEYS))
+        table = open_table(data, result.filename, set(HEADER_KEYS))
         valid = judge_table(table, result, allowed, on_progress)
     except ImportFileError as exc:
         result.file_error = str(exc)
+        result.errors, result.errors_more, result.rows = [], 0, 0
         result.error(1, None, result.file_error)
         return result
     plan = importer_write.plan(valid, result, allowed)

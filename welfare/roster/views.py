@@ -13,17 +13,19 @@ from welfare.auth.permissions import (
 from welfare.auth.queries import history_for
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import int_arg, page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import PersonForm
 from welfare.roster.models import DuplicateFlag, Person
 
 SEARCH_KEYS = ("q", "address", "village", "category", "status")
+MAX_AGE = 130  # as the search form allows
 
 
 def search_filters():
     filters = {k: request.args.get(k, "").strip() for k in SEARCH_KEYS}
-    filters["age_min"] = request.args.get("age_min", type=int)
-    filters["age_max"] = request.args.get("age_max", type=int)
+    filters["age_min"] = int_arg("age_min", maximum=MAX_AGE, label=_("Age from"))
+    filters["age_max"] = int_arg("age_max", maximum=MAX_AGE, label=_("Age to"))
     return filters
 
 
@@ -46,7 +48,7 @@ def _village_choices(form_field):
 @roles_required(*ROSTER_READERS)
 def people():
     filters = search_filters()
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = queries.search_people(filters, current_user, page, current_app.config["PER_PAGE"])
     return render_template("roster/people.html", pagination=pagination, filters=filters,
                            villages=queries.villages(), categories=queries.CATEGORIES,
@@ -129,7 +131,7 @@ def duplicate_resolve(flag_id):
             services.dismiss_duplicate(flag, actor=current_user)
             message = _("Marked as two different people.")
         else:
-            keep = visible_person(request.form.get("keep", type=int) or 0)
+            keep = visible_person(int_arg("keep", 0, values=request.form))
             services.merge_duplicate(flag, keep, actor=current_user)
             message = _("Records merged into %(name)s.", name=keep.name)
     except ServiceError as exc:

@@ -14,6 +14,7 @@ from welfare.auth.permissions import (
 from welfare.auth.queries import history_for
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import ContactForm, ElderForm
 from welfare.roster.models import EmergencyContact, IsolatedElder
@@ -34,7 +35,7 @@ def elders():
     filters["active"] = request.args.get("active", "1")
     if filters["level"] not in ("", "1", "2", "3", "4"):
         filters["level"] = ""
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = db.paginate(queries.elders_stmt(filters, current_user), page=page,
                              per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("roster/elders.html", pagination=pagination, filters=filters,

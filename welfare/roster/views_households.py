@@ -15,6 +15,7 @@ from welfare.auth.queries import history_for
 from welfare.core import idno
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import HouseholdForm, MemberForm, StatusForm
 from welfare.roster.models import Household, HouseholdMember, LowIncomeCategory, Person
@@ -50,7 +51,7 @@ def _render(household, member_form=None, status_form=None, errors=()):
 @roles_required(*ROSTER_READERS)
 def households():
     filters = {k: request.args.get(k, "").strip() for k in ("village", "address", "category")}
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination = db.paginate(queries.households_stmt(filters, current_user), page=page,
                              per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("roster/households.html", pagination=pagination, filters=filters,

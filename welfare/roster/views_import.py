@@ -14,9 +14,10 @@ from welfare import exports
 from welfare.auth.models import User
 from welfare.auth.permissions import ROSTER_WRITERS, roles_required
 from welfare.extensions import db
+from welfare.params import page_arg
 from welfare.roster import bp, queries
-from welfare.roster.importer import COLUMNS, REQUIRED, import_file
-from welfare.roster.importer_read import EXTENSIONS, extension_of
+from welfare.roster.importer import COLUMNS, HEADER_KEYS, REQUIRED, import_file
+from welfare.roster.importer_read import EXTENSIONS, ImportFileError, extension_of, open_table
 from welfare.web import village_name
 
 ERRORS_PER_PAGE = 50
@@ -79,30 +80,54 @@ def import_upload():
         elif ext not in EXTENSIONS:
             errors.append(_("Choose a CSV or Excel (.xlsx) file."))
         else:
-            folder = _folder()
-            _sweep(folder)
-            token = uuid.uuid4().hex
-            path = folder / f"{token}.{ext}"
-            upload.save(path)
-            meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename}
-            if path.stat().st_size > BACKGROUND_BYTES and "jobs.job" in current_app.view_functions:
-                return _preview_in_background(folder, token, meta)
-            result = import_file(path, dry_run=True, actor=current_user, filename=upload.filename)
-            if result.file_error:
-                path.unlink(missing_ok=True)
-                errors.append(result.file_error)
-            else:
-                _write_meta(folder, token, {**meta, **_preview_meta(result)})
-                return redirect(url_for("roster.import_preview", token=token))
+            response, problem = _accept(upload, ext)
+            if response is not None:
+                return response
+            errors.append(problem)
     return render_template("roster/import_upload.html", errors=errors,
                            columns=[COLUMNS[k][0] for k in REQUIRED],
                            optional=[COLUMNS[k][0] for k in COLUMNS if k not in REQUIRED]), \
         (400 if errors else 200)
 
 
+def _accept(upload, ext):
+    """Save and check an upload: (a redirect to its preview or its job, None), or
+    (None, why it cannot be imported)."""
+    folder = _folder()
+    _sweep(folder)
+    token = uuid.uuid4().hex
+    path = folder / f"{token}.{ext}"
+    upload.save(path)
+    meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename}
+    if path.stat().st_size > BACKGROUND_BYTES:
+        problem = _file_problem(path, upload.filename)
+        if problem:
+            path.unlink(missing_ok=True)
+            return None, problem
+        if "jobs.job" in current_app.view_functions:
+            return _preview_in_background(folder, token, meta), None
+    result = import_file(path, dry_run=True, actor=current_user, filename=upload.filename)
+    if result.file_error:
+        path.unlink(missing_ok=True)
+        return None, result.file_error
+    _write_meta(folder, token, {**meta, **_preview_meta(result)})
+    return redirect(url_for("roster.import_preview", token=token)), None
+
+
+def _file_problem(path, filename):
+    """Why a big file cannot be imported at all (too many rows, damaged, wrong type), found
+    in a second or two, before a background check is started; else None."""
+    try:
+        open_table(path.read_bytes(), filename, set(HEADER_KEYS))
+    except ImportFileError as exc:
+        return str(exc)
+    return None
+
+
 def _preview_meta(result):
     """What the preview page shows of a dry run, kept beside the upload."""
     return {"result": result.to_dict(), "unchanged": result.unchanged,
+            "errors_more": result.errors_more,
             "headers": result.headers,
             "valid_sample": [{k: _plain(v) for k, v in r.items()} for r in result.valid_sample],
             "update_sample": [
@@ -176,7 +201,7 @@ def import_preview(token):
         by_row.setdefault(error["row"], []).append(error)
     problems = list(by_row.items())
     pages = max((len(problems) + ERRORS_PER_PAGE - 1) // ERRORS_PER_PAGE, 1)
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    page = min(page_arg(), pages)
     shown = problems[(page - 1) * ERRORS_PER_PAGE:page * ERRORS_PER_PAGE]
     return render_template(
         "roster/import_preview.html", token=token, meta=meta, result=result,
@@ -207,7 +232,8 @@ def import_confirm(token):
     if result.file_error:
         flash(result.file_error, "error")
         return redirect(url_for("roster.import_upload"))
-    session["import_result"] = {**result.to_dict(), "errors": len(result.errors),
+    session["import_result"] = {**result.to_dict(),
+                                "errors": len(result.errors) + result.errors_more,
                                 "unchanged": result.unchanged, "filename": meta["filename"]}
     flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
             created=result.created, updated=result.updated), "success")

@@ -1,7 +1,6 @@
 """Round, payout and upload forms: field checks only; services check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from welfare.forms import RocDateField
+from welfare.forms import RocDateField, TextForm
 from welfare.rounds.rules import PROGRAMMES, RoundRules, Tier
 
 FESTIVAL_LABELS = {"spring": _l("Spring Festival"), "dragon_boat": _l("Dragon Boat Festival"),
@@ -31,7 +30,7 @@ OUTCOME_LABELS = {
 TIER_ROWS = 5
 
 
-class RoundForm(FlaskForm):
+class RoundForm(TextForm):
     name = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=100)])
     festival = SelectField(_l("Festival"), choices=list(FESTIVAL_LABELS.items()))
     year = IntegerField(_l("Year (AD)"), validators=[InputRequired(),
@@ -118,19 +117,19 @@ class RoundForm(FlaskForm):
         self.exclude_rounds.data = list(rules.exclude_rounds)
 
 
-class CopyForm(FlaskForm):
+class CopyForm(TextForm):
     name = StringField(_l("Name of the new round"), validators=[DataRequired(), Length(max=100)])
     year = IntegerField(_l("Year (AD)"), validators=[InputRequired(), NumberRange(2000, 2100)])
 
 
-class LookupForm(FlaskForm):
+class LookupForm(TextForm):
     class Meta:
         csrf = False
 
     q = StringField(_l("ID number or sheet code"), validators=[DataRequired()])
 
 
-class PayoutForm(FlaskForm):
+class PayoutForm(TextForm):
     outcome = RadioField(_l("Outcome"), choices=[(k, OUTCOME_LABELS[k]) for k in (
         "elder", "proxy", "bank", "not_found", "deceased", "moved_out", "waived")],
         default="elder")
@@ -150,25 +149,25 @@ class PayoutForm(FlaskForm):
                 "seal_checked": self.seal_checked.data}
 
 
-class ReverseForm(FlaskForm):
+class ReverseForm(TextForm):
     reason = StringField(_l("Why is this outcome wrong?"), validators=[DataRequired(),
                                                                        Length(max=200)])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(TextForm):
     file = FileField(_l("Filled-in sheet (CSV or Excel)"))
     mode = RadioField(_l("When some rows have errors"), default="all", choices=[
         ("all", _l("Record nothing until every row is right")),
         ("rows", _l("Record the good rows and list the others"))])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(TextForm):
     confirm = BooleanField(_l("I understand that everyone who has not claimed will be marked "
                               "as forfeited"), validators=[DataRequired()])
     early = BooleanField(_l("Close now, although late claims are still open"))
 
 
-class SheetForm(FlaskForm):
+class SheetForm(TextForm):
     class Meta:
         csrf = False
 

@@ -11,11 +11,13 @@ from flask_babel import gettext as _
 from welfare.auth import audit
 from welfare.auth.models import User
 from welfare.core import idno, rocdate
+from welfare.core.text import strip_invisible
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.rounds import payouts, queries, sheets
 from welfare.rounds.models import Round, RoundEntry
 from welfare.rounds.rules import outcome_from_word
+from welfare.uploads import UploadError, csv_rows, setting, xlsx_rows
 
 HEADERS = {
     "code": ("條碼", "code", "token"), "id_number": ("身分證字號", "id_number"),
@@ -31,34 +33,46 @@ YES = {"y", "yes", "是", "1", "v", "ok", "true", "✓"}
 
 
 def read_table(filename, data):
-    """Rows (list of dicts keyed by our field names) from CSV or XLSX bytes."""
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(
-            values_only=True)]
-    elif filename.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig") if not data.startswith(b"\xff") else data.decode("utf-16")
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        raise ServiceError(("file", _("Upload a .csv or .xlsx file.")))
-    if not table:
+    """(rows, row count) of a typed-back sheet in CSV or XLSX bytes: rows is an iterator of
+    (line, dict keyed by our field names), read as it is recorded. Whole-file problems
+    (wrong type, unreadable, damaged, too many rows, no columns) raise ServiceError."""
+    name = (filename or "").lower()
+    try:
+        if name.endswith((".xlsx", ".xlsm")):
+            lines, count = xlsx_rows(data)
+        elif name.endswith(".csv"):
+            lines, count = csv_rows(data)
+        else:
+            raise ServiceError(("file", _("Upload a .csv or .xlsx file.")))
+        first = next(lines, None)
+    except UploadError as exc:
+        raise ServiceError(("file", str(exc))) from exc
+    if first is None:
         raise ServiceError(("file", _("The file is empty.")))
     names = {}
-    for index, header in enumerate(table[0]):
+    for index, header in enumerate(_texts(first[1])):
         for key, words in HEADERS.items():
             if header.strip().lower() in words:
                 names[index] = key
     if "outcome" not in names.values() or not ({"code", "id_number"} & set(names.values())):
         raise ServiceError(("file", _("The first row must name the columns: 條碼 (or "
                                       "身分證字號) and 結果 at least.")))
-    rows = []
-    for line, values in enumerate(table[1:], 2):
-        row = {key: (values[i].strip() if i < len(values) else "") for i, key in names.items()}
-        if any(row.values()):
-            rows.append((line, row))
-    return rows
+    return _rows(lines, names), count
+
+
+def _texts(values):
+    return [strip_invisible("" if v is None else str(v)) for v in values]
+
+
+def _rows(lines, names):
+    try:
+        for line, values in lines:
+            values = _texts(values)
+            row = {key: (values[i].strip() if i < len(values) else "") for i, key in names.items()}
+            if any(row.values()):
+                yield line, row
+    except UploadError as exc:
+        raise ServiceError(("file", str(exc))) from exc
 
 
 def _parse_row(round_, row):
@@ -86,11 +100,16 @@ def _parse_row(round_, row):
     return entry, outcome, on, proxy, row.get("note") or ""
 
 
-def import_outcomes(round_, filename, data, actor, all_or_nothing=True):
-    """Record the outcomes of a typed-back sheet; returns (recorded, [(line, message)])."""
-    rows = read_table(filename, data)
-    recorded, problems = 0, []
-    for line, row in rows:
+def import_outcomes(round_, filename, data, actor, all_or_nothing=True, on_progress=None):
+    """Record the outcomes of a typed-back sheet; returns (recorded, [(line, message)], more):
+    the first IMPORT_MAX_ERRORS problems, and how many more there were.
+    on_progress(rows done, rows in the file) is called every 500 rows."""
+    rows, count = read_table(filename, data)
+    recorded, problems, more = 0, [], 0
+    limit = setting("IMPORT_MAX_ERRORS")
+    for done, (line, row) in enumerate(rows, start=1):
+        if on_progress is not None and done % 500 == 0:
+            on_progress(done, max(count or 0, done))
         try:
             with db.session.begin_nested():
                 parsed = _parse_row(round_, row)
@@ -101,13 +120,19 @@ def import_outcomes(round_, filename, data, actor, all_or_nothing=True):
                                       source="upload")
                 recorded += 1
         except ServiceError as exc:
-            problems.append((line, str(exc)))
+            if len(problems) < limit:
+                problems.append((line, str(exc)))
+            else:
+                more += 1
     if problems and all_or_nothing:
-        raise ServiceError(*[(None, _("Row %(line)s: %(message)s", line=line, message=message))
-                             for line, message in problems])
+        errors = [(None, _("Row %(line)s: %(message)s", line=line, message=message))
+                  for line, message in problems]
+        if more:
+            errors.append((None, _("%(n)s more rows have problems.", n=f"{more:,}")))
+        raise ServiceError(*errors)
     audit.record("import_outcomes", actor=actor, entity=round_, summary=filename[:200],
-                 after={"recorded": recorded, "problems": len(problems)})
-    return recorded, problems
+                 after={"recorded": recorded, "problems": len(problems) + more})
+    return recorded, problems, more
 
 
 def outcome_template(round_, village_id=None):

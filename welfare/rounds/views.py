@@ -10,6 +10,7 @@ from welfare.auth.permissions import roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.jobs import enqueue
+from welfare.params import int_arg, page_arg
 from welfare.rounds import bp, queries, services
 from welfare.rounds.forms import CloseForm, CopyForm, RoundForm
 from welfare.rounds.models import Round, RoundBatch
@@ -66,7 +67,7 @@ def index():
 @roles_required(*PREPARERS)
 def new():
     festival = request.args.get("festival", "double_ninth")
-    year = request.args.get("year", date.today().year, type=int)
+    year = int_arg("year", date.today().year, minimum=2000, maximum=2100)
     form = _round_form(request.form if request.method == "POST" else None,
                        services.new_round_data(festival, year))
     round_, errors = _save_round(form, lambda d: services.create_round(d, actor=current_user))
@@ -118,7 +119,7 @@ def show(round_id):
 @roles_required(*READERS)
 def preview(round_id):
     round_ = get_round(round_id)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     pagination, rows, tiers, near = queries.preview(round_, page, current_app.config["PER_PAGE"])
     return render_template("rounds/preview.html", round=round_, pagination=pagination,
                            rows=rows, tiers=tiers, near=near)

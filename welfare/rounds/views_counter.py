@@ -7,6 +7,7 @@ from flask_login import current_user
 from welfare.auth.permissions import can_see_village, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import int_arg
 from welfare.rounds import bp, payouts, queries
 from welfare.rounds.forms import LookupForm, PayoutForm, ReverseForm
 from welfare.rounds.models import Payout, RoundEntry
@@ -43,7 +44,7 @@ def counter(round_id):
         if entry is None or not can_see_village(current_user, entry.village_id):
             entry, not_found = None, True
     current = payouts.effective_payout(entry.id) if entry else None
-    paid = request.args.get("paid", type=int)
+    paid = int_arg("paid", minimum=1)
     paid = queries.paid_notice(round_.id, paid) if paid else None
     if paid is not None and not can_see_village(current_user, paid.village_id):
         paid = None

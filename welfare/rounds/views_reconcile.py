@@ -2,7 +2,16 @@
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,9 +20,10 @@ from welfare.core.money import capitals_dollars
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.jobs import enqueue
+from welfare.params import int_arg
 from welfare.pdf import render_pdf
 from welfare.roster.models import Village
-from welfare.rounds import bp, queries, reconcile, sheets
+from welfare.rounds import bp, outcomes_job, queries, reconcile, sheets
 from welfare.rounds.forms import OUTCOME_LABELS, SheetForm, UploadForm
 from welfare.rounds.models import BANKS
 from welfare.rounds.views import PREPARERS, READERS, get_round
@@ -52,7 +62,7 @@ def print_sheets(round_id):
     code = form.village.data or None
     if code and code not in {v["code"] for v in villages}:
         abort(404)
-    batch = request.args.get("batch", 0, type=int)
+    batch = int_arg("batch", 0)
     options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
                "full_ids": form.full_ids.data, "batch": batch}
     if code and not form.per_neighbourhood.data:
@@ -76,7 +86,7 @@ def notices(round_id, code):
     village = db.first_or_404(db.select(Village).filter_by(code=code))
     if not can_see_village(current_user, village.id):
         abort(404)
-    min_amount = request.args.get("min_amount", 0, type=int)
+    min_amount = int_arg("min_amount", 0)
     entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
                if e.amount >= min_amount and not _has_outcome(e)]
     header = sheets.sheet_header(round_, village)
@@ -122,23 +132,39 @@ def progress(round_id):
 def upload(round_id):
     round_ = frozen_round(round_id)
     form = UploadForm()
-    errors, problems, recorded = [], [], None
+    errors, problems, recorded, more, refused = [], [], None, 0, False
     if form.validate_on_submit():
         upload_file = request.files.get("file")
         if not upload_file or not upload_file.filename:
             errors = [_("Choose a file to upload.")]
         else:
+            data, all_or_nothing = upload_file.read(), form.mode.data == "all"
             try:
-                recorded, problems = reconcile.import_outcomes(
-                    round_, upload_file.filename, upload_file.read(), current_user,
-                    all_or_nothing=form.mode.data == "all")
+                if _in_background(upload_file.filename, data):
+                    job = outcomes_job.start(round_, upload_file.filename, data, current_user,
+                                             all_or_nothing)
+                    db.session.commit()
+                    return redirect(url_for("jobs.job", job_id=job.id))
+                recorded, problems, more = reconcile.import_outcomes(
+                    round_, upload_file.filename, data, current_user,
+                    all_or_nothing=all_or_nothing)
             except ServiceError as exc:
                 db.session.rollback()
-                errors = exc.apply_to(form)
+                errors, refused = exc.apply_to(form), True
             else:
                 db.session.commit()
     return render_template("rounds/upload.html", round=round_, form=form, errors=errors,
-                           problems=problems, recorded=recorded)
+                           problems=problems, more=more, recorded=recorded), \
+        (400 if errors or refused else 200)
+
+
+def _in_background(filename, data):
+    """Sheets with more rows than ROUNDS_UPLOAD_BACKGROUND_ROWS are recorded in a job
+    (a whole-file problem raises ServiceError here, before any job starts)."""
+    if "jobs.job" not in current_app.view_functions:
+        return False
+    _rows, count = reconcile.read_table(filename, data)
+    return (count or 0) > current_app.config.get("ROUNDS_UPLOAD_BACKGROUND_ROWS", 1000)
 
 
 @bp.route("/<int:round_id>/outcomes-template.csv")

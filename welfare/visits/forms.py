@@ -1,7 +1,6 @@
 """Visit forms: field checks only; services apply the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from welfare.forms import RocDateField
+from welfare.forms import RocDateField, TextForm
 from welfare.visits.labels import (
     ASSESSMENT_LABELS,
     CLOSE_LABELS,
@@ -25,7 +24,7 @@ from welfare.visits.labels import (
 )
 
 
-class VisitForm(FlaskForm):
+class VisitForm(TextForm):
     uuid = HiddenField()
     volunteer_id = SelectField(_l("Visit made by"), coerce=int, validators=[Optional()])
     kind = RadioField(_l("How did you make contact?"), choices=list(KIND_LABELS.items()),
@@ -58,7 +57,7 @@ def add_assessment_fields(form_class):
 add_assessment_fields(VisitForm)
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(TextForm):
     user_id = SelectField(_l("Sign-in account"), coerce=int, validators=[Optional()])
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the name.")),
                                                Length(max=60)])
@@ -70,13 +69,13 @@ class VolunteerForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(TextForm):
     primary_id = SelectField(_l("Primary volunteer"), coerce=int,
                              validators=[DataRequired(_l("Choose the primary volunteer."))])
     backup_id = SelectField(_l("Backup volunteer"), coerce=int, validators=[Optional()])
 
 
-class RuleForm(FlaskForm):
+class RuleForm(TextForm):
     interval_days = IntegerField(_l("At least one contact every (days)"),
                                  validators=[InputRequired(), NumberRange(min=1, max=366)],
                                  render_kw={"class": "short", "inputmode": "numeric"})
@@ -90,7 +89,7 @@ class RuleForm(FlaskForm):
                                         render_kw={"class": "short", "inputmode": "numeric"})
 
 
-class CloseAlertForm(FlaskForm):
+class CloseAlertForm(TextForm):
     outcome = RadioField(_l("How did it end?"), choices=list(CLOSE_LABELS.items()),
                          validators=[InputRequired(_l("Choose how it ended."))])
     notes = TextAreaField(_l("What was done"), validators=[Optional(), Length(max=2000)])
@@ -98,13 +97,13 @@ class CloseAlertForm(FlaskForm):
     happened_on = RocDateField(_l("Date of death or move"))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(TextForm):
     notes = TextAreaField(_l("What was done"),
                           validators=[DataRequired(_l("Write what was done.")),
                                       Length(max=2000)])
 
 
-class SweepForm(FlaskForm):
+class SweepForm(TextForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Say why.")),
                                                    Length(max=100)],
                          render_kw={"placeholder": ""})

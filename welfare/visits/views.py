@@ -11,6 +11,7 @@ from welfare.auth.models import OFFICE_ROLES, utcnow
 from welfare.auth.permissions import roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import int_arg, page_arg
 from welfare.roster.models import IsolatedElder
 from welfare.visits import alerts, bp, labels, queries, rules, services
 from welfare.visits.forms import AssignForm, VisitForm
@@ -37,7 +38,7 @@ def visible_elder(elder_id):
 
 def _filters():
     level = request.args.get("level", "")
-    village = request.args.get("village", type=int)
+    village = int_arg("village", minimum=1)
     status = request.args.get("status", "due")
     return {"level": level if level in ("1", "2", "3", "4") else "", "village": village,
             "status": status if status in ("due", "late", "all") else "due"}
@@ -54,7 +55,7 @@ def board():
                          village_ids=[filters["village"]] if filters["village"] else None,
                          levels=[int(filters["level"])] if filters["level"] else None,
                          status=filters["status"])
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     per_page = 50
     pages = max((len(rows) + per_page - 1) // per_page, 1)
     return render_template(

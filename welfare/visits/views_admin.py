@@ -11,6 +11,7 @@ from welfare.auth.models import User
 from welfare.auth.permissions import roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.params import int_arg
 from welfare.visits import bp, coverage, queries, services
 from welfare.visits.forms import RuleForm, VolunteerForm
 from welfare.visits.models import Assignment, ContactRule, Volunteer
@@ -118,7 +119,7 @@ def rules_page():
             form.counted_kinds.data = list(rule.counted_kinds)
         forms[level] = form
     errors = []
-    level = request.form.get("level", type=int)
+    level = int_arg("level", values=request.form)
     if request.method == "POST" and current_user.role in WRITERS and level in forms:
         form = forms[level]
         if form.validate():
