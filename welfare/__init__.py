@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
+from welfare import sqlite_writes
 from welfare.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,9 @@ def create_app(config_class=Config):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_writes.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        app.config.get("SQLITE_BUSY_SECONDS", sqlite_writes.BUSY_SECONDS))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
