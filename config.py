@@ -87,6 +87,10 @@ class Config:
     # (a roster change may commit after a later-numbered row).
     REPORTS_SETTLE_SECONDS = int(os.environ.get("REPORTS_SETTLE_SECONDS", "900"))
     VISITS_TOKEN_DAYS = int(os.environ.get("VISITS_TOKEN_DAYS", "14"))
+    # Periodic work (alert escalation) from a thread of this process when there is no Redis
+    # (with Redis, `make cron` runs it): `make run` turns it on; one process should.
+    SCHEDULER = _env_bool("WELFARE_SCHEDULER")
+    VISITS_ESCALATE_SECONDS = int(os.environ.get("VISITS_ESCALATE_SECONDS", "300"))
 
     WTF_CSRF_TIME_LIMIT = None
 
@@ -99,4 +103,5 @@ class TestConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {}
     WTF_CSRF_ENABLED = False
     REDIS_URL = ""
+    SCHEDULER = False
     LOGIN_MAX_FAILURES = 3

@@ -81,6 +81,11 @@ def create_app(config_class=Config):
         if hasattr(package, "init_app"):
             package.init_app(app)
 
+    if "jobs" in installed_domains():
+        from welfare.jobs import schedule
+
+        schedule.start(app)  # only when SCHEDULER is on (make run)
+
     from welfare.demo import demo_cli
 
     app.cli.add_command(demo_cli)
