@@ -173,3 +173,23 @@ def test_rq_cron_enqueues_the_escalation_on_the_queue(app):
     [job] = [j for j in scheduler.get_jobs() if j.args == (TASK,)]
     assert job.func_name == "welfare.jobs.runner.run_scheduled"
     assert (job.interval, job.queue_name) == (300, "welfare")
+
+
+def failing_task(now=None):
+    raise RuntimeError("the database went away")
+
+
+def test_a_failing_turn_is_logged_and_the_scheduler_goes_on(live, caplog):
+    other = live_app(live.config["SQLALCHEMY_DATABASE_URI"])
+    schedule.every(other, "failing", f"{__name__}.failing_task", 60)
+    clock = FrozenClock(NOW)
+    ticker = schedule.Ticker(other, clock=lambda: clock.seconds, now=lambda: clock.utc)
+    assert ticker.run_due() == ["visits-escalate", "failing"]
+    assert "scheduled task tests.visits.test_escalation_schedule.failing_task failed" in (
+        caplog.text)
+    clock.tick(60)
+    assert ticker.run_due() == ["failing"]  # its next turn still comes
+    with pytest.raises(RuntimeError):  # under RQ the failure is the job's
+        schedule.run_task(other, f"{__name__}.failing_task", keep_going=False)
+    with other.app_context():
+        db.engine.dispose()

@@ -25,4 +25,4 @@ def run_scheduled(func_path):
 
     if _app is None:
         _app = create_app()
-    return run_task(_app, func_path)
+    return run_task(_app, func_path, keep_going=False)

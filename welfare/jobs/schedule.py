@@ -30,18 +30,19 @@ def tasks(app):
     return dict(app.extensions.get(KEY, {}))
 
 
-def run_task(app, func_path, now=None):
-    """Run one task in an app context of its own; a failure is logged and the next turn
-    tries again."""
+def run_task(app, func_path, now=None, keep_going=True):
+    """Run one task in an app context of its own. A failure is logged and the next turn
+    tries again (`keep_going`), or raised (under RQ, which records failed jobs)."""
     from welfare.extensions import db
     from welfare.jobs.services import resolve
 
     with app.app_context():
         try:
             return resolve(func_path)(now=now)
-        except Exception:  # the scheduler must outlive one bad turn
-            log.exception("scheduled task %s failed", func_path)
-            db.session.rollback()
+        except Exception:
+            if not keep_going:
+                raise
+            log.exception("scheduled task %s failed", func_path)  # the thread lives on
             return None
         finally:
             db.session.remove()
