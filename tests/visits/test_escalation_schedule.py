@@ -193,3 +193,16 @@ def test_a_failing_turn_is_logged_and_the_scheduler_goes_on(live, caplog):
         schedule.run_task(other, f"{__name__}.failing_task", keep_going=False)
     with other.app_context():
         db.engine.dispose()
+
+
+def test_flask_run_debug_starts_it_in_the_serving_child_only(live, monkeypatch):
+    url = live.config["SQLALCHEMY_DATABASE_URI"]
+    monkeypatch.delenv("WERKZEUG_RUN_MAIN", raising=False)
+    watcher = live_app(url, SCHEDULER=True, DEBUG=True)
+    assert "welfare_ticker" not in watcher.extensions
+    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+    child = live_app(url, SCHEDULER=True, DEBUG=True, VISITS_ESCALATE_SECONDS=3600)
+    child.extensions["welfare_ticker"].stop()
+    for app in (watcher, child):
+        with app.app_context():
+            db.engine.dispose()

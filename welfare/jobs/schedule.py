@@ -11,6 +11,7 @@ seconds)`; a task is func(now=None), commits its own work and is safe to run twi
 - or cron, through the tasks' CLI commands (`flask --app welfare visits escalate`)."""
 
 import logging
+import os
 import threading
 import time
 
@@ -93,6 +94,8 @@ def start(app):
     does the work) is configured; the Ticker, or None."""
     if not app.config.get("SCHEDULER") or app.config.get("REDIS_URL") or not tasks(app):
         return None
+    if app.debug and not os.environ.get("WERKZEUG_RUN_MAIN"):
+        return None  # `flask run --debug`: the reloader's watcher, not the serving child
     ticker = Ticker(app).start()
     app.extensions["welfare_ticker"] = ticker
     log.info("in-process scheduler started: %s", ", ".join(tasks(app)))
