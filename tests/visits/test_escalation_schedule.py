@@ -163,6 +163,8 @@ def test_the_in_process_scheduler_runs_only_when_asked(live, app):
     redis_app = live_app(live.config["SQLALCHEMY_DATABASE_URI"], SCHEDULER=True,
                          REDIS_URL="redis://127.0.0.1:1/0")
     assert "welfare_ticker" not in redis_app.extensions  # `rq cron` does the work there
+    with redis_app.app_context():
+        db.engine.dispose()
 
 
 def test_rq_cron_enqueues_the_escalation_on_the_queue(app):
