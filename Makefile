@@ -5,7 +5,7 @@ BIN = $(VENV)/bin
 FLASK = $(BIN)/flask --app welfare
 PORT ?= 5000
 
-.PHONY: setup run test test-fast lint translations clean serve worker
+.PHONY: setup run test test-fast lint translations clean serve worker cron
 
 setup: $(VENV)/.installed translations
 
@@ -21,7 +21,7 @@ translations: $(VENV)/.installed
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo ensure
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	WELFARE_SCHEDULER=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -31,6 +31,10 @@ lint: setup
 
 worker: setup
 	$(BIN)/rq worker --url $${REDIS_URL:-redis://127.0.0.1:6379/0} welfare
+
+# Periodic tasks (alert escalation) on the RQ queue, for `make worker` to run.
+cron: setup
+	$(BIN)/rq cron --url $${REDIS_URL:-redis://127.0.0.1:6379/0} welfare.jobs.cron
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

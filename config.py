@@ -53,6 +53,9 @@ class Config:
     # The schema owner's URL for `flask db upgrade`; the app itself runs as a lesser role
     # (README, Deploy). Empty: migrations use DATABASE_URL.
     MIGRATE_DATABASE_URL = _migrate_database_url()
+
+    # SQLite (one host): how long a write waits for another to finish before trying again.
+    SQLITE_BUSY_SECONDS = float(os.environ.get("SQLITE_BUSY_SECONDS", "30"))
     REDIS_URL = os.environ.get("REDIS_URL", "")
     RQ_QUEUE = os.environ.get("RQ_QUEUE", "welfare")
 
@@ -115,6 +118,10 @@ class Config:
     # (a roster change may commit after a later-numbered row).
     REPORTS_SETTLE_SECONDS = int(os.environ.get("REPORTS_SETTLE_SECONDS", "900"))
     VISITS_TOKEN_DAYS = int(os.environ.get("VISITS_TOKEN_DAYS", "14"))
+    # Periodic work (alert escalation) from a thread of this process when there is no Redis
+    # (with Redis, `make cron` runs it): `make run` turns it on; one process should.
+    SCHEDULER = _env_bool("WELFARE_SCHEDULER")
+    VISITS_ESCALATE_SECONDS = int(os.environ.get("VISITS_ESCALATE_SECONDS", "300"))
 
     WTF_CSRF_TIME_LIMIT = None
 
@@ -133,4 +140,5 @@ class TestConfig(Config):
     TRUSTED_PROXY_HOPS = 0
     WTF_CSRF_ENABLED = False
     REDIS_URL = ""
+    SCHEDULER = False
     LOGIN_MAX_FAILURES = 3

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from config import INSTANCE_DIR, Config
+from welfare import sqlite_writes
 from welfare.extensions import babel, csrf, db, login_manager, migrate
 
 PACKAGE = Path(__file__).resolve().parent
@@ -61,6 +62,9 @@ def create_app(config_class=Config):
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_writes.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        app.config.get("SQLITE_BUSY_SECONDS", sqlite_writes.BUSY_SECONDS))
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), render_as_batch=True)
     csrf.init_app(app)
@@ -85,6 +89,11 @@ def create_app(config_class=Config):
             app.cli.add_command(command)
         if hasattr(package, "init_app"):
             package.init_app(app)
+
+    if "jobs" in installed_domains():
+        from welfare.jobs import schedule
+
+        schedule.start(app)  # only when SCHEDULER is on (make run)
 
     from welfare.demo import demo_cli
 

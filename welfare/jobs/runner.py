@@ -15,3 +15,14 @@ def run_in_worker(job_id, func_path, args):
     with _app.app_context():
         run(job_id, func_path, args)
         db.session.remove()
+
+
+def run_scheduled(func_path):
+    """Entry point for the periodic tasks `rq cron` enqueues (welfare.jobs.cron)."""
+    global _app
+    from welfare import create_app
+    from welfare.jobs.schedule import run_task
+
+    if _app is None:
+        _app = create_app()
+    return run_task(_app, func_path, keep_going=False)

@@ -16,5 +16,10 @@ cli_commands = [visits_cli]
 
 
 def init_app(app):
+    from welfare.jobs import schedule
+
     csrf.exempt(api_bp)
     app.config.setdefault("VISITS_TOKEN_DAYS", 14)
+    # The alert chain moves at its deadlines, not only when someone opens a page.
+    schedule.every(app, "visits-escalate", "welfare.visits.alerts.run_escalation",
+                   app.config.get("VISITS_ESCALATE_SECONDS", 300))

@@ -4,6 +4,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from welfare.auth import audit
 from welfare.auth.models import User, utcnow
@@ -83,24 +84,54 @@ def after_visit(visit, elder, actor, now, reason, closes, check_id):
 
 
 def escalate_due(now, actor=None):
-    """Move every open alert whose deadline passed up its chain; returns how many moved."""
+    """Move every open alert whose deadline passed up its chain; returns how many moved.
+    Safe to run at once from two processes or hosts: PostgreSQL hands each overdue alert
+    to one run (FOR UPDATE SKIP LOCKED), and every move is a compare-and-set of the step
+    and deadline the run read, so a step is taken once (SQLite serialises the writes)."""
+    overdue_ids = db.session.scalars(
+        sa.select(Alert.id).where(Alert.closed_at.is_(None), Alert.deadline_at.is_not(None),
+                                  Alert.deadline_at <= now)
+        .order_by(Alert.id).with_for_update(skip_locked=True)).all()
+    if not overdue_ids:
+        return 0
     moved = 0
-    overdue = db.session.scalars(sa.select(Alert).where(
-        Alert.closed_at.is_(None), Alert.deadline_at.is_not(None), Alert.deadline_at <= now)
-    ).all()
-    for alert in overdue:
-        step, deadline = rules.escalation_step(alert.reason, alert.opened_at, now)
-        if step == alert.step and deadline == alert.deadline_at:
-            continue
-        while alert.step < step:
-            alert.step += 1
-            _event(alert, "escalated", actor, rules.step_code(alert.reason, alert.step), at=now)
-        alert.deadline_at = deadline
-        alert.owner = step_owner(alert)
-        audit.record("escalate_alert", actor=actor, entity=alert,
-                     summary=f"{alert.reason} -> {rules.step_code(alert.reason, alert.step)}")
-        moved += 1
+    for alert in db.session.scalars(sa.select(Alert).where(Alert.id.in_(overdue_ids))
+                                    .order_by(Alert.id)).all():
+        if _move(alert, now, actor):
+            moved += 1
     db.session.flush()
+    return moved
+
+
+def _move(alert, now, actor):
+    step, deadline = rules.escalation_step(alert.reason, alert.opened_at, now)
+    if step == alert.step and deadline == alert.deadline_at:
+        return False
+    taken = db.session.execute(
+        sa.update(Alert).where(Alert.id == alert.id, Alert.step == alert.step,
+                               Alert.deadline_at == alert.deadline_at,
+                               Alert.closed_at.is_(None))
+        .values(step=step, deadline_at=deadline)
+        .execution_options(synchronize_session=False)).rowcount
+    if not taken:  # another run moved it (or it was closed) since it was read
+        db.session.expire(alert)
+        return False
+    for index in range(alert.step + 1, step + 1):
+        alert.events.append(AlertEvent(action="escalated", step=index, at=now,
+                                       notes=rules.step_code(alert.reason, index),
+                                       user_id=getattr(actor, "id", None)))
+    set_committed_value(alert, "step", step)
+    set_committed_value(alert, "deadline_at", deadline)
+    alert.owner = step_owner(alert)
+    audit.record("escalate_alert", actor=actor, entity=alert,
+                 summary=f"{alert.reason} -> {rules.step_code(alert.reason, alert.step)}")
+    return True
+
+
+def run_escalation(now=None):
+    """The scheduled run (cron, RQ or the in-process scheduler): escalate and commit."""
+    moved = escalate_due(now or utcnow())
+    db.session.commit()
     return moved
 
 

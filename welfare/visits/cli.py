@@ -6,7 +6,6 @@ import click
 from flask.cli import AppGroup
 
 from welfare.auth.models import utcnow
-from welfare.extensions import db
 from welfare.visits import alerts, queries, services
 
 visits_cli = AppGroup("visits", help="Home visits.")
@@ -20,8 +19,7 @@ def escalate(now_text):
     now = services.parse_time(now_text) if now_text else utcnow()
     if now is None:
         raise click.BadParameter("use ISO 8601, like 2026-05-01T08:00:00Z", param_hint="--now")
-    moved = alerts.escalate_due(now)
-    db.session.commit()
+    moved = alerts.run_escalation(now)
     click.echo(f"{moved} alert(s) moved up the chain")
 
 
