@@ -1,0 +1,67 @@
+"""The request's unit of work: one commit on success, nothing kept on failure."""
+
+import pytest
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from welfare.errors import ServiceError
+from welfare.roster.models import Person
+from welfare.uow import unit_of_work
+
+
+class NameForm(FlaskForm):
+    name = StringField()
+
+
+def people_named(db, name):
+    return db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.name == name))
+
+
+def test_success_commits(db, make_person):
+    with unit_of_work() as work:
+        make_person(name="成功者")
+    assert work.ok and work.errors == []
+    db.session.rollback()  # a commit survives a later rollback
+    assert people_named(db, "成功者") == 1
+
+
+def test_service_error_rolls_back_and_reports(app, db, make_person):
+    with app.test_request_context(method="POST"):
+        form = NameForm(meta={"csrf": False})
+        with unit_of_work(form) as work:
+            make_person(name="半途者")
+            raise ServiceError(("name", "名字重複"), "整體錯誤")
+    assert work.failed
+    assert form.name.errors == ["名字重複"]
+    assert work.errors == ["整體錯誤"]
+    assert work.field_errors == [("name", "名字重複"), (None, "整體錯誤")]
+    assert people_named(db, "半途者") == 0
+
+
+def test_without_a_form_every_message_is_general(app, db):
+    with app.test_request_context():
+        with unit_of_work() as work:
+            raise ServiceError(("amount", "金額不符"))
+        assert work.errors == ["金額不符"]
+        response = work.problem(409)
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["errors"] == [{"field": "amount", "message": "金額不符"}]
+
+
+def test_other_errors_roll_back_and_propagate(db, make_person):
+    with pytest.raises(LookupError), unit_of_work():
+        make_person(name="未完成")
+        raise LookupError("not a business rule")
+    assert people_named(db, "未完成") == 0
+
+
+def test_flash_errors(app, db):
+    from flask import get_flashed_messages
+
+    with app.test_request_context():
+        with unit_of_work() as work:
+            raise ServiceError("甲", "乙")
+        work.flash_errors()
+        assert get_flashed_messages(with_categories=True) == [("error", "甲"), ("error", "乙")]
