@@ -45,9 +45,14 @@ def select_locale():
 
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
     wanted = request.args.get("lang") or session.get("lang")
-    if wanted in current_app.config["LANGUAGES"]:
+    if wanted in languages:
         return wanted
+    if request.path.startswith("/api/"):
+        # API clients may send no cookie; their Accept-Language header chooses.
+        return request.accept_languages.best_match(languages) or \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -194,7 +194,7 @@
           result.waiting++;
         } else if (response.status >= 400 && response.status < 500) {
           let message = "";
-          try { message = (await response.json()).error || ""; } catch (e) { /* not JSON */ }
+          try { message = (await response.json()).detail || ""; } catch (e) { /* not JSON */ }
           record.status = "failed";
           record.last_error = message || ("HTTP " + response.status);
           await this._put(record);

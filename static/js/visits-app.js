@@ -371,7 +371,9 @@
     window.addEventListener("hashchange", route);
     render();
     box = await Outbox.open("visits-" + root.dataset.user, {
-      headers: async () => ({Authorization: "Bearer " + (token || await getToken())}),
+      // Refusals come back in the app's language (problem+json `detail`).
+      headers: async () => ({Authorization: "Bearer " + (token || await getToken()),
+                             "Accept-Language": document.documentElement.lang}),
       onchange: renderOutbox,
     });
     renderOutbox(await box.list());

@@ -138,6 +138,6 @@ def test_junk_position_is_refused_not_a_server_error(client, make_volunteer, mak
     elder = make_elder(2)
     assign(elder, me)
     response = client.post("/api/v1/visits", headers=token_for(me.user),
-                           json=_visit(elder, lat="north", gps_accuracy="x"))
+                           json=_visit(elder, lat="north", lng=120.39, gps_accuracy="x"))
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"lat", "gps_accuracy"}

@@ -9,6 +9,8 @@ from welfare.auth.models import utcnow
 from welfare.extensions import db
 from welfare.visits.rules import ALERT_REASONS, KINDS, OUTCOMES, SWEEP_STATES
 
+POSITION_WHOLE = "(lat IS NULL) = (lng IS NULL)"
+
 volunteer_villages = sa.Table(
     "volunteer_villages",
     db.metadata,
@@ -86,6 +88,8 @@ class Visit(db.Model):
         sa.CheckConstraint(sa.column("kind").in_(KINDS), name="kind"),
         sa.CheckConstraint(sa.column("outcome").in_(OUTCOMES), name="outcome"),
         sa.CheckConstraint("duration_minutes >= 0 AND duration_minutes <= 1440", name="duration"),
+        # Half a position cannot be drawn on a map (and broke the elder page).
+        sa.CheckConstraint(POSITION_WHOLE, name="position_whole"),
         sa.Index("ix_visits_elder_time", "elder_id", "visited_at"),
     )
 

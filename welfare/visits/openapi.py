@@ -1,6 +1,8 @@
-"""The OpenAPI 3 description of /api/v1."""
+"""The OpenAPI 3 description of /api/v1: every answer the API gives, with its body.
+tests/visits/test_api_fuzz.py holds the code to it with schemathesis."""
 
-from welfare.visits import rules
+from welfare.visits import openapi_schemas as schemas
+from welfare.visits.problems import ID_MAX, PROBLEM_JSON
 
 
 def _ref(name):
@@ -11,125 +13,98 @@ def _json(schema, description="OK"):
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-ERROR = _json(_ref("Error"), "Error")
+def _problem(description):
+    return {"description": description,
+            "content": {PROBLEM_JSON: {"schema": _ref("Problem")}}}
+
+
+BAD_INPUT = _problem("A value cannot be read: a number out of range, text with NUL or too "
+                     "long, half a position (field errors in `errors`)")
+SIGNED_OUT = _problem("The bearer token is missing, wrong, expired or revoked")
+WRONG_ROLE = _problem("The account's role cannot use this API")
+NOT_VISIBLE = _problem("No such elder, or not one the caller may see")
+TOO_LARGE = _problem("The body is larger than the server takes")
+TOKEN_ERRORS = {"401": SIGNED_OUT, "403": WRONG_ROLE}
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "page", "in": "query",
+     "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX, "default": 1}},
     {"name": "per_page", "in": "query",
      "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
 ]
 
 
-def _list_of(name):
-    return {"type": "object", "required": ["items", "page", "per_page", "total"], "properties": {
-        "items": {"type": "array", "items": _ref(name)}, "page": {"type": "integer"},
-        "per_page": {"type": "integer"}, "total": {"type": "integer"}}}
+def _paths():
+    return {
+        "/auth/token": {
+            "post": {
+                "summary": "Exchange a username and password for a bearer token",
+                "security": [],
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _ref("TokenRequest")}}},
+                "responses": {
+                    "200": _json(_ref("Token")),
+                    "400": _problem("No username or password, or one that cannot be read"),
+                    "401": _problem("Wrong username or password, or the account is locked"),
+                    "403": WRONG_ROLE, "413": TOO_LARGE}},
+            "delete": {"summary": "Revoke the token used for this call",
+                       "responses": {"204": {"description": "Revoked"}, "401": SIGNED_OUT}},
+        },
+        "/elders": {"get": {
+            "summary": "The caller's elders with their due dates",
+            "parameters": PAGE_PARAMS,
+            "responses": {"200": _json(schemas.list_of("Elder")), "400": BAD_INPUT,
+                          **TOKEN_ERRORS}}},
+        "/elders/{id}": {"get": {
+            "summary": "One elder",
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "schema": schemas.ID,
+                            "description": "Anything but a visible elder's id is 404"}],
+            "responses": {"200": _json(_ref("Elder")), **TOKEN_ERRORS,
+                          "404": NOT_VISIBLE}}},
+        "/visits": {
+            "post": {
+                "summary": "Record a visit (idempotent on uuid)",
+                "requestBody": {"required": True, "content": {
+                    "application/json": {"schema": _ref("VisitIn")}}},
+                "responses": {
+                    "201": _json(_ref("Visit"), "Stored"),
+                    "200": _json(_ref("Visit"), "Already stored with the same content"),
+                    "400": _problem("Not a JSON object, or a value that cannot be read "
+                                    "(see VisitIn)"),
+                    **TOKEN_ERRORS, "404": NOT_VISIBLE,
+                    "409": _problem("The uuid is stored with other content"),
+                    "413": TOO_LARGE,
+                    "422": _problem("A field breaks a rule (field errors in `errors`)")}},
+            "get": {
+                "summary": "Visits, newest first",
+                "parameters": [{"name": "elder_id", "in": "query", "schema": schemas.ID,
+                                "description": "Required for staff limited to villages"},
+                               *PAGE_PARAMS],
+                "responses": {"200": _json(schemas.list_of("Visit")),
+                              "400": _problem("A number out of range, or no elder_id from "
+                                              "staff limited to villages"),
+                              **TOKEN_ERRORS, "404": NOT_VISIBLE}},
+        },
+    }
 
 
 def document():
-    visit_in = {
-        "type": "object", "required": ["uuid", "elder_id", "kind", "outcome", "visited_at"],
-        "properties": {
-            "uuid": {"type": "string", "format": "uuid",
-                     "description": "Made on the phone; the same uuid is stored once."},
-            "elder_id": {"type": "integer"},
-            "kind": {"type": "string", "enum": list(rules.KINDS)},
-            "outcome": {"type": "string", "enum": list(rules.OUTCOMES)},
-            "visited_at": {"type": "string", "format": "date-time",
-                           "description": "ISO 8601; without an offset it is Taiwan time."},
-            "notes": {"type": "string", "maxLength": 4000},
-            "duration_minutes": {"type": "integer", "minimum": 0, "maximum": 1440},
-            "assessment": {"type": "object", "description": "11-dimension quick taps",
-                           "properties": {k: {"type": "string",
-                                              "enum": list(rules.ASSESSMENT_VALUES)}
-                                          for k in rules.ASSESSMENT}},
-            "needs": {"type": "array", "items": {"type": "string", "enum": list(rules.NEEDS)}},
-            "referral": {"type": "boolean"},
-            "lat": {"type": "number"}, "lng": {"type": "number"},
-            "gps_accuracy": {"type": "number"},
-            "photo": {"type": "string", "description": "JPEG or PNG as a data URL, < 3 MB"},
-            "volunteer_id": {"type": "integer",
-                             "description": "Staff recording on a volunteer's behalf."},
-        },
-    }
-    visit = {"allOf": [visit_in, {"type": "object", "properties": {
-        "id": {"type": "integer"}, "has_photo": {"type": "boolean"},
-        "recorded_by": {"type": "integer"}, "created_at": {"type": "string",
-                                                           "format": "date-time"}}}]}
-    elder = {"type": "object", "required": ["id", "name", "care_level"], "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"},
-        "care_level": {"type": "integer", "minimum": 1, "maximum": 4},
-        "village": {"type": "object", "properties": {"code": {"type": "string"},
-                                                     "name": {"type": "string"},
-                                                     "name_en": {"type": "string"}}},
-        "neighbourhood": {"type": "integer", "nullable": True},
-        "address": {"type": "string"}, "phone": {"type": "string"},
-        "living_situation": {"type": "string"},
-        "emergency_contacts": {"type": "array", "items": {"type": "object"}},
-        "due_on": {"type": "string", "format": "date", "nullable": True},
-        "overdue_days": {"type": "integer"},
-        "status": {"type": "string", "enum": ["overdue", "due", "soon", "ok"]},
-        "last_contact": {"type": "string", "format": "date", "nullable": True},
-        "task": {"type": "string", "enum": ["sweep", "recheck", "due"], "nullable": True},
-        "role": {"type": "string", "enum": ["primary", "backup"]},
-    }}
-    not_visible = {"description": "No such elder, or not one the caller may see"}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Linyuan Community Care API", "version": "1",
                  "description": "Home visits to isolated elders. A volunteer sees only the "
-                                "elders assigned to them (primary or backup)."},
+                                "elders assigned to them (primary or backup). Errors are "
+                                "problem details (application/problem+json)."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": {
-            "/auth/token": {
-                "post": {"summary": "Exchange a username and password for a bearer token",
-                         "security": [], "requestBody": {"required": True, "content": {
-                             "application/json": {"schema": {
-                                 "type": "object", "required": ["username", "password"],
-                                 "properties": {"username": {"type": "string"},
-                                                "password": {"type": "string"}}}}}},
-                         "responses": {"200": _json({"type": "object", "required": ["token"],
-                                                     "properties": {
-                                                         "token": {"type": "string"},
-                                                         "expires_in_days": {"type": "integer"},
-                                                         "role": {"type": "string"}}}),
-                                       "401": ERROR, "403": ERROR}},
-                "delete": {"summary": "Revoke the token used for this call",
-                           "responses": {"204": {"description": "Revoked"}, "401": ERROR}},
-            },
-            "/elders": {"get": {"summary": "The caller's elders with their due dates",
-                                "parameters": PAGE_PARAMS,
-                                "responses": {"200": _json(_list_of("Elder")), "401": ERROR}}},
-            "/elders/{id}": {"get": {
-                "summary": "One elder", "parameters": [
-                    {"name": "id", "in": "path", "required": True,
-                     "schema": {"type": "integer"}}],
-                "responses": {"200": _json(_ref("Elder")), "401": ERROR, "404": not_visible}}},
-            "/visits": {
-                "post": {"summary": "Record a visit (idempotent on uuid)",
-                         "requestBody": {"required": True, "content": {
-                             "application/json": {"schema": _ref("VisitIn")}}},
-                         "responses": {"201": _json(_ref("Visit"), "Stored"),
-                                       "200": _json(_ref("Visit"),
-                                                    "Already stored with the same content"),
-                                       "400": ERROR, "401": ERROR, "404": not_visible,
-                                       "409": _json(_ref("Error"),
-                                                    "The uuid is stored with other content"),
-                                       "422": ERROR}},
-                "get": {"summary": "Visits, newest first", "parameters": [
-                    {"name": "elder_id", "in": "query", "schema": {"type": "integer"}},
-                    *PAGE_PARAMS],
-                        "responses": {"200": _json(_list_of("Visit")), "401": ERROR,
-                                      "404": not_visible}},
-            },
-        },
+        "paths": _paths(),
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "From POST /auth/token"}},
             "schemas": {
-                "VisitIn": visit_in, "Visit": visit, "Elder": elder,
-                "Error": {"type": "object", "required": ["error"], "properties": {
-                    "error": {"type": "string"}, "errors": {"type": "object"},
-                    "uuid": {"type": "string"}}},
+                "VisitIn": schemas.VISIT_IN, "Visit": schemas.VISIT, "Elder": schemas.ELDER,
+                "Problem": schemas.PROBLEM, "TokenRequest": schemas.TOKEN_IN,
+                "Token": schemas.TOKEN,
             },
         },
     }

@@ -100,9 +100,12 @@ def parse_time(value):
             moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC) - timedelta(hours=8)
-    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC) - timedelta(hours=8)
+        return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    except OverflowError:  # within hours of year 1 or 9999
+        return None
 
 
 def _check_visit(data, now):
@@ -120,7 +123,7 @@ def _check_visit(data, now):
         errors.append(("visited_at", _("The visit time is more than a year ago.")))
     try:
         duration = int(data.get("duration_minutes") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         duration = -1
     if not 0 <= duration <= 1440:
         errors.append(("duration_minutes", _("Enter minutes from 0 to 1440.")))
@@ -132,13 +135,20 @@ def _check_visit(data, now):
     needs = data.get("needs") or []
     if not isinstance(needs, list) or any(n not in rules.NEEDS for n in needs):
         errors.append(("needs", _("Choose needs from the list.")))
-    if len(data.get("notes") or "") > 4000:
+    if not isinstance(data.get("notes") or "", str):
+        errors.append(("notes", _("Notes must be text.")))
+    elif len(data.get("notes") or "") > 4000:
         errors.append(("notes", _("Notes can be at most 4,000 characters.")))
+    if not isinstance(data.get("photo") or "", str):
+        errors.append(("photo", _("The photo could not be read.")))
     for key, low, high in (("lat", -90, 90), ("lng", -180, 180), ("gps_accuracy", 0, 1e6)):
         value = data.get(key)
         if value is not None and (isinstance(value, bool) or not (
                 isinstance(value, int | float) and low <= value <= high)):
             errors.append((key, _("The position is not valid.")))
+    if rules.half_position(data.get("lat"), data.get("lng")):
+        errors.append(("lng" if data.get("lng") is None else "lat",
+                       _("Send both latitude and longitude, or neither.")))
     if errors:
         raise ServiceError(*errors)
     clean = dict(data)
@@ -150,7 +160,7 @@ def _check_visit(data, now):
 def _decode_photo(photo):
     if not photo:
         return None
-    text = photo.split(",", 1)[1] if photo.startswith("data:") else photo
+    text = photo.partition(",")[2] if photo.startswith("data:") else photo
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
@@ -180,7 +190,8 @@ def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id
     """Store a visit once per uuid; returns (visit values, created). Raises VisitConflict."""
     now = now or utcnow()
     clean = _check_visit(data, now)
-    uuid = str(data.get("uuid") or "").strip().lower()
+    uuid = data.get("uuid")
+    uuid = uuid.strip().lower() if isinstance(uuid, str) else ""
     if not 8 <= len(uuid) <= 36:
         raise ServiceError(("uuid", _("The record has no valid identifier.")))
     digest = rules.content_hash({**clean, "elder_id": elder_id, "photo": data.get("photo")})

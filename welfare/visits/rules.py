@@ -190,6 +190,11 @@ def canonical_visit(data):
     }
 
 
+def half_position(lat, lng):
+    """A position with only one of latitude and longitude cannot be placed on a map."""
+    return (lat is None) != (lng is None)
+
+
 def content_hash(data):
     """A stable SHA-256 of the canonical visit."""
     text = json.dumps(canonical_visit(data), sort_keys=True, ensure_ascii=False)
