@@ -2,6 +2,8 @@
 query-string numbers parsed by one helper, NUL characters refused, and 400/413 answered
 with a message the user can act on."""
 
+from http import HTTPStatus
+
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
@@ -73,45 +75,66 @@ def _has_nul(value):
     return False
 
 
-def request_has_nul():
-    """NUL in the path, query string, form fields, upload names or a JSON body."""
+def fields_with_nul():
+    """The names of the request parts holding a NUL character: query and form fields,
+    upload names, top-level JSON members ("" for the path or the body as a whole)."""
+    found = []
     if "\x00" in request.path:
-        return True
-    if any(_has_nul([key, value]) for key, value in request.args.items(multi=True)):
-        return True
+        found.append("")
+    found += [key for key, value in request.args.items(multi=True) if _has_nul([key, value])]
     if request.mimetype in FORM_TYPES:
-        if any(_has_nul([key, value]) for key, value in request.form.items(multi=True)):
-            return True
-        if any(_has_nul([key, upload.filename or ""])
-               for key, upload in request.files.items(multi=True)):
-            return True
+        found += [key for key, value in request.form.items(multi=True)
+                  if _has_nul([key, value])]
+        found += [key for key, upload in request.files.items(multi=True)
+                  if _has_nul([key, upload.filename or ""])]
     if request.is_json:
         try:
             body = request.get_json(silent=True)
         except RecursionError:  # nested too deep to parse: the view refuses it itself
             body = None
-        return _has_nul(body)
-    return False
+        if isinstance(body, dict):
+            found += [key if "\x00" not in key else "" for key, value in body.items()
+                      if _has_nul([key, value])]
+        elif _has_nul(body):
+            found.append("")
+    return list(dict.fromkeys(found))
+
+
+def request_has_nul():
+    """NUL in the path, query string, form fields, upload names or a JSON body."""
+    return bool(fields_with_nul())
 
 
 def wants_json():
     return request.path.startswith("/api/") or request.is_json
 
 
+def problem_json(status, detail, **extra):
+    """An RFC 9457 problem+json response (the JSON API's one error shape)."""
+    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
+            "detail": str(detail), **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
 def problem(status, message):
     """The error page, or a JSON problem body for the API."""
     if wants_json():
-        response = jsonify({"error": str(message)})
-        response.status_code = status
-        return response
+        return problem_json(status, message)
     return render_template("errors/400.html", message=message), status
 
 
 def refuse_nul():
-    if request_has_nul():
-        return problem(400, _("The request contains a NUL character (\\0), which is not "
-                              "allowed. Remove it and try again."))
-    return None
+    fields = fields_with_nul()
+    if not fields:
+        return None
+    message = _("The request contains a NUL character (\\0), which is not allowed. "
+                "Remove it and try again.")
+    if wants_json():
+        return problem_json(400, message, errors={name: str(message) for name in fields})
+    return problem(400, message)
 
 
 def bad_request(error):

@@ -84,6 +84,12 @@ def test_api_keeps_its_openapi_document(case, app, db, caller, answers):
         replay = case.call_and_validate(headers=headers, checks=CHECKS, app=app)
         assert (replay.status_code, replay.json()) == (200, response.json())
         answers[(case.method, case.path, replay.status_code)] += 1
+        # the same uuid with other content is a conflict, never a second visit
+        notes = case.body.get("notes") or ""
+        case.body["notes"] = ("乙" if notes.startswith("甲") else "甲") + notes[1:]
+        conflict = case.call_and_validate(headers=headers, checks=CHECKS, app=app)
+        assert conflict.status_code == 409
+        answers[(case.method, case.path, conflict.status_code)] += 1
 
 
 def test_the_fuzz_reached_every_answer_of_the_sync(answers):

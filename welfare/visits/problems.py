@@ -3,12 +3,12 @@
 runs. Pure Python: no database round trip."""
 
 import re
-from http import HTTPStatus
 
-from flask import jsonify, request
+from flask import request
 from flask_babel import gettext as _
 
 from welfare.errors import ServiceError
+from welfare.params import problem_json
 from welfare.visits import rules
 from welfare.visits.recording import MAX_PHOTO_BYTES
 
@@ -28,14 +28,9 @@ class BadInput(ServiceError):
 
 def problem(status, detail, errors=(), **extra):
     """A problem+json response; `errors` are (field, message) pairs."""
-    body = {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status,
-            "detail": str(detail)}
     if errors:
-        body["errors"] = {field or "": str(message) for field, message in errors}
-    body.update(extra)
-    response = jsonify(body)
-    response.status_code = status
-    response.mimetype = PROBLEM_JSON
+        extra["errors"] = {field or "": str(message) for field, message in errors}
+    response = problem_json(status, detail, **extra)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="welfare"'
     return response
