@@ -63,9 +63,11 @@ def create_app(config_class=Config):
     login_manager.login_message_category = "info"
 
     from welfare import models  # noqa: F401  (registers every table)
+    from welfare.auth import scope
     from welfare.web import register_web
 
     register_web(app)
+    scope.install(app)
 
     for domain in installed_domains():
         package = importlib.import_module(f"welfare.{domain}")

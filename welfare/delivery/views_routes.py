@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare.auth import scope
 from welfare.auth.models import User
 from welfare.auth.permissions import roles_required
 from welfare.delivery import bp, mapping, planning, queries, services
@@ -39,7 +40,7 @@ from welfare.pdf import render_pdf
 @bp.route("/routes/<int:route_id>")
 @roles_required(*READERS)
 def route(route_id):
-    route = db.get_or_404(DeliveryRoute, route_id)
+    route = scope.get_or_404(DeliveryRoute, route_id)
     header, body, script, targets = mapping.route_map(
         route, draggable=current_user.has_role(*WRITERS)
     )
@@ -55,7 +56,7 @@ def route(route_id):
 @bp.route("/stops/<int:stop_id>/move", methods=["POST"])
 @roles_required(*WRITERS)
 def move_stop(stop_id):
-    stop = db.get_or_404(DeliveryStop, stop_id)
+    stop = scope.get_or_404(DeliveryStop, stop_id)
     target_id = request.form.get("route_id", type=int)
     target = next((r for r in stop.event.routes if r.id == target_id), None) if target_id else None
     planning.move_stop(stop, target, actor=current_user)
@@ -67,7 +68,7 @@ def move_stop(stop_id):
 @bp.route("/stops/<int:stop_id>/position", methods=["POST"])
 @roles_required(*WRITERS)
 def stop_position(stop_id):
-    stop = db.get_or_404(DeliveryStop, stop_id)
+    stop = scope.get_or_404(DeliveryStop, stop_id)
     payload = request.get_json(silent=True) or {}
     try:
         services.correct_position(
@@ -105,7 +106,7 @@ def sheet_context(route):
 @bp.route("/routes/<int:route_id>/sheet.pdf")
 @roles_required(*READERS)
 def route_sheet(route_id):
-    route = db.get_or_404(DeliveryRoute, route_id)
+    route = scope.get_or_404(DeliveryRoute, route_id)
     pdf = render_pdf("print/route_sheet.html", **sheet_context(route))
     name = f"route-{route.event_id}-{route.id}.pdf"
     return Response(
@@ -144,7 +145,7 @@ def board(event_id):
 @bp.route("/outcomes/<int:outcome_id>/photo")
 @roles_required(*READERS)
 def outcome_photo(outcome_id):
-    row = db.get_or_404(DeliveryOutcome, outcome_id)
+    row = scope.get_or_404(DeliveryOutcome, outcome_id)
     if not row.photo:
         abort(404)
     folder = Path(current_app.instance_path) / "delivery_photos"

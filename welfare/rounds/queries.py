@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload
 
+from welfare.auth import scope
 from welfare.core import idno
 from welfare.extensions import db
 from welfare.roster.models import Person, Village
@@ -122,8 +123,11 @@ def claim(round_id, entry_id):
     and the effective outcome (current_id, current_outcome, current_paid_on). None if the
     entry is not on this round."""
     db.session.flush()  # what session.execute would do: the caller may have pending changes
+    stmt, narrowed = _claim_select(), scope.criteria(RoundEntry)
+    if narrowed is not None:  # a Core select: the session's loader criteria do not reach it
+        stmt = stmt.where(narrowed)
     return db.session.connection().execute(
-        _claim_select(), {"round_id": round_id, "entry_id": entry_id}).one_or_none()
+        stmt, {"round_id": round_id, "entry_id": entry_id}).one_or_none()
 
 
 @functools.cache

@@ -6,7 +6,8 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import can_see_village, roles_required
+from welfare.auth import scope
+from welfare.auth.permissions import roles_required
 from welfare.core.money import capitals_dollars
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -42,8 +43,7 @@ def _quote(name):
 def print_sheets(round_id):
     round_ = frozen_round(round_id)
     form = SheetForm(request.args)
-    villages = [v for v in queries.by_village(round_.id)
-                if can_see_village(current_user, v["village_id"])]
+    villages = queries.by_village(round_.id)
     form.village.choices = [("", _("Every village (one file each, in a ZIP)"))] + [
         (v["code"], f"{v['name']} ({v['people']})") for v in villages]
     if "village" not in request.args:
@@ -73,9 +73,8 @@ def print_sheets(round_id):
 def notices(round_id, code):
     """Home-delivery notices for one village's people without an outcome yet."""
     round_ = frozen_round(round_id)
-    village = db.first_or_404(db.select(Village).filter_by(code=code))
-    if not can_see_village(current_user, village.id):
-        abort(404)
+    village = db.first_or_404(db.select(Village).filter_by(code=code)
+                              .where(scope.village_filter(Village.id)))
     min_amount = request.args.get("min_amount", 0, type=int)
     entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
                if e.amount >= min_amount and not _has_outcome(e)]

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
+from welfare.auth import scope
 from welfare.auth import services as auth_services
 from welfare.auth.models import OFFICE_ROLES, User
 from welfare.errors import ServiceError
@@ -43,6 +44,7 @@ def token_required(view):
         if user.role not in API_ROLES:
             return error(403, _("This account cannot use the visits API."))
         g.api_user = user
+        scope.enter(user)
         return view(*args, **kwargs)
 
     return wrapped
@@ -183,7 +185,9 @@ def create_visit():
         return error(403, _("This account cannot use the visits API."))
     if caller.role != "volunteer":
         g.api_user = db.session.get(User, caller.user_id)
+        scope.enter(g.api_user)
         return _create_visit_for_office(data)
+    scope.enter(scope.Scope("volunteer", user_id=caller.user_id))
     if not isinstance(data, dict):
         return error(400, _("Send the visit as a JSON object."))
     if caller.elder_id is None:
