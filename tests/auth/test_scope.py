@@ -170,3 +170,23 @@ def test_requests_take_the_signed_in_users_scope(client, as_role, two_villages):
     assert client.get(f"/people/{here.id}").status_code == 200
     assert client.get(f"/people/{there.id}").status_code == 404
     assert scope.current() is scope.ALL  # outside the request again
+
+
+def test_audit_rows_about_people_carry_and_keep_their_village(db, client, as_role, make_user,
+                                                            two_villages):
+    from welfare.auth import audit
+    from welfare.auth.models import AuditLog
+
+    mine, other, here, there = two_villages
+    audit.record("edit", entity=here, summary="本里甲 改地址")
+    audit.record("edit", entity=there, summary="他里乙 改地址")
+    audit.record("edit", entity_type="people", entity_id=there.id, summary="他里乙 無里別")
+    audit.record("create", entity_type="gift_rounds", entity_id=1, summary="中秋禮金")
+    db.session.flush()
+    assert db.session.scalar(sa.select(AuditLog.village_id).where(
+        AuditLog.summary == "他里乙 改地址")) == other.id
+    as_role("staff", villages=[mine])
+    page = client.get("/audit").text
+    assert "本里甲 改地址" in page and "中秋禮金" in page
+    assert "他里乙" not in page
+

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context
+from flask import abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
@@ -44,8 +44,10 @@ class Scope:
 
 ALL = Scope()
 NOTHING = Scope("nothing")
-# Set by acting() blocks; a request's own scope lives on `g` (a streamed download reads its
-# rows after the view returned, still inside the request but not inside this variable).
+# Set by acting() blocks. A request's own scope lives in its WSGI environ: a streamed download
+# reads its rows after the view returned and the request was torn down, still with the same
+# request object but neither this variable's value nor `g`'s.
+REQUEST_KEY = "welfare.scope"
 _current = contextvars.ContextVar("welfare_scope", default=None)
 # model -> {kind: function(scope) -> where clause}; filled by the domains' narrow() calls.
 _RULES = {}
@@ -78,12 +80,13 @@ def for_user(user):
 
 
 def current():
-    """The acting scope: an acting() block's, else the request's, else (CLI, jobs) all."""
+    """The acting scope: an acting() block's, else the request's (set before every view),
+    else all: the CLI, a job's thread and a request context never dispatched to a view."""
     found = _current.get()
     if found is not None:
         return found
     if has_request_context():
-        return g.get("_request_scope", NOTHING)
+        return request.environ.get(REQUEST_KEY, ALL)
     return ALL
 
 
@@ -116,8 +119,8 @@ def sees_everything(func):
 
 def enter(scope_or_user):
     """Set the scope for the rest of this request (an API call signed in by a token)."""
-    g._request_scope = (scope_or_user if isinstance(scope_or_user, Scope)
-                        else for_user(scope_or_user))
+    request.environ[REQUEST_KEY] = (scope_or_user if isinstance(scope_or_user, Scope)
+                                    else for_user(scope_or_user))
 
 
 def criteria(model, scope=None):
@@ -166,12 +169,8 @@ def get_or_404(model, ident):
 
 
 def install(app):
-    """Set the scope from the signed-in user before each request and drop it after."""
+    """Set the scope from the signed-in user before each request."""
 
     @app.before_request
     def _enter_request_scope():
-        g._request_scope = for_user(current_user)
-
-    @app.teardown_request
-    def _leave_request_scope(_exc):
-        g.pop("_request_scope", None)
+        enter(current_user)

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare import exports
 from welfare.auth import scope
 from welfare.auth.models import User
 from welfare.auth.permissions import roles_required
@@ -103,11 +104,21 @@ def sheet_context(route):
     }
 
 
+def _log_sheets(what, sheets, filters):
+    """Route sheets carry names, addresses and phones: logged like any personal download."""
+    stops = [s for sheet in sheets for s in sheet["stops"]]
+    exports.log_export(what, len(stops), "pdf", current_user, filters=filters,
+                       villages={s.village_id for s in stops})
+    db.session.commit()
+
+
 @bp.route("/routes/<int:route_id>/sheet.pdf")
 @roles_required(*READERS)
 def route_sheet(route_id):
     route = scope.get_or_404(DeliveryRoute, route_id)
-    pdf = render_pdf("print/route_sheet.html", **sheet_context(route))
+    context = sheet_context(route)
+    pdf = render_pdf("print/route_sheet.html", **context)
+    _log_sheets("route_sheet", [context], {"event": route.event_id, "route": route.id})
     name = f"route-{route.event_id}-{route.id}.pdf"
     return Response(
         pdf,
@@ -122,7 +133,9 @@ def event_sheets(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
     if not event.routes:
         abort(404)
-    pdf = render_pdf("print/route_sheets.html", sheets=[sheet_context(r) for r in event.routes])
+    sheets = [sheet_context(r) for r in event.routes]
+    pdf = render_pdf("print/route_sheets.html", sheets=sheets)
+    _log_sheets("route_sheets", sheets, {"event": event.id})
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare import exports
 from welfare.auth import scope
 from welfare.auth.permissions import roles_required
 from welfare.core.money import capitals_dollars
@@ -56,7 +57,8 @@ def print_sheets(round_id):
     options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
                "full_ids": form.full_ids.data, "batch": batch}
     if code and not form.per_neighbourhood.data:
-        reconcile.log_print(round_, current_user, code, form.full_ids.data)
+        reconcile.log_print(round_, current_user, code, form.full_ids.data,
+                            rows=next(v["people"] for v in villages if v["code"] == code))
         db.session.commit()
         village = db.first_or_404(db.select(Village).filter_by(code=code))
         sheet = sheets.village_sheet(round_, village, None, batch, form.full_ids.data)
@@ -79,6 +81,9 @@ def notices(round_id, code):
     entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
                if e.amount >= min_amount and not _has_outcome(e)]
     header = sheets.sheet_header(round_, village)
+    exports.log_export("round_notices", len(entries), "pdf", current_user,
+                       filters={"round": round_.id}, villages={village.id})
+    db.session.commit()
     pdf = render_pdf("print/round_notices.html", round=round_, header=header, entries=entries,
                      dollars=capitals_dollars)
     return pdf_response(pdf, f"{village.code}-notices.pdf")
@@ -144,7 +149,11 @@ def upload(round_id):
 @roles_required(*PREPARERS)
 def outcome_template(round_id):
     round_ = frozen_round(round_id)
-    return Response(reconcile.outcome_template(round_), mimetype="text/csv", headers={
+    body = reconcile.outcome_template(round_)
+    exports.log_export("round_outcomes_template", body.count(b"\n") - 1, "csv", current_user,
+                       filters={"round": round_.id})
+    db.session.commit()
+    return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=round-{round_id}-outcomes.csv"})
 
 
