@@ -223,3 +223,28 @@ def test_the_clerk_cannot_write_another_villages_records(app, world, clients):
     assert not problems, "\n".join(problems)
     stop = clients["staff"].get(f"/delivery/stops/{world['stop_id']}")
     assert stop.status_code == 200  # the other village's stop was not removed
+
+
+def test_a_route_across_villages_shows_the_clerk_only_their_stops(world, clients):
+    mine, theirs = world["route_stop_names"]
+    route = world["ids"]["route_id"]
+    for path in (f"/delivery/routes/{route}", f"/delivery/routes/{route}/sheet.pdf"):
+        response = clients["clerk"].get(path)
+        text = texts(response.get_data(), response.content_type)[0]
+        assert response.status_code == 200 and mine in text and theirs not in text, path
+        assert theirs in texts(clients["staff"].get(path).get_data(), response.content_type)[0]
+
+
+def test_route_sheets_are_logged_as_exports_with_their_villages(app, world, clients):
+    import sqlalchemy as sa
+
+    from welfare.auth.models import AuditLog
+
+    route = world["ids"]["route_id"]
+    assert clients["clerk"].get(f"/delivery/routes/{route}/sheet.pdf").status_code == 200
+    with app.app_context():
+        row = _db.session.scalars(sa.select(AuditLog).where(AuditLog.entity_type == "route_sheet")
+                                  .order_by(AuditLog.id.desc())).first()
+        assert row.action == "export" and row.user.username == world["usernames"]["clerk"]
+        assert row.after["villages"] == [world["mine"]] and row.after["rows"] >= 1
+        assert row.after["filters"] == {"event": world["ids"]["event_id"], "route": route}

@@ -127,6 +127,7 @@ def build():
             "other_code": codes[person.village_id], "other_name": person.name,
             "other_id_number": person.id_number, "other_token": entry.token,
             "round_id": entry.round_id, "stop_id": other_stop.id,
+            "route_stop_names": (stop.recipient_name, other_stop.recipient_name),
             "usernames": {role: u.username for role, u in users.items()},
             "forbidden": forbidden(users, mine, theirs_elders, theirs_routes)}
 
