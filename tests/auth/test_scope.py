@@ -40,6 +40,13 @@ def test_a_select_of_people_returns_only_the_users_villages(db, make_user, two_v
         through_alias = names(sa.select(aliased.name))
     assert "本里甲" in found and "他里乙" not in found
     assert "他里乙" not in through_alias and "本里甲" in through_alias
+    with scope.acting(clerk):
+        counted = db.session.scalar(sa.select(sa.func.count()).select_from(
+            sa.select(Person.id).subquery()))
+        both = sa.orm.aliased(Person, sa.select(Person).where(
+            Person.id.in_([here.id, there.id])).subquery())
+        joined = db.session.scalars(sa.select(both.name)).all()
+    assert counted == count and "他里乙" not in joined
     assert count == db.session.scalar(
         sa.select(sa.func.count(Person.id)).where(Person.village_id == mine.id))
 

@@ -18,6 +18,7 @@ from flask import abort, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 
 from welfare.extensions import db
 
@@ -63,6 +64,7 @@ def narrow(model, villages=None, volunteer=None, serviceman=None):
         if build is not None:
             rules[kind] = build
     _options.cache_clear()
+    _models_by_table.cache_clear()
 
 
 def scoped_models():
@@ -144,8 +146,39 @@ def village_filter(column):
 
 @functools.lru_cache(maxsize=512)
 def _options(scope):
-    return tuple(with_loader_criteria(model, criteria(model, scope), include_aliases=True)
-                 for model in _RULES)
+    return {model: with_loader_criteria(model, criteria(model, scope), include_aliases=True)
+            for model in _RULES}
+
+
+@functools.cache
+def _models_by_table():
+    """Each mapped table: the scoped models a statement reading it loads, its own and those
+    its rows join eagerly (lazy="joined"), so a select adds only the criteria it needs."""
+    def joined(mapper, seen):
+        seen.add(mapper)
+        found = {mapper.class_} & set(_RULES)
+        for rel in mapper.relationships:
+            if rel.lazy == "joined" and rel.mapper not in seen:
+                found |= joined(rel.mapper, seen)
+        return found
+
+    by_table = {}
+    for mapper in db.Model.registry.mappers:
+        by_table.setdefault(mapper.local_table, set()).update(joined(mapper, set()))
+    return {table: tuple(models) for table, models in by_table.items()}
+
+
+def _involved(statement):
+    """The scoped models a statement reads; all of them when it carries loader options
+    (a joinedload() reaches tables the statement does not name)."""
+    if statement._with_options:
+        return _RULES
+    by_table = _models_by_table()
+    found = set()
+    for table in find_tables(statement, check_columns=True, include_aliases=True,
+                             include_joins=True, include_crud=True):
+        found.update(by_table.get(getattr(table, "element", table), ()))
+    return found
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -155,7 +188,10 @@ def _narrow_every_statement(state):
         # A column load refreshes an object this scope already loaded.
         return
     if state.is_select or state.is_update or state.is_delete:
-        state.statement = state.statement.options(*_options(scope))
+        options = _options(scope)
+        needed = [options[model] for model in _involved(state.statement)]
+        if needed:
+            state.statement = state.statement.options(*needed)
 
 
 def get_or_404(model, ident):

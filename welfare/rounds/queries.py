@@ -123,11 +123,16 @@ def claim(round_id, entry_id):
     and the effective outcome (current_id, current_outcome, current_paid_on). None if the
     entry is not on this round."""
     db.session.flush()  # what session.execute would do: the caller may have pending changes
-    stmt, narrowed = _claim_select(), scope.criteria(RoundEntry)
-    if narrowed is not None:  # a Core select: the session's loader criteria do not reach it
-        stmt = stmt.where(narrowed)
     return db.session.connection().execute(
-        stmt, {"round_id": round_id, "entry_id": entry_id}).one_or_none()
+        _claim_select_in(scope.current()), {"round_id": round_id, "entry_id": entry_id}
+    ).one_or_none()
+
+
+@functools.lru_cache(maxsize=256)
+def _claim_select_in(acting):
+    # A Core select: the session's loader criteria do not reach it, so it narrows itself.
+    narrowed = scope.criteria(RoundEntry, acting)
+    return _claim_select() if narrowed is None else _claim_select().where(narrowed)
 
 
 @functools.cache
