@@ -2,8 +2,9 @@
 
 The acting scope (every village, some villages, a volunteer's assigned elders, a serviceman's
 routes, or nothing) is set once per request from the signed-in user and by a job from its
-actor. One Session event adds `with_loader_criteria` for every people-derived model to every
-ORM select, relationship load, update and delete, so a view cannot forget to narrow. Domains
+actor. One Session event adds `with_loader_criteria` for the people-derived models a statement
+reads to every ORM select, relationship load, update and delete, so a view cannot forget to
+narrow; the unrestricted add nothing. Domains
 declare how their models are narrowed with `narrow()` beside their models; system work that
 must see everything runs inside `unrestricted()`. Core statements on tables use `criteria()`.
 """
@@ -22,12 +23,10 @@ from sqlalchemy.sql.util import find_tables
 
 from welfare.extensions import db
 
-KINDS = ("all", "villages", "volunteer", "serviceman", "nothing")
-
 
 @dataclass(frozen=True)
 class Scope:
-    kind: str = "all"
+    kind: str = "all"  # all, villages, volunteer, serviceman or nothing
     villages: tuple = ()  # sorted village ids, for kind "villages"
     user_id: int | None = None  # the volunteer's or serviceman's account
 
@@ -46,8 +45,8 @@ class Scope:
 ALL = Scope()
 NOTHING = Scope("nothing")
 # Set by acting() blocks. A request's own scope lives in its WSGI environ: a streamed download
-# reads its rows after the view returned and the request was torn down, still with the same
-# request object but neither this variable's value nor `g`'s.
+# reads its rows after the view returned, with the same request object but (as the CSV export
+# test showed) no longer this variable's value nor `g`'s.
 REQUEST_KEY = "welfare.scope"
 _current = contextvars.ContextVar("welfare_scope", default=None)
 # model -> {kind: function(scope) -> where clause}; filled by the domains' narrow() calls.
