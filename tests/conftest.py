@@ -36,11 +36,13 @@ class ConnectionBoundSession(FlaskSession):
 def app():
     app = create_app(TestConfig)
 
-    @app.before_request
     def forget_cached_user():
         # Tests keep one app context open, which Flask reuses for every request,
-        # so Flask-Login's per-context user cache must not leak between requests.
+        # so Flask-Login's per-context user cache must not leak between requests
+        # (first: the request's scope is read from the signed-in user).
         g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
 
     with app.app_context():
         _db.drop_all()

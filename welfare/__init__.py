@@ -80,10 +80,12 @@ def create_app(config_class=Config):
     login_manager.login_message_category = "info"
 
     from welfare import models, params  # noqa: F401  (models registers every table)
+    from welfare.auth import scope
     from welfare.web import register_web
 
     params.init_app(app)
     register_web(app)
+    scope.install(app)
 
     for domain in installed_domains():
         package = importlib.import_module(f"welfare.{domain}")

@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from welfare.auth import audit
+from welfare.auth import audit, scope
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Werkzeug appends "; charset=utf-8" to text/* types itself; naming it here doubled it.
@@ -105,10 +105,14 @@ def to_xlsx(headers, rows, title="Sheet1", sample=200):
         return handle.read()
 
 
-def log_export(what, rows, fmt, actor, full_id=False, filters=None, purpose=None):
-    """One audit row per download: what, how many rows, whether ID numbers were whole and,
-    for whole ones, the purpose the downloader gave."""
+def log_export(what, rows, fmt, actor, full_id=False, filters=None, purpose=None,
+               villages=None):
+    """One audit row per download: what, how many rows, which villages (those given, else the
+    acting scope's, else "all"), whether ID numbers were whole and, for whole ones, the
+    purpose the downloader gave."""
+    villages = scope.current().village_ids() if villages is None else set(villages)
     after = {"rows": rows, "format": fmt, "full_id": full_id,
+             "villages": sorted(villages) if villages is not None else "all",
              "filters": {k: v for k, v in (filters or {}).items() if v not in (None, "")}}
     if purpose:
         after["purpose"] = purpose

@@ -9,6 +9,7 @@ from sqlalchemy import DDL, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from welfare.auth import scope
 from welfare.extensions import db
 
 ROLES = ("admin", "staff", "supervisor", "volunteer", "serviceman")
@@ -103,6 +104,8 @@ class AuditLog(db.Model):
     before: Mapped[dict | None] = mapped_column(sa.JSON)
     after: Mapped[dict | None] = mapped_column(sa.JSON)
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    # The village of the person the row is about, so village-limited staff see only theirs.
+    village_id: Mapped[int | None] = mapped_column(index=True)
 
     user = relationship("User", lazy="joined")
 
@@ -118,6 +121,19 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(sa.String(64))
     address: Mapped[str] = mapped_column(sa.String(45))
+
+
+def _audit_rows_in(ids):
+    """Rows about a person of these villages, and rows about no person at all. A row about a
+    people-derived record whose village was not written stays with the unrestricted."""
+    people_tables = sorted({m.__tablename__ for m in scope.scoped_models()} - {"audit_log"})
+    return sa.or_(AuditLog.village_id.in_(ids), sa.and_(
+        AuditLog.village_id.is_(None), AuditLog.entity_type.not_in(people_tables)))
+
+
+scope.narrow(AuditLog, villages=_audit_rows_in,
+             volunteer=lambda _uid: AuditLog.village_id.in_(()),
+             serviceman=lambda _uid: AuditLog.village_id.in_(()))
 
 
 AUDIT_TRIGGERS = {

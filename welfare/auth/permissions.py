@@ -1,4 +1,4 @@
-"""Who may do what. Views declare roles; queries narrow by village."""
+"""Who may do what. Views declare roles; welfare.auth.scope narrows the rows they see."""
 
 from functools import wraps
 
@@ -26,8 +26,3 @@ def roles_required(*roles):
         return wrapped
 
     return decorator
-
-
-def can_see_village(user, village_id):
-    allowed = user.village_ids
-    return not allowed or village_id in allowed

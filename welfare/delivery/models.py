@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from welfare.auth import scope
 from welfare.auth.models import utcnow
 from welfare.extensions import db
 
@@ -217,3 +218,25 @@ class DeliveryOutcome(db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     stop = relationship("DeliveryStop")
+
+
+def routes_of(user_id):
+    """The routes driven by a serviceman's vehicles."""
+    return (sa.select(DeliveryRoute.id).join(Vehicle, Vehicle.id == DeliveryRoute.vehicle_id)
+            .where(Vehicle.user_id == user_id))
+
+
+def stops_in(ids):
+    return sa.select(DeliveryStop.id).where(DeliveryStop.village_id.in_(ids))
+
+
+# A route across villages is seen by a village-limited clerk with only their stops on it.
+scope.narrow(DeliveryRoute,
+             villages=lambda ids: DeliveryRoute.id.in_(
+                 sa.select(DeliveryStop.route_id).where(DeliveryStop.village_id.in_(ids))),
+             serviceman=lambda uid: DeliveryRoute.id.in_(routes_of(uid)))
+scope.narrow(DeliveryStop, villages=lambda ids: DeliveryStop.village_id.in_(ids),
+             serviceman=lambda uid: DeliveryStop.route_id.in_(routes_of(uid)))
+scope.narrow(DeliveryOutcome, villages=lambda ids: DeliveryOutcome.stop_id.in_(stops_in(ids)),
+             serviceman=lambda uid: DeliveryOutcome.stop_id.in_(
+                 sa.select(DeliveryStop.id).where(DeliveryStop.route_id.in_(routes_of(uid)))))

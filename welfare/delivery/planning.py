@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from welfare.auth import scope
 from welfare.auth.audit import record
 from welfare.auth.models import utcnow
 from welfare.delivery import geocoding
@@ -132,6 +133,7 @@ def _route_for(event, vehicle, position):
     return route
 
 
+@scope.sees_everything
 def optimise_event(event, vehicles, actor, seconds=None, on_progress=None):
     """Plan routes for the event on these vehicles; stops staff pinned stay on their route.
     on_progress(elapsed, seconds) is called about once a second during the search."""

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from welfare.auth import scope
 from welfare.auth.permissions import roles_required
 from welfare.delivery import bp, labels, mapping, planning, queries, services
 from welfare.delivery.forms import (
@@ -254,7 +255,7 @@ def follow_up(event_id):
 @bp.route("/stops/<int:stop_id>", methods=["GET", "POST"])
 @roles_required(*READERS)
 def stop(stop_id):
-    stop = db.get_or_404(DeliveryStop, stop_id)
+    stop = scope.get_or_404(DeliveryStop, stop_id)
     form = StopForm(obj=stop)
     errors = []
     if request.method == "POST":
@@ -295,7 +296,7 @@ def stop(stop_id):
 @bp.route("/stops/<int:stop_id>/remove", methods=["POST"])
 @roles_required(*WRITERS)
 def stop_remove(stop_id):
-    stop = db.get_or_404(DeliveryStop, stop_id)
+    stop = scope.get_or_404(DeliveryStop, stop_id)
     event_id = stop.event_id
     try:
         services.remove_stop(stop, actor=current_user)

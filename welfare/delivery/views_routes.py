@@ -19,6 +19,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare import exports
+from welfare.auth import scope
 from welfare.auth.models import User
 from welfare.auth.permissions import roles_required
 from welfare.delivery import bp, mapping, planning, queries, services
@@ -40,7 +42,7 @@ from welfare.pdf import render_pdf
 @bp.route("/routes/<int:route_id>")
 @roles_required(*READERS)
 def route(route_id):
-    route = db.get_or_404(DeliveryRoute, route_id)
+    route = scope.get_or_404(DeliveryRoute, route_id)
     header, body, script, targets = mapping.route_map(
         route, draggable=current_user.has_role(*WRITERS)
     )
@@ -56,7 +58,7 @@ def route(route_id):
 @bp.route("/stops/<int:stop_id>/move", methods=["POST"])
 @roles_required(*WRITERS)
 def move_stop(stop_id):
-    stop = db.get_or_404(DeliveryStop, stop_id)
+    stop = scope.get_or_404(DeliveryStop, stop_id)
     target_id = int_arg("route_id", values=request.form)
     target = next((r for r in stop.event.routes if r.id == target_id), None) if target_id else None
     planning.move_stop(stop, target, actor=current_user)
@@ -68,7 +70,7 @@ def move_stop(stop_id):
 @bp.route("/stops/<int:stop_id>/position", methods=["POST"])
 @roles_required(*WRITERS)
 def stop_position(stop_id):
-    stop = db.get_or_404(DeliveryStop, stop_id)
+    stop = scope.get_or_404(DeliveryStop, stop_id)
     payload = request.get_json(silent=True) or {}
     try:
         services.correct_position(
@@ -103,11 +105,21 @@ def sheet_context(route):
     }
 
 
+def _log_sheets(what, sheets, filters):
+    """Route sheets carry names, addresses and phones: logged like any personal download."""
+    stops = [s for sheet in sheets for s in sheet["stops"]]
+    exports.log_export(what, len(stops), "pdf", current_user, filters=filters,
+                       villages={s.village_id for s in stops})
+    db.session.commit()
+
+
 @bp.route("/routes/<int:route_id>/sheet.pdf")
 @roles_required(*READERS)
 def route_sheet(route_id):
-    route = db.get_or_404(DeliveryRoute, route_id)
-    pdf = render_pdf("print/route_sheet.html", **sheet_context(route))
+    route = scope.get_or_404(DeliveryRoute, route_id)
+    context = sheet_context(route)
+    pdf = render_pdf("print/route_sheet.html", **context)
+    _log_sheets("route_sheet", [context], {"event": route.event_id, "route": route.id})
     name = f"route-{route.event_id}-{route.id}.pdf"
     return Response(
         pdf,
@@ -122,7 +134,9 @@ def event_sheets(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
     if not event.routes:
         abort(404)
-    pdf = render_pdf("print/route_sheets.html", sheets=[sheet_context(r) for r in event.routes])
+    sheets = [sheet_context(r) for r in event.routes]
+    pdf = render_pdf("print/route_sheets.html", sheets=sheets)
+    _log_sheets("route_sheets", sheets, {"event": event.id})
     return Response(
         pdf,
         mimetype="application/pdf",
@@ -145,7 +159,7 @@ def board(event_id):
 @bp.route("/outcomes/<int:outcome_id>/photo")
 @roles_required(*READERS)
 def outcome_photo(outcome_id):
-    row = db.get_or_404(DeliveryOutcome, outcome_id)
+    row = scope.get_or_404(DeliveryOutcome, outcome_id)
     if not row.photo:
         abort(404)
     folder = Path(current_app.instance_path) / "delivery_photos"

@@ -11,8 +11,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from welfare.auth import audit
-from welfare.auth.models import utcnow
+from welfare.auth import audit, scope
+from welfare.auth.models import User, utcnow
 from welfare.extensions import db
 from welfare.jobs.models import Job
 
@@ -63,7 +63,14 @@ def resolve(func_path):
 
 
 def run(job_id, func_path, args):
-    """Run one job to the end, recording running, done or failed."""
+    """Run one job to the end under its creator's scope, recording running, done or failed."""
+    creator = db.session.scalar(sa.select(Job.created_by_id).where(Job.id == job_id))
+    actor = db.session.get(User, creator) if creator is not None else None
+    with scope.acting(scope.for_user(actor) if actor is not None else scope.ALL):
+        _run(job_id, func_path, args)
+
+
+def _run(job_id, func_path, args):
     _update(job_id, status="running", started_at=utcnow())
     try:
         if inline():  # inside the caller's transaction: undo only the job's own work

@@ -5,6 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from welfare.auth import scope
 from welfare.extensions import db
 from welfare.params import whole_number
 from welfare.reports import figures
@@ -31,7 +32,7 @@ def scope_for(args, user, today=None):
     """A Scope from the query string (village, start, end), narrowed to the user's villages."""
     today = today or date.today()
     period = parse_period(args.get("start"), args.get("end"), today)
-    allowed = set(user.village_ids) if user is not None else set()
+    allowed = (scope.for_user(user).village_ids() or set()) if user is not None else set()
     village_ids = set(allowed) or None
     code = (args.get("village") or "").strip()
     if code:
@@ -46,7 +47,7 @@ def scope_for(args, user, today=None):
 
 def selectable_villages(user):
     """The villages a user may filter by: theirs, or all."""
-    return figures.queries.villages(user.village_ids or None)
+    return figures.queries.villages(scope.for_user(user).village_ids())
 
 
 def selectable_rounds(scope):

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from welfare.auth import scope
 from welfare.auth.models import AuditLog, utcnow
 from welfare.extensions import db
 from welfare.reports import queries
@@ -88,6 +89,7 @@ def find(as_of):
     return db.session.scalar(sa.select(ReportSnapshot).where(ReportSnapshot.as_of == as_of))
 
 
+@scope.sees_everything
 def refresh(as_of):
     """Count the roster on `as_of` now and store it in place of any older snapshot."""
     audit_id = last_audit_id()

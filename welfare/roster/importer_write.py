@@ -95,9 +95,10 @@ def plan(valid, result, allowed_villages=()):
     return result_plan
 
 
-def _audit_row(action, user_id, ip, now, entity_id, summary, before=None, after=None):
+def _audit_row(action, user_id, ip, now, entity_id, summary, before=None, after=None,
+               village_id=None):
     return audit.row_values(action, user_id, "people", entity_id, summary, before, after,
-                            at=now, ip=ip)
+                            at=now, ip=ip, village_id=village_id)
 
 
 def write(plan_, result, actor):
@@ -108,11 +109,13 @@ def write(plan_, result, actor):
     rows = [_person_row(data, now) for _, data in plan_.creates]
     new_ids = _insert_people(rows)
     audits = [_audit_row("create", user_id, ip, now, pid, row["name"],
-                         after={k: audit._plain(row[k]) for k in PERSON_FIELDS})
+                         after={k: audit._plain(row[k]) for k in PERSON_FIELDS},
+                         village_id=row.get("village_id"))
               for pid, row in zip(new_ids, rows, strict=True)]
     _update_people(plan_.updates, now)
-    audits += [_audit_row("update", user_id, ip, now, pid, name, before=before, after=after)
-               for pid, name, before, after, _changes, _current in plan_.updates]
+    audits += [_audit_row("update", user_id, ip, now, pid, name, before=before, after=after,
+                          village_id=(after or {}).get("village_id", current["village_id"]))
+               for pid, name, before, after, _changes, current in plan_.updates]
     _insert_audit(audits)
     _flag_duplicates(new_ids)
     audit.record(

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from welfare.auth import scope
 from welfare.auth.models import utcnow
 from welfare.extensions import db
 
@@ -222,3 +223,28 @@ class DuplicateFlag(db.Model):
 
     person_a = relationship("Person", foreign_keys=[person_a_id])
     person_b = relationship("Person", foreign_keys=[person_b_id])
+
+
+def people_in(ids):
+    return sa.select(Person.id).where(Person.village_id.in_(ids))
+
+
+def households_in(ids):
+    return sa.select(Household.id).where(Household.village_id.in_(ids))
+
+
+def elders_in(ids):
+    return sa.select(IsolatedElder.id).where(IsolatedElder.person_id.in_(people_in(ids)))
+
+
+scope.narrow(Person, villages=lambda ids: Person.village_id.in_(ids))
+scope.narrow(Household, villages=lambda ids: Household.village_id.in_(ids))
+scope.narrow(HouseholdMember,
+             villages=lambda ids: HouseholdMember.household_id.in_(households_in(ids)))
+scope.narrow(LowIncomeStatus,
+             villages=lambda ids: LowIncomeStatus.household_id.in_(households_in(ids)))
+scope.narrow(IsolatedElder, villages=lambda ids: IsolatedElder.person_id.in_(people_in(ids)))
+scope.narrow(EmergencyContact, villages=lambda ids: EmergencyContact.elder_id.in_(elders_in(ids)))
+# A suspected pair across villages names a person of the other village: neither side sees it.
+scope.narrow(DuplicateFlag, villages=lambda ids: sa.and_(
+    DuplicateFlag.person_a_id.in_(people_in(ids)), DuplicateFlag.person_b_id.in_(people_in(ids))))

@@ -1,15 +1,11 @@
 """People: search, detail, create, edit, reveal ID, duplicates."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import (
-    ROSTER_READERS,
-    ROSTER_WRITERS,
-    can_see_village,
-    roles_required,
-)
+from welfare.auth import scope
+from welfare.auth.permissions import ROSTER_READERS, ROSTER_WRITERS, roles_required
 from welfare.auth.queries import history_for
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -30,17 +26,13 @@ def search_filters():
 
 
 def visible_person(person_id):
-    """The person, or 404 when merged away or outside the user's villages."""
-    person = db.get_or_404(Person, person_id)
-    if not can_see_village(current_user, person.village_id):
-        abort(404)
-    return person
+    """The person, or 404 when outside the acting scope."""
+    return scope.get_or_404(Person, person_id)
 
 
 def _village_choices(form_field):
     form_field.choices = [(0, _("Choose a village"))] + [
         (v.id, f"{v.name_zh} {v.name_en}") for v in queries.villages()
-        if can_see_village(current_user, v.id)
     ]
 
 
@@ -123,7 +115,7 @@ def duplicates():
 @bp.route("/duplicates/<int:flag_id>", methods=["POST"])
 @roles_required(*ROSTER_WRITERS)
 def duplicate_resolve(flag_id):
-    flag = db.get_or_404(DuplicateFlag, flag_id)
+    flag = scope.get_or_404(DuplicateFlag, flag_id)
     visible_person(flag.person_a_id)
     visible_person(flag.person_b_id)
     try:

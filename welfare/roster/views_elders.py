@@ -4,11 +4,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare.auth import scope
 from welfare.auth.permissions import (
     ROSTER_READERS,
     ROSTER_WRITERS,
     SENSITIVE_READERS,
-    can_see_village,
     roles_required,
 )
 from welfare.auth.queries import history_for
@@ -22,10 +22,7 @@ from welfare.roster.views import visible_person
 
 
 def visible_elder(elder_id):
-    elder = db.get_or_404(IsolatedElder, elder_id)
-    if not can_see_village(current_user, elder.person.village_id):
-        abort(404)
-    return elder
+    return scope.get_or_404(IsolatedElder, elder_id)
 
 
 @bp.route("/elders")
@@ -131,7 +128,7 @@ def elder_add_contact(elder_id):
 @roles_required(*ROSTER_WRITERS)
 def elder_remove_contact(elder_id, contact_id):
     elder = visible_elder(elder_id)
-    contact = db.get_or_404(EmergencyContact, contact_id)
+    contact = scope.get_or_404(EmergencyContact, contact_id)
     if contact.elder_id != elder.id:
         abort(404)
     services.remove_contact(contact, actor=current_user)

@@ -5,12 +5,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import (
-    ROSTER_READERS,
-    ROSTER_WRITERS,
-    can_see_village,
-    roles_required,
-)
+from welfare.auth import scope
+from welfare.auth.permissions import ROSTER_READERS, ROSTER_WRITERS, roles_required
 from welfare.auth.queries import history_for
 from welfare.core import idno
 from welfare.errors import ServiceError
@@ -23,10 +19,7 @@ from welfare.roster.views import _village_choices
 
 
 def visible_household(household_id):
-    household = db.get_or_404(Household, household_id)
-    if not can_see_village(current_user, household.village_id):
-        abort(404)
-    return household
+    return scope.get_or_404(Household, household_id)
 
 
 def _status_form():
@@ -92,7 +85,7 @@ def household_add_member(household_id):
     if form.validate_on_submit():
         number = idno.normalise(form.id_number.data)
         person = db.session.scalar(sa.select(Person).where(Person.id_number == number))
-        if person is None or not can_see_village(current_user, person.village_id):
+        if person is None:
             form.id_number.errors = [_("No one with this ID number is on the roster.")]
         else:
             try:
@@ -112,7 +105,7 @@ def household_add_member(household_id):
 @roles_required(*ROSTER_WRITERS)
 def household_member_action(household_id, member_id):
     household = visible_household(household_id)
-    member = db.get_or_404(HouseholdMember, member_id)
+    member = scope.get_or_404(HouseholdMember, member_id)
     if member.household_id != household.id:
         abort(404)
     if request.form.get("action") == "head":

@@ -5,9 +5,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from welfare.auth import scope
 from welfare.auth.models import utcnow
 from welfare.extensions import db
-from welfare.roster.models import searchable
+from welfare.roster.models import people_in, searchable
 from welfare.rounds.rules import FESTIVALS, OUTCOMES, PAID_OUTCOMES, RoundRules
 
 ROUND_STATUSES = ("draft", "freezing", "frozen", "approved", "closed")
@@ -191,3 +192,9 @@ class BankAccount(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person = relationship("Person")
+
+
+scope.narrow(RoundEntry, villages=lambda ids: RoundEntry.village_id.in_(ids))
+scope.narrow(Payout, villages=lambda ids: Payout.entry_id.in_(
+    sa.select(RoundEntry.id).where(RoundEntry.village_id.in_(ids))))
+scope.narrow(BankAccount, villages=lambda ids: BankAccount.person_id.in_(people_in(ids)))

@@ -19,7 +19,8 @@ from welfare.rounds.rules import PAID_OUTCOMES, RECORDABLE, can_supersede, claim
 PAYOUT_COLUMNS = ("round_id", "entry_id", "outcome", "amount", "paid_on", "late_claim",
                   "recorded_by_id", "recorded_at", "note", "source", "proxy_name",
                   "proxy_id_number", "proxy_relationship", "seal_checked", "reversal_reason")
-LOG_COLUMNS = ("at", "user_id", "action", "entity_type", "summary", "before", "after", "ip")
+LOG_COLUMNS = ("at", "user_id", "action", "entity_type", "summary", "before", "after", "ip",
+               "village_id")
 
 
 class AlreadyRecorded(ServiceError):
@@ -103,7 +104,7 @@ def record_claim(claim, outcome, actor, on=None, proxy=None, note="", source="co
     log = audit.row_values("payout", actor.id, Payout.__tablename__, None,
                            f"{claim.name} {outcome}",
                            after={"entry_id": claim.id, "outcome": outcome, "amount": amount},
-                           at=payout["recorded_at"])
+                           at=payout["recorded_at"], village_id=claim.village_id)
     del log["entity_id"]  # the new payout's id, filled in by the insert
     payout_id = _insert_with_audit(payout, log)
     if payout_id is None:

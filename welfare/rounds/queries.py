@@ -6,6 +6,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, lazyload
 
+from welfare.auth import scope
 from welfare.core import idno
 from welfare.extensions import db
 from welfare.roster.models import Person, Village
@@ -123,7 +124,15 @@ def claim(round_id, entry_id):
     entry is not on this round."""
     db.session.flush()  # what session.execute would do: the caller may have pending changes
     return db.session.connection().execute(
-        _claim_select(), {"round_id": round_id, "entry_id": entry_id}).one_or_none()
+        _claim_select_in(scope.current()), {"round_id": round_id, "entry_id": entry_id}
+    ).one_or_none()
+
+
+@functools.lru_cache(maxsize=256)
+def _claim_select_in(acting):
+    # A Core select: the session's loader criteria do not reach it, so it narrows itself.
+    narrowed = scope.criteria(RoundEntry, acting)
+    return _claim_select() if narrowed is None else _claim_select().where(narrowed)
 
 
 @functools.cache

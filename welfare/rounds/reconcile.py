@@ -187,11 +187,16 @@ def bank_file(round_, bank, actor, columns=None):
     return buffer.getvalue().encode("utf-8-sig"), len(entries)
 
 
-def log_print(round_, actor, village_code, full_ids):
-    """Printing full ID numbers is logged, like revealing one on screen."""
+def log_print(round_, actor, village_code, full_ids, rows=None):
+    """Printing sheets is logged as an export; with full ID numbers also like revealing one
+    on screen."""
+    from welfare import exports
+
     if full_ids:
         audit.record("print_full_ids", actor=actor, entity=round_,
                      summary=f"{round_.name} {village_code or 'all'}")
+    exports.log_export("round_sheets", rows, "pdf", actor, full_id=bool(full_ids),
+                       filters={"round": round_.id, "village": village_code})
 
 
 def print_job(job_id, round_id, actor_id, options):

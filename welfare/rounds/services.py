@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from welfare.auth import audit
+from welfare.auth import audit, scope
 from welfare.auth.models import User, utcnow
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -110,6 +110,7 @@ def update_round(round_, data, actor):
     return round_
 
 
+@scope.sees_everything
 def freeze_round(round_, actor, on_chunk=None, chunk_size=100_000):
     """Snapshot the eligible roster as it will be printed: INSERT ... SELECT on the
     server, in ranges of person ids so a big round can report progress."""

@@ -4,7 +4,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import can_see_village, roles_required
+from welfare.auth import scope
+from welfare.auth.permissions import roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.params import int_arg
@@ -15,8 +16,8 @@ from welfare.rounds.views import PREPARERS, READERS, get_round
 
 
 def visible_entry(round_id, entry_id):
-    entry = db.get_or_404(RoundEntry, entry_id)
-    if entry.round_id != round_id or not can_see_village(current_user, entry.village_id):
+    entry = scope.get_or_404(RoundEntry, entry_id)
+    if entry.round_id != round_id:
         abort(404)
     return entry
 
@@ -41,13 +42,11 @@ def counter(round_id):
     entry, not_found = None, False
     if request.args.get("q"):
         entry = queries.lookup(round_.id, form.q.data)
-        if entry is None or not can_see_village(current_user, entry.village_id):
-            entry, not_found = None, True
+        if entry is None:
+            not_found = True
     current = payouts.effective_payout(entry.id) if entry else None
     paid = int_arg("paid", minimum=1)
     paid = queries.paid_notice(round_.id, paid) if paid else None
-    if paid is not None and not can_see_village(current_user, paid.village_id):
-        paid = None
     return render_template("rounds/counter.html", round=round_, form=form, entry=entry,
                            current=current, not_found=not_found, paid=paid,
                            recent=queries.recent_payouts(round_.id, 5))
@@ -87,7 +86,7 @@ def paid(round_id, entry_id):
     """The one-tap button: paid to the elder today."""
     # One query reads what the rules need; one statement writes the payout and its audit row.
     claim = queries.claim(round_id, entry_id)
-    if claim is None or not can_see_village(current_user, claim.village_id):
+    if claim is None:
         abort(404)
     try:
         payout_id = payouts.record_claim(claim, "elder", actor=current_user)
@@ -103,7 +102,7 @@ def paid(round_id, entry_id):
 @bp.route("/<int:round_id>/payouts/<int:payout_id>/reverse", methods=["POST"])
 @roles_required(*PREPARERS)
 def reverse(round_id, payout_id):
-    payout = db.get_or_404(Payout, payout_id)
+    payout = scope.get_or_404(Payout, payout_id)
     entry = visible_entry(round_id, payout.entry_id)
     form = ReverseForm()
     try:

@@ -15,7 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import can_see_village, roles_required
+from welfare import exports
+from welfare.auth import scope
+from welfare.auth.permissions import roles_required
 from welfare.core.money import capitals_dollars
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -52,8 +54,7 @@ def _quote(name):
 def print_sheets(round_id):
     round_ = frozen_round(round_id)
     form = SheetForm(request.args)
-    villages = [v for v in queries.by_village(round_.id)
-                if can_see_village(current_user, v["village_id"])]
+    villages = queries.by_village(round_.id)
     form.village.choices = [("", _("Every village (one file each, in a ZIP)"))] + [
         (v["code"], f"{v['name']} ({v['people']})") for v in villages]
     if "village" not in request.args:
@@ -66,7 +67,8 @@ def print_sheets(round_id):
     options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
                "full_ids": form.full_ids.data, "batch": batch}
     if code and not form.per_neighbourhood.data:
-        reconcile.log_print(round_, current_user, code, form.full_ids.data)
+        reconcile.log_print(round_, current_user, code, form.full_ids.data,
+                            rows=next(v["people"] for v in villages if v["code"] == code))
         db.session.commit()
         village = db.first_or_404(db.select(Village).filter_by(code=code))
         sheet = sheets.village_sheet(round_, village, None, batch, form.full_ids.data)
@@ -83,13 +85,15 @@ def print_sheets(round_id):
 def notices(round_id, code):
     """Home-delivery notices for one village's people without an outcome yet."""
     round_ = frozen_round(round_id)
-    village = db.first_or_404(db.select(Village).filter_by(code=code))
-    if not can_see_village(current_user, village.id):
-        abort(404)
+    village = db.first_or_404(db.select(Village).filter_by(code=code)
+                              .where(scope.village_filter(Village.id)))
     min_amount = int_arg("min_amount", 0)
     entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
                if e.amount >= min_amount and not _has_outcome(e)]
     header = sheets.sheet_header(round_, village)
+    exports.log_export("round_notices", len(entries), "pdf", current_user,
+                       filters={"round": round_.id}, villages={village.id})
+    db.session.commit()
     pdf = render_pdf("print/round_notices.html", round=round_, header=header, entries=entries,
                      dollars=capitals_dollars)
     return pdf_response(pdf, f"{village.code}-notices.pdf")
@@ -171,7 +175,11 @@ def _in_background(filename, data):
 @roles_required(*PREPARERS)
 def outcome_template(round_id):
     round_ = frozen_round(round_id)
-    return Response(reconcile.outcome_template(round_), mimetype="text/csv", headers={
+    body = reconcile.outcome_template(round_)
+    exports.log_export("round_outcomes_template", body.count(b"\n") - 1, "csv", current_user,
+                       filters={"round": round_.id})
+    db.session.commit()
+    return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=round-{round_id}-outcomes.csv"})
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
-from welfare.auth import audit
+from welfare.auth import audit, scope
 from welfare.auth.models import User, utcnow
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -83,6 +83,7 @@ def after_visit(visit, elder, actor, now, reason, closes, check_id):
         check.visit_id, check.updated_at = visit.id, now
 
 
+@scope.sees_everything
 def escalate_due(now, actor=None):
     """Move every open alert whose deadline passed up its chain; returns how many moved.
     Safe to run at once from two processes or hosts: PostgreSQL hands each overdue alert

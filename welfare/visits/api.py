@@ -8,6 +8,7 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from welfare.auth import scope
 from welfare.auth import services as auth_services
 from welfare.auth.models import OFFICE_ROLES, User
 from welfare.errors import ServiceError
@@ -82,6 +83,7 @@ def token_required(view):
         if user.role not in API_ROLES:
             return _not_for_this_role()
         g.api_user = user
+        scope.enter(user)
         return view(*args, **kwargs)
 
     return wrapped
@@ -226,7 +228,9 @@ def create_visit():
     problems.check_visit_input(data)
     if caller.role != "volunteer":
         g.api_user = db.session.get(User, caller.user_id)
+        scope.enter(g.api_user)
         return _create_visit_for_office(data)
+    scope.enter(scope.Scope("volunteer", user_id=caller.user_id))
     if caller.elder_id is None:
         return _no_such_elder()
     return _save(data, elder_id=caller.elder_id, care_level=caller.care_level,

@@ -5,8 +5,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from welfare.auth import scope
 from welfare.auth.models import utcnow
 from welfare.extensions import db
+from welfare.roster.models import EmergencyContact, IsolatedElder, Person, elders_in
 from welfare.visits.rules import ALERT_REASONS, KINDS, OUTCOMES, SWEEP_STATES
 
 POSITION_WHOLE = "(lat IS NULL) = (lng IS NULL)"
@@ -221,3 +223,27 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None]
 
     user = relationship("User", lazy="joined")
+
+
+def assigned_to(user_id):
+    """The elders a volunteer's account visits, as primary or backup."""
+    mine = sa.select(Volunteer.id).where(Volunteer.user_id == user_id)
+    return sa.select(Assignment.elder_id).where(
+        sa.or_(Assignment.primary_id.in_(mine), Assignment.backup_id.in_(mine)))
+
+
+def _by_elder(column):
+    return {"villages": lambda ids: column.in_(elders_in(ids)),
+            "volunteer": lambda uid: column.in_(assigned_to(uid))}
+
+
+scope.narrow(Person, volunteer=lambda uid: Person.id.in_(
+    sa.select(IsolatedElder.person_id).where(IsolatedElder.id.in_(assigned_to(uid)))))
+scope.narrow(IsolatedElder, volunteer=lambda uid: IsolatedElder.id.in_(assigned_to(uid)))
+scope.narrow(EmergencyContact, **_by_elder(EmergencyContact.elder_id))
+for _model in (Assignment, Visit, Alert, SweepCheck):
+    scope.narrow(_model, **_by_elder(_model.elder_id))
+scope.narrow(AlertEvent, villages=lambda ids: AlertEvent.alert_id.in_(
+    sa.select(Alert.id).where(Alert.elder_id.in_(elders_in(ids)))),
+             volunteer=lambda uid: AlertEvent.alert_id.in_(
+    sa.select(Alert.id).where(Alert.elder_id.in_(assigned_to(uid)))))

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import current_app
 
+from welfare.auth import scope
 from welfare.auth.models import OFFICE_ROLES, utcnow
-from welfare.auth.permissions import can_see_village
 from welfare.extensions import db
 from welfare.roster.models import IsolatedElder, Person, Village
 from welfare.visits import rules
@@ -78,7 +78,7 @@ def volunteer_elder_ids(volunteer):
 def can_see_elder(user, elder):
     """Office staff within their villages; a volunteer only their assigned elders."""
     if user.role in OFFICE_ROLES:
-        return can_see_village(user, elder.person.village_id)
+        return scope.for_user(user).allows_village(elder.person.village_id)
     if user.role == "volunteer":
         mine = sa.select(Volunteer.id).where(Volunteer.user_id == user.id).scalar_subquery()
         return db.session.scalar(sa.select(sa.exists().where(
@@ -131,9 +131,6 @@ def elders_stmt(user=None, village_ids=None, levels=None, elder_ids=None):
     ).join(Person, IsolatedElder.person_id == Person.id).outerjoin(
         Assignment, Assignment.elder_id == IsolatedElder.id
     ).where(IsolatedElder.active.is_(True))
-    allowed = user.village_ids if user is not None and user.role in OFFICE_ROLES else set()
-    if allowed:
-        stmt = stmt.where(Person.village_id.in_(allowed))
     if village_ids:
         stmt = stmt.where(Person.village_id.in_(village_ids))
     if levels:
@@ -236,10 +233,7 @@ def visits_stmt(elder_id):
 def open_alerts(user=None):
     stmt = sa.select(Alert).where(Alert.closed_at.is_(None)).order_by(
         Alert.deadline_at.is_(None), Alert.deadline_at, Alert.id)
-    rows = db.session.scalars(stmt).all()
-    if user is not None and user.village_ids:
-        rows = [a for a in rows if a.elder.person.village_id in user.village_ids]
-    return rows
+    return db.session.scalars(stmt).all()
 
 
 def recent_closed_alerts(limit=20):

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare.auth import scope
 from welfare.auth.models import OFFICE_ROLES, utcnow
 from welfare.auth.permissions import roles_required
 from welfare.errors import ServiceError
@@ -29,11 +30,8 @@ def visit_labels():
 
 
 def visible_elder(elder_id):
-    """The elder, or 404 when the user may not see them (a volunteer: not assigned)."""
-    elder = db.get_or_404(IsolatedElder, elder_id)
-    if not queries.can_see_elder(current_user, elder):
-        abort(404)
-    return elder
+    """The elder, or 404 outside the scope (a volunteer: not assigned to them)."""
+    return scope.get_or_404(IsolatedElder, elder_id)
 
 
 def _filters():
@@ -167,7 +165,7 @@ def record(elder_id):
 @bp.route("/photos/<int:visit_id>")
 @roles_required(*STAFF, "volunteer")
 def photo(visit_id):
-    visit = db.get_or_404(Visit, visit_id)
+    visit = scope.get_or_404(Visit, visit_id)
     if not visit.photo or not queries.can_see_elder(current_user, visit.elder):
         abort(404)
     path = services.photo_dir() / visit.photo

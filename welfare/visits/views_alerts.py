@@ -1,11 +1,12 @@
 """Staff pages: alerts with their escalation chain, emergency sweeps and their live board."""
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from welfare.auth import scope
 from welfare.auth.models import utcnow
-from welfare.auth.permissions import can_see_village, roles_required
+from welfare.auth.permissions import roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.visits import alerts, bp, labels, queries, rules
@@ -15,10 +16,7 @@ from welfare.visits.views import STAFF, WRITERS
 
 
 def visible_alert(alert_id):
-    alert = db.get_or_404(Alert, alert_id)
-    if not can_see_village(current_user, alert.elder.person.village_id):
-        abort(404)
-    return alert
+    return scope.get_or_404(Alert, alert_id)
 
 
 @bp.route("/alerts")
