@@ -37,7 +37,7 @@ def main():
     from welfare.delivery.models import DeliveryStop, GeocodedAddress
     from welfare.delivery.rules import normalise_address
     from welfare.extensions import db
-    from welfare.roster.models import Village
+    from welfare.geo.models import Village
     from welfare.roster.reference import ensure_reference_data
 
     app = create_app(Config)

@@ -75,7 +75,8 @@ def main():
     from welfare.auth.models import User
     from welfare.extensions import db
     from welfare.roster.importer import import_file
-    from welfare.roster.models import Person, Village
+    from welfare.geo.models import Village
+    from welfare.roster.models import Person
 
     app = bench_app()
     with app.app_context():

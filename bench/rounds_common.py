@@ -72,7 +72,7 @@ def copy_elders(app, count, young=0, start_serial=1_000_000):
     import sqlalchemy as sa
 
     from welfare.extensions import db
-    from welfare.roster.models import Village
+    from welfare.geo.models import Village
 
     rng = random.Random(560)
     today = date.today()

@@ -45,7 +45,8 @@ def build(app, elders, volunteers=20, seed=5):
     from welfare.auth.models import User
     from welfare.core import idno
     from welfare.extensions import db
-    from welfare.roster.models import IsolatedElder, Person, Village
+    from welfare.geo.models import Village
+    from welfare.roster.models import IsolatedElder, Person
     from welfare.roster.reference import ensure_reference_data
     from welfare.visits import rules
     from welfare.visits.models import Assignment, Visit, Volunteer

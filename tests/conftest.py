@@ -16,7 +16,8 @@ from welfare import create_app
 from welfare.auth.models import User
 from welfare.core import idno
 from welfare.extensions import db as _db
-from welfare.roster.models import Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import Person
 from welfare.roster.reference import ensure_reference_data
 
 PASSWORD = "correct horse 1"

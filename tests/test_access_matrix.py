@@ -24,7 +24,7 @@ UNRESTRICTED = ("admin", "staff", "supervisor")
 # Parameters that are not an object's id, by name and, where a name means two things, by
 # endpoint. Everything else must be an id the data set provides.
 VALUES = {"fmt": "csv", "bank": "post_office", "slug": "seniors-by-village", "key": "villages",
-          "token": "0" * 32, "filename": "css/app.css"}
+          "token": "0" * 32, "filename": "css/app.css", "rest": "no/such/path"}
 BY_ENDPOINT = {("auth.language", "code"): "en", ("rounds.notices", "code"): "{other_code}"}
 # Query strings worth trying besides the bare address (the holes the review found).
 QUERIES = {

@@ -19,10 +19,11 @@ from tests.live import Server, fresh_database, live_app
 from welfare.auth.models import User
 from welfare.core import idno
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.jobs import services as jobs
 from welfare.jobs.models import Job
 from welfare.reports import snapshots
-from welfare.roster.models import Household, HouseholdMember, IsolatedElder, Person, Village
+from welfare.roster.models import Household, HouseholdMember, IsolatedElder, Person
 from welfare.rounds import services as rounds
 from welfare.rounds.models import BankAccount, Payout, RoundEntry
 from welfare.visits import tokens

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, rolled_back_session
 from welfare.auth.models import User
-from welfare.roster.models import Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import Person
 
 
 def count_people(app, id_number):

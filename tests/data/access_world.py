@@ -11,6 +11,7 @@ from welfare.auth.models import User, utcnow
 from welfare.delivery.models import DeliveryOutcome, DeliveryRoute, DeliveryStop, Vehicle
 from welfare.demo.cli import SeedContext, seed_all
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.jobs.models import Job
 from welfare.roster.models import (
     DuplicateFlag,
@@ -19,7 +20,6 @@ from welfare.roster.models import (
     HouseholdMember,
     IsolatedElder,
     Person,
-    Village,
 )
 from welfare.rounds.models import Payout, RoundEntry
 from welfare.visits import alerts

@@ -15,7 +15,7 @@ from welfare.delivery.models import (
     DeliveryStop,
     Vehicle,
 )
-from welfare.roster.models import Village
+from welfare.geo.models import Village
 
 
 @pytest.mark.postgres

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from welfare.core import idno, rocdate
 from welfare.extensions import db
-from welfare.roster.models import Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import Person
 
 
 def full_width(text):

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from welfare.auth.models import AuditLog, User
 from welfare.core import idno
 from welfare.extensions import db
-from welfare.roster.models import Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import Person
 from welfare.rounds import payouts, queries, services
 from welfare.rounds.models import Payout, RoundEntry
 

@@ -9,8 +9,8 @@ import zipfile
 import sqlalchemy as sa
 
 from welfare.core.money import capitals
+from welfare.geo.models import Village
 from welfare.jobs.models import Job
-from welfare.roster.models import Village
 from welfare.rounds import sheet_layout, sheets
 from welfare.rounds.cli import rounds_cli
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from welfare.auth.models import User
 from welfare.core import idno
-from welfare.roster.models import IsolatedElder, Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import IsolatedElder, Person
 from welfare.visits.models import Alert, Assignment, Visit, Volunteer
 
 pytestmark = pytest.mark.postgres

@@ -15,8 +15,9 @@ from tests.live import fresh_database, live_app
 from welfare.auth.models import User, utcnow
 from welfare.core import idno
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.jobs import schedule
-from welfare.roster.models import IsolatedElder, Person, Village
+from welfare.roster.models import IsolatedElder, Person
 from welfare.visits import services
 from welfare.visits.models import Alert, AlertEvent, Assignment, Volunteer
 

@@ -6,7 +6,7 @@ from welfare.auth import grants, services
 from welfare.auth.models import ROLES
 from welfare.errors import ServiceError
 from welfare.extensions import db
-from welfare.roster.models import Village
+from welfare.geo.models import Village
 
 users_cli = AppGroup("users", help="Manage accounts.")
 

@@ -11,8 +11,8 @@ from welfare.auth.models import User
 from welfare.auth.permissions import AUDIT_READERS, USER_ADMINS, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.params import int_arg, page_arg
-from welfare.roster.models import Village
 
 
 def _safe_next(target):

@@ -10,14 +10,8 @@ from welfare.delivery.models import (
     Vehicle,
 )
 from welfare.extensions import db
-from welfare.roster.models import (
-    Household,
-    HouseholdMember,
-    IsolatedElder,
-    LowIncomeStatus,
-    Person,
-    Village,
-)
+from welfare.geo.models import Village
+from welfare.roster.models import Household, HouseholdMember, IsolatedElder, LowIncomeStatus, Person
 
 
 def events():

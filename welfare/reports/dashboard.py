@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 
 from welfare.auth import scope
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.params import whole_number
 from welfare.reports import figures
 from welfare.reports.rules import parse_period
-from welfare.roster.models import Village
 
 
 def builders():

@@ -3,15 +3,9 @@
 import sqlalchemy as sa
 
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.reports.rules import band_cutoffs, band_labels
-from welfare.roster.models import (
-    Household,
-    HouseholdMember,
-    IsolatedElder,
-    LowIncomeStatus,
-    Person,
-    Village,
-)
+from welfare.roster.models import Household, HouseholdMember, IsolatedElder, LowIncomeStatus, Person
 
 
 def villages(village_ids=None):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from welfare.auth import audit
 from welfare.auth.models import utcnow
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.roster.demo_elders import elder_rows
 from welfare.roster.demo_people import Town
 from welfare.roster.models import (
@@ -19,7 +20,6 @@ from welfare.roster.models import (
     LowIncomeCategory,
     LowIncomeStatus,
     Person,
-    Village,
 )
 from welfare.roster.rules import names_similar
 

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from welfare.core import idno, rocdate
 from welfare.core.text import strip_invisible
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.roster import importer_write
 from welfare.roster.importer_read import ImportFileError, header_key, is_blank, open_table
-from welfare.roster.models import Village
 from welfare.roster.services import id_number_error
 from welfare.uploads import setting
 

@@ -8,29 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from welfare.auth import scope
 from welfare.auth.models import utcnow
 from welfare.extensions import db
+from welfare.geo.models import Village  # noqa: F401  (re-exported for older imports)
 
 SEXES = ("M", "F")
 PERSON_STATUSES = ("registered", "moved_out", "deceased")
 LOW_INCOME_KINDS = ("low", "mid_low")
 CARE_LEVELS = (1, 2, 3, 4)
-
-
-class Village(db.Model):
-    __tablename__ = "villages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    name_zh: Mapped[str] = mapped_column(sa.String(20))
-    name_en: Mapped[str] = mapped_column(sa.String(60))
-    centroid_lat: Mapped[float]
-    centroid_lng: Mapped[float]
-    boundary: Mapped[dict | None] = mapped_column(sa.JSON)
-
-    def label(self, locale="zh"):
-        return self.name_en if str(locale).startswith("en") else self.name_zh
-
-    def __repr__(self):
-        return f"<Village {self.code} {self.name_zh}>"
 
 
 LIVE = sa.text("merged_into_id IS NULL")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from welfare.auth import scope
 from welfare.core import idno
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.roster.models import (
     DuplicateFlag,
     Household,
@@ -15,7 +16,6 @@ from welfare.roster.models import (
     IsolatedElder,
     LowIncomeStatus,
     Person,
-    Village,
 )
 from welfare.roster.rules import birth_range_for_ages
 

@@ -11,6 +11,7 @@ from welfare.auth.models import utcnow
 from welfare.core import idno
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.roster.models import (
     PERSON_STATUSES,
     DuplicateFlag,
@@ -20,7 +21,6 @@ from welfare.roster.models import (
     IsolatedElder,
     LowIncomeStatus,
     Person,
-    Village,
 )
 from welfare.roster.rules import names_similar
 

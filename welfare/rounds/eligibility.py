@@ -4,13 +4,8 @@ Mirrors rules.assess; tests check both agree person by person."""
 
 import sqlalchemy as sa
 
-from welfare.roster.models import (
-    HouseholdMember,
-    IsolatedElder,
-    LowIncomeStatus,
-    Person,
-    Village,
-)
+from welfare.geo.models import Village
+from welfare.roster.models import HouseholdMember, IsolatedElder, LowIncomeStatus, Person
 from welfare.rounds.models import BankAccount, RoundEntry
 from welfare.rounds.rules import GROUPS, PersonFacts, cutoff_for, tier_birth_ranges
 

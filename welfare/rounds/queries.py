@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload, lazyload
 from welfare.auth import scope
 from welfare.core import idno
 from welfare.extensions import db
-from welfare.roster.models import Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import Person
 from welfare.rounds import eligibility
 from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
 from welfare.rounds.rules import NEAR_DAYS, PAID_OUTCOMES, assess

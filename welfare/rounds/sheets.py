@@ -14,8 +14,8 @@ from flask import current_app, render_template
 from welfare.core import idno, rocdate
 from welfare.core.money import capitals, capitals_dollars
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.pdf import html_to_pdf
-from welfare.roster.models import Village
 from welfare.rounds import queries
 from welfare.rounds import sheet_layout as layout
 

@@ -21,10 +21,10 @@ from welfare.auth.permissions import roles_required
 from welfare.core.money import capitals_dollars
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.geo.models import Village
 from welfare.jobs import enqueue
 from welfare.params import int_arg
 from welfare.pdf import render_pdf
-from welfare.roster.models import Village
 from welfare.rounds import bp, outcomes_job, queries, reconcile, sheets
 from welfare.rounds.forms import OUTCOME_LABELS, SheetForm, UploadForm
 from welfare.rounds.models import BANKS

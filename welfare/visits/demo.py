@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from welfare.auth import audit
 from welfare.auth.models import User, utcnow
 from welfare.extensions import db
-from welfare.roster.models import IsolatedElder, Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import IsolatedElder, Person
 from welfare.visits import alerts, rules
 from welfare.visits.models import Assignment, ContactRule, Visit, Volunteer
 

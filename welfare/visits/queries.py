@@ -10,7 +10,8 @@ from flask import current_app
 from welfare.auth import scope
 from welfare.auth.models import OFFICE_ROLES, utcnow
 from welfare.extensions import db
-from welfare.roster.models import IsolatedElder, Person, Village
+from welfare.geo.models import Village
+from welfare.roster.models import IsolatedElder, Person
 from welfare.visits import rules
 from welfare.visits.models import (
     Alert,
