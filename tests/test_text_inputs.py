@@ -38,7 +38,10 @@ def test_nul_in_an_upload_name_is_refused(client, staff_user):
 def test_nul_in_a_json_body_is_refused_with_json(client, body):
     response = client.post("/api/v1/visits", json=body)
     assert response.status_code == 400
-    assert "NUL" in response.get_json()["error"] or "空字元" in response.get_json()["error"]
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    assert problem["status"] == 400 and "空字元" in problem["detail"]
+    assert problem["errors"]
 
 
 def test_json_without_nul_reaches_the_view(client):

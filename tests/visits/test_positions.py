@@ -92,7 +92,7 @@ def test_migration_0011_clears_half_positions(app, tmp_path):
 
     migrated = create_app(MigratedConfig)
     with migrated.app_context():
-        flask_migrate.upgrade(revision="0009")
+        flask_migrate.upgrade(revision="0010")
         village_id = _db.session.scalar(sa.text("select min(id) from villages"))
         user = User(username="migrator", role="staff", display_name="m", password_hash="x")
         person = Person(id_number=idno.generate(sex="F"), name="林阿嬤", sex="F",
@@ -117,5 +117,5 @@ def test_migration_0011_clears_half_positions(app, tmp_path):
             _db.session.execute(sa.update(Visit).where(Visit.id == ids[0]).values(lng=None))
         _db.session.rollback()
         _db.session.remove()
-        flask_migrate.downgrade(revision="0009")
+        flask_migrate.downgrade(revision="0010")
         _db.engine.dispose()
