@@ -162,7 +162,10 @@ def _recounting(app, stop, counted):
             job = jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
                                date.today().isoformat())
             db.session.remove()
-            while not stop.is_set():
+            # A recount begun before the writers finished is waited for (on a loaded machine
+            # the writers may all finish before the first recount does).
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
                 status = db.session.scalar(sa.select(Job.status).where(Job.id == job.id))
                 db.session.remove()
                 if status in ("done", "failed"):
