@@ -79,6 +79,30 @@ def rolled_back_session(app):
             connection.close()
 
 
+def dispose(other):
+    """Close the pooled connections of an app a test built for itself (PostgreSQL warns
+    about connections that are garbage-collected while open)."""
+    with other.app_context():
+        _db.session.remove()
+        for engine in _db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def app_with(app):
+    """create_app(config_class) for a test's own settings over the test database; its
+    connections are closed afterwards."""
+    made = []
+
+    def build(config_class):
+        made.append(create_app(config_class))
+        return made[-1]
+
+    yield build
+    for other in made:
+        dispose(other)
+
+
 @pytest.fixture
 def db(app):
     """A session bound to one outer transaction, rolled back after the test."""

@@ -4,6 +4,7 @@ import pytest
 from werkzeug.exceptions import TooManyRequests
 
 from config import TestConfig
+from tests.conftest import dispose
 from welfare import create_app
 
 
@@ -24,7 +25,8 @@ def failing_app(app):
     def busy():
         raise TooManyRequests(retry_after=120)
 
-    return failing
+    yield failing
+    dispose(failing)
 
 
 @pytest.mark.parametrize("method, path, status, chinese, english", [

@@ -5,17 +5,16 @@ import sqlalchemy as sa
 
 from config import TestConfig
 from tests.conftest import PASSWORD
-from welfare import create_app
 from welfare.auth.models import User
 
 
 @pytest.fixture
-def csrf_app(app):
+def csrf_app(app, app_with):
     class CsrfConfig(TestConfig):
         WTF_CSRF_ENABLED = True
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
 
-    return create_app(CsrfConfig)
+    return app_with(CsrfConfig)
 
 
 def test_forms_refuse_posts_without_csrf_token(csrf_app):

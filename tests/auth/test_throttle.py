@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from config import TestConfig
 from tests.conftest import PASSWORD
-from welfare import create_app
 from welfare.auth import audit, services, throttle
 from welfare.auth.models import AuditLog, LoginFailure
 from welfare.errors import ServiceError
@@ -132,12 +131,12 @@ def test_web_sign_in_is_throttled_per_address(client, clerk, app):
 
 
 @pytest.mark.parametrize("hops, expected", [(0, "127.0.0.1"), (1, "203.0.113.9")])
-def test_address_behind_a_reverse_proxy(app, hops, expected):
+def test_address_behind_a_reverse_proxy(app, app_with, hops, expected):
     class ProxyConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
         TRUSTED_PROXY_HOPS = hops
 
-    proxied = create_app(ProxyConfig)
+    proxied = app_with(ProxyConfig)
     seen = []
     proxied.before_request(lambda: seen.append(audit.request_ip()))
     proxied.test_client().get("/accessibility", headers={"X-Forwarded-For": "203.0.113.9"})
