@@ -19,6 +19,19 @@ from welfare.uow import unit_of_work
 BACKGROUND_OPTIMISE = 100
 
 
+def save_form(form, save, message, target):
+    """A posted form: when valid, save() runs in one unit of work; on success flash message
+    and redirect to target(saved). Returns (the redirect or None, general errors to show)."""
+    if not form.validate_on_submit():
+        return None, []
+    with unit_of_work(form) as work:
+        saved = save()
+    if work.failed:
+        return None, work.errors
+    flash(message, "success")
+    return redirect(target(saved)), []
+
+
 def _report(work, message):
     """After a POST action: flash message() on success, else the errors; returns work.ok."""
     if work.ok:
@@ -89,19 +102,18 @@ def _event_page(event):
     if event is None and request.method == "GET":
         form.items[0].form.name.data, form.items[0].form.unit.data = "白米", "包"
         form.items[1].form.name.data, form.items[1].form.unit.data = "食用油", "瓶"
-    errors = []
-    if form.validate_on_submit():
-        with unit_of_work(form) as work:
-            if event is None:
-                saved = services.create_event(form.as_data(), form.item_rows(), actor=current_user)
-            else:
-                saved = services.update_event(event, form.as_data(), form.item_rows(),
-                                              actor=current_user)
-        if work.ok:
-            flash(_("Event created. Now choose who receives goods.") if event is None
-                  else _("Event saved."), "success")
-            return redirect(url_for("delivery.event", event_id=saved.id))
-        errors = work.errors
+
+    def save():
+        if event is None:
+            return services.create_event(form.as_data(), form.item_rows(), actor=current_user)
+        return services.update_event(event, form.as_data(), form.item_rows(), actor=current_user)
+
+    done, errors = save_form(
+        form, save,
+        _("Event created. Now choose who receives goods.") if event is None else _("Event saved."),
+        lambda saved: url_for("delivery.event", event_id=saved.id))
+    if done:
+        return done
     return render_template("delivery/event_form.html", form=form, errors=errors, event=event)
 
 

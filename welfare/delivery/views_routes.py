@@ -8,9 +8,7 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
-    redirect,
     render_template,
     request,
     send_from_directory,
@@ -25,6 +23,7 @@ from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.delivery import bp, mapping, planning, queries, services
 from welfare.delivery.forms import VehicleForm
 from welfare.delivery.models import DeliveryEvent, DeliveryOutcome, DeliveryRoute, Vehicle
+from welfare.delivery.views import save_form
 from welfare.extensions import db
 from welfare.pdf import render_pdf
 from welfare.uow import unit_of_work
@@ -92,10 +91,8 @@ def route_sheet(route_id):
 @roles_required(*OFFICE)
 def event_sheets(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
-    if not event.routes:
-        abort(404)
-    return _sheets_pdf("print/route_sheets.html", "route_sheets",
-                       [sheet_context(r) for r in event.routes], {"event": event.id},
+    sheets = [sheet_context(r) for r in event.routes] or abort(404)
+    return _sheets_pdf("print/route_sheets.html", "route_sheets", sheets, {"event": event.id},
                        f"routes-{event.id}.pdf")
 
 
@@ -160,12 +157,9 @@ def vehicles():
 def vehicle_edit(vehicle_id):
     vehicle = db.get_or_404(Vehicle, vehicle_id) if vehicle_id else None
     form = _vehicle_form(vehicle)
-    errors = []
-    if form.validate_on_submit():
-        with unit_of_work(form) as work:
-            services.save_vehicle(vehicle, form.as_data(), actor=current_user)
-        if work.ok:
-            flash(_("Serviceman and vehicle saved."), "success")
-            return redirect(url_for("delivery.vehicles"))
-        errors = work.errors
+    done, errors = save_form(
+        form, lambda: services.save_vehicle(vehicle, form.as_data(), actor=current_user),
+        _("Serviceman and vehicle saved."), lambda _saved: url_for("delivery.vehicles"))
+    if done:
+        return done
     return render_template("delivery/vehicle_form.html", form=form, vehicle=vehicle, errors=errors)

@@ -9,6 +9,7 @@ from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.delivery import bp, planning, services
 from welfare.delivery.forms import stop_form
 from welfare.delivery.models import DeliveryStop
+from welfare.delivery.views import save_form
 from welfare.params import int_arg
 from welfare.uow import Work, unit_of_work
 
@@ -20,14 +21,12 @@ def stop(stop_id):
     if request.method == "POST" and not current_user.has_role(*CLERKS):
         abort(403)
     form = stop_form(stop)
-    errors = []
-    if form.validate_on_submit():
-        with unit_of_work(form) as work:
-            services.update_stop(stop, form.as_data(), actor=current_user)
-        if work.ok:
-            flash(_("Stop saved. Plan the routes again to use the new load."), "success")
-            return redirect(url_for("delivery.event", event_id=stop.event_id))
-        errors = work.errors
+    done, errors = save_form(
+        form, lambda: services.update_stop(stop, form.as_data(), actor=current_user),
+        _("Stop saved. Plan the routes again to use the new load."),
+        lambda saved: url_for("delivery.event", event_id=saved.event_id))
+    if done:
+        return done
     return render_template("delivery/stop.html", stop=stop, form=form, errors=errors)
 
 
