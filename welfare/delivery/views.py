@@ -59,6 +59,7 @@ def delivery_helpers():
         "route_colour": mapping.colour,
         "hours": _hours,
         "outcome_labels_json": _outcome_labels_json,
+        "delivery_clerk": lambda: current_user.has_role(*CLERKS),
     }
 
 
