@@ -36,4 +36,5 @@ def test_a_file_that_is_not_a_photo_is_refused(client, db, my_stop, raw):
     login(client, man)
     photo = "data:image/png;base64," + base64.b64encode(raw).decode()
     response = report(client, stop.id, photo=photo)
-    assert response.status_code == 400 and response.json["field"] == "photo"
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert [e["field"] for e in response.json["errors"]] == ["photo"]

@@ -21,7 +21,7 @@ def init_app(app):
         app.config.setdefault(name, cast(os.environ.get(name, default)))
 
 
-from welfare.delivery import views, views_phone, views_routes  # noqa: E402,F401
+from welfare.delivery import views, views_phone, views_routes, views_stops  # noqa: E402,F401
 from welfare.delivery.cli import delivery_cli  # noqa: E402
 
 cli_commands = [delivery_cli]

@@ -22,6 +22,15 @@ OUTCOMES = (
 )
 GEOCODE_SOURCES = ("geocoder", "manual", "failed")
 
+# The fields staff edit on a form; the form's as_data() and the services use the same lists.
+EVENT_FIELDS = ("name", "event_date", "service_minutes", "max_stops", "notes")
+ITEM_QUANTITIES = ("qty_small", "qty_large", "qty_elder", "load_units")
+STOP_FIELDS = ("phone", "window_start", "window_end", "service_minutes", "notes")
+VEHICLE_FIELDS = ("name", "phone", "user_id", "vehicle_type", "plate", "capacity", "max_stops",
+                  "shift_start", "shift_end", "start_lat", "start_lng", "end_lat", "end_lng",
+                  "reloads", "active")
+VEHICLE_POINTS = ("start_lat", "start_lng", "end_lat", "end_lng")
+
 
 class DeliveryEvent(db.Model):
     __tablename__ = "delivery_events"

@@ -5,7 +5,6 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from welfare.auth import scope
-from welfare.auth.audit import record
 from welfare.auth.models import utcnow
 from welfare.delivery import geocoding
 from welfare.delivery.models import DeliveryRoute, DeliveryStop
@@ -15,6 +14,7 @@ from welfare.delivery.rules import (
     time_of,
     unserved_reason,
 )
+from welfare.delivery.services import logged
 from welfare.delivery.solver import Problem, VehicleSpec, solve, solve_balanced
 from welfare.delivery.travel import matrices
 from welfare.errors import ServiceError
@@ -183,14 +183,8 @@ def optimise_event(event, vehicles, actor, seconds=None, on_progress=None):
     _mark_unserved(event, free, result.unserved, vehicles, problem)
     event.status = "planned"
     event.optimised_at = utcnow()
-    db.session.flush()
-    record(
-        "delivery.optimise",
-        actor=actor,
-        entity=event,
-        summary=f"{len(stops)} stops, {len(vehicles)} vehicles, "
-        f"{len(result.unserved)} unserved, {source}",
-    )
+    logged("optimise", actor, event, f"{len(stops)} stops, {len(vehicles)} vehicles, "
+           f"{len(result.unserved)} unserved, {source}")
     return result
 
 
@@ -261,37 +255,5 @@ def move_stop(stop, route, actor):
     if route is None:
         stop.sequence = stop.eta = None
         stop.unserved_reason = "removed"
-    db.session.flush()
-    record(
-        "delivery.move_stop",
-        actor=actor,
-        entity=stop,
-        summary=f"{stop.recipient_name} -> {route.vehicle.name if route else '-'}",
-    )
-
-
-def optimise_job(job_id, event_id, vehicle_ids, actor_id):
-    """Background job: optimise an event's routes, moving the progress bar by search time.
-
-    SQLite allows one writer at a time and the job's own transaction already holds it, so
-    there the bar only jumps from start to finish; on PostgreSQL it moves every second."""
-    from welfare.auth.models import User
-    from welfare.delivery.models import DeliveryEvent, Vehicle
-    from welfare.jobs import progress
-
-    event = db.session.get(DeliveryEvent, event_id)
-    actor = db.session.get(User, actor_id)
-    vehicles = db.session.scalars(sa.select(Vehicle).where(Vehicle.id.in_(vehicle_ids))).all()
-    seconds = solver_seconds(len(event.stops), current_app.config)
-    total = int(seconds) + 1
-    progress(job_id, 0, total, _("Optimising %(n)s stops.", n=len(event.stops)))
-    on_progress = None
-    if db.engine.dialect.name != "sqlite":
-        on_progress = lambda elapsed, _seconds: progress(job_id, min(int(elapsed), total - 1))  # noqa: E731
-    result = optimise_event(event, vehicles, actor=actor, seconds=seconds, on_progress=on_progress)
-    message = (
-        _("Routes planned: %(n)s stops could not be served.", n=len(result.unserved))
-        if result.unserved
-        else _("Routes planned: every stop is on a route.")
-    )
-    return {"message": message}
+    logged("move_stop", actor, stop,
+           f"{stop.recipient_name} -> {route.vehicle.name if route else '-'}")

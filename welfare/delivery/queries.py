@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from welfare.auth.models import User
 from welfare.delivery.models import (
     DeliveryEvent,
     DeliveryOutcome,
@@ -11,6 +12,7 @@ from welfare.delivery.models import (
 )
 from welfare.extensions import db
 from welfare.geo.models import Village
+from welfare.jobs.models import Job
 from welfare.roster.models import Household, HouseholdMember, IsolatedElder, LowIncomeStatus, Person
 
 
@@ -218,3 +220,20 @@ def latest_outcomes(event):
         .order_by(DeliveryOutcome.recorded_at)
     )
     return {row.stop_id: row for row in rows}
+
+
+def active_job(kind, return_url):
+    """A job of this kind for this page still queued or running (the jobs domain has no
+    query module; this is the one read of its table from delivery)."""
+    return db.session.scalar(
+        sa.select(Job).where(Job.kind == kind, Job.return_url == return_url,
+                             Job.status.in_(("queued", "running")))
+    )
+
+
+def serviceman_accounts():
+    """Active servicemen's sign-in accounts, for linking one to a vehicle."""
+    return db.session.scalars(
+        sa.select(User).where(User.role == "serviceman", User.is_active_account)
+        .order_by(User.display_name)
+    ).all()

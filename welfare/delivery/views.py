@@ -2,34 +2,43 @@
 
 import json
 
-import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from welfare.auth import scope
-from welfare.auth.permissions import roles_required
-from welfare.delivery import bp, labels, mapping, planning, queries, services
-from welfare.delivery.forms import (
-    EventForm,
-    OptimiseForm,
-    RecipientFilterForm,
-    RecipientListForm,
-    StopForm,
-)
-from welfare.delivery.models import DeliveryEvent, DeliveryStop
-from welfare.errors import ServiceError
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
+from welfare.delivery import background, bp, labels, mapping, planning, queries, services
+from welfare.delivery.forms import EventForm, OptimiseForm, RecipientFilterForm, RecipientListForm
+from welfare.delivery.models import DeliveryEvent
 from welfare.extensions import db
-from welfare.jobs import enqueue
-from welfare.jobs.models import Job
-from welfare.params import int_arg
+from welfare.uow import unit_of_work
 
-READERS = ("admin", "staff", "supervisor")
-WRITERS = ("admin", "staff")
 # Events with more stops than this are optimised in the background with a progress page
 # (the search takes 1.5 s plus 1 s per 70 stops).
 BACKGROUND_OPTIMISE = 100
+
+
+def save_form(form, save, message, target):
+    """A posted form: when valid, save() runs in one unit of work; on success flash message
+    and redirect to target(saved). Returns (the redirect or None, general errors to show)."""
+    if not form.validate_on_submit():
+        return None, []
+    with unit_of_work(form) as work:
+        saved = save()
+    if work.failed:
+        return None, work.errors
+    flash(message, "success")
+    return redirect(target(saved)), []
+
+
+def _report(work, message):
+    """After a POST action: flash message() on success, else the errors; returns work.ok."""
+    if work.ok:
+        flash(message(), "success")
+    else:
+        work.flash_errors()
+    return work.ok
 
 
 def _hours(seconds):
@@ -50,11 +59,12 @@ def delivery_helpers():
         "route_colour": mapping.colour,
         "hours": _hours,
         "outcome_labels_json": _outcome_labels_json,
+        "delivery_clerk": lambda: current_user.has_role(*CLERKS),
     }
 
 
 @bp.route("/")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def index():
     events = queries.events()
     counts = queries.event_counts([e.id for e in events])
@@ -76,40 +86,35 @@ def _event_form(event=None):
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def event_new():
-    form = _event_form()
-    if request.method == "GET":
-        form.items[0].form.name.data, form.items[0].form.unit.data = "白米", "包"
-        form.items[1].form.name.data, form.items[1].form.unit.data = "食用油", "瓶"
-    errors = []
-    if form.validate_on_submit():
-        try:
-            event = services.create_event(form.as_data(), form.item_rows(), actor=current_user)
-        except ServiceError as exc:
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Event created. Now choose who receives goods."), "success")
-            return redirect(url_for("delivery.event", event_id=event.id))
-    return render_template("delivery/event_form.html", form=form, errors=errors, event=None)
+    return _event_page(None)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def event_edit(event_id):
-    event = db.get_or_404(DeliveryEvent, event_id)
+    return _event_page(db.get_or_404(DeliveryEvent, event_id))
+
+
+def _event_page(event):
+    """The event form: a new event (event=None) or this one's details and goods."""
     form = _event_form(event)
-    errors = []
-    if form.validate_on_submit():
-        try:
-            services.update_event(event, form.as_data(), form.item_rows(), actor=current_user)
-        except ServiceError as exc:
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Event saved."), "success")
-            return redirect(url_for("delivery.event", event_id=event.id))
+    if event is None and request.method == "GET":
+        form.items[0].form.name.data, form.items[0].form.unit.data = "白米", "包"
+        form.items[1].form.name.data, form.items[1].form.unit.data = "食用油", "瓶"
+
+    def save():
+        if event is None:
+            return services.create_event(form.as_data(), form.item_rows(), actor=current_user)
+        return services.update_event(event, form.as_data(), form.item_rows(), actor=current_user)
+
+    done, errors = save_form(
+        form, save,
+        _("Event created. Now choose who receives goods.") if event is None else _("Event saved."),
+        lambda saved: url_for("delivery.event", event_id=saved.id))
+    if done:
+        return done
     return render_template("delivery/event_form.html", form=form, errors=errors, event=event)
 
 
@@ -150,13 +155,13 @@ def _render_event(event, filter_form=None, list_form=None, optimise_form=None, e
 
 
 @bp.route("/events/<int:event_id>")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def event(event_id):
     return _render_event(db.get_or_404(DeliveryEvent, event_id))
 
 
 @bp.route("/events/<int:event_id>/recipients", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def add_recipients(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
     if request.form.get("mode") == "list":
@@ -178,131 +183,53 @@ def add_recipients(event_id):
         if not form.validate_on_submit():
             return _render_event(event, filter_form=form), 400
         found = queries.candidates(form.kinds.data, form.village_ids.data, event.event_date)
-    added = services.add_recipients(event, found, actor=current_user)
-    db.session.commit()
-    flash(_("%(n)s recipients added.", n=added), "success")
+    with unit_of_work() as work:
+        added = services.add_recipients(event, found, actor=current_user)
+    _report(work, lambda: _("%(n)s recipients added.", n=added))
     return redirect(url_for("delivery.event", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/optimise", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def optimise(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
     form = _optimise_form(event)
     if not form.validate_on_submit():
         return _render_event(event, optimise_form=form), 400
     chosen = [v for v in queries.vehicles(active_only=True) if v.id in form.vehicles.data]
+    back = url_for("delivery.event", event_id=event.id) + "#routes"
     if len(event.stops) > BACKGROUND_OPTIMISE and chosen:
-        back = url_for("delivery.event", event_id=event.id) + "#routes"
-        running = db.session.scalar(
-            sa.select(Job).where(Job.kind == "optimise_routes", Job.return_url == back,
-                                 Job.status.in_(("queued", "running")))
-        )
-        if running is not None:  # one search per event at a time
-            return redirect(url_for("jobs.job", job_id=running.id))
-        job = enqueue("optimise_routes", "welfare.delivery.planning.optimise_job", event.id,
-                      [v.id for v in chosen], current_user.id, actor=current_user,
-                      total=int(planning.solver_seconds(len(event.stops), current_app.config)) + 1,
-                      return_url=back)
-        db.session.commit()
-        return redirect(url_for("jobs.job", job_id=job.id))
-    try:
-        result = planning.optimise_event(event, chosen, actor=current_user)
-    except ServiceError as exc:
-        return _render_event(event, optimise_form=form, errors=exc.apply_to(form)), 400
-    db.session.commit()
-    flash(
-        _("Routes planned: %(n)s stops could not be served.", n=len(result.unserved))
-        if result.unserved
-        else _("Routes planned: every stop is on a route."),
-        "success",
-    )
-    return redirect(url_for("delivery.event", event_id=event.id) + "#routes")
+        with unit_of_work() as work:
+            job = background.start_optimise(event, chosen, current_user, back)
+        if work.ok:
+            return redirect(url_for("jobs.job", job_id=job.id))
+    else:
+        with unit_of_work(form) as work:
+            result = planning.optimise_event(event, chosen, actor=current_user)
+        if work.ok:
+            flash(background.planned_message(result), "success")
+            return redirect(back)
+    return _render_event(event, optimise_form=form, errors=work.errors), 400
 
 
 @bp.route("/events/<int:event_id>/locate", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def locate(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
-    left = planning.locate_stops(list(event.stops), budget_seconds=20)
-    db.session.commit()
-    flash(
-        _("Addresses looked up; %(n)s stops are still at their village centre.", n=left), "success"
-    )
+    with unit_of_work() as work:
+        left = planning.locate_stops(list(event.stops), budget_seconds=20)
+    _report(work, lambda: _("Addresses looked up; %(n)s stops are still at their village "
+                            "centre.", n=left))
     return redirect(url_for("delivery.event", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/follow-up", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def follow_up(event_id):
     event = db.get_or_404(DeliveryEvent, event_id)
-    try:
+    with unit_of_work() as work:
         follow = services.create_follow_up(event, actor=current_user)
-    except ServiceError as exc:
-        flash(exc.errors[0][1], "error")
+    if not _report(work, lambda: _("Follow-up event created with %(n)s stops. Choose "
+                                   "servicemen and plan it.", n=len(follow.stops))):
         return redirect(url_for("delivery.event", event_id=event.id))
-    db.session.commit()
-    flash(
-        _(
-            "Follow-up event created with %(n)s stops. Choose servicemen and plan it.",
-            n=len(follow.stops),
-        ),
-        "success",
-    )
     return redirect(url_for("delivery.event", event_id=follow.id))
-
-
-@bp.route("/stops/<int:stop_id>", methods=["GET", "POST"])
-@roles_required(*READERS)
-def stop(stop_id):
-    stop = scope.get_or_404(DeliveryStop, stop_id)
-    form = StopForm(obj=stop)
-    errors = []
-    if request.method == "POST":
-        if not current_user.has_role(*WRITERS):
-            abort(403)
-        goods = {
-            item.name: int_arg(f"goods-{item.id}", 0, maximum=9999, values=request.form)
-            for item in stop.event.items
-        }
-        if form.validate_on_submit():
-            try:
-                services.update_stop(
-                    stop,
-                    {
-                        "goods": goods,
-                        **{
-                            k: getattr(form, k).data
-                            for k in (
-                                "phone",
-                                "window_start",
-                                "window_end",
-                                "service_minutes",
-                                "notes",
-                            )
-                        },
-                    },
-                    actor=current_user,
-                )
-            except ServiceError as exc:
-                errors = exc.apply_to(form)
-            else:
-                db.session.commit()
-                flash(_("Stop saved. Plan the routes again to use the new load."), "success")
-                return redirect(url_for("delivery.event", event_id=stop.event_id))
-    return render_template("delivery/stop.html", stop=stop, form=form, errors=errors)
-
-
-@bp.route("/stops/<int:stop_id>/remove", methods=["POST"])
-@roles_required(*WRITERS)
-def stop_remove(stop_id):
-    stop = scope.get_or_404(DeliveryStop, stop_id)
-    event_id = stop.event_id
-    try:
-        services.remove_stop(stop, actor=current_user)
-    except ServiceError as exc:
-        flash(exc.errors[0][1], "error")
-        return redirect(url_for("delivery.stop", stop_id=stop_id))
-    db.session.commit()
-    flash(_("Recipient taken off the event."), "success")
-    return redirect(url_for("delivery.event", event_id=event_id))

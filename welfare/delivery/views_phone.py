@@ -5,15 +5,13 @@ import uuid
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from welfare.auth.permissions import roles_required
-from welfare.delivery import bp, queries, services
+from welfare.auth.permissions import PHONE_ROUTES, SERVICEMEN, roles_required
+from welfare.delivery import bp, outcomes, queries
 from welfare.delivery.labels import OUTCOME_LABELS
 from welfare.errors import ServiceError
-from welfare.extensions import db
-
-PHONE_ROLES = ("serviceman", "admin", "staff", "supervisor")
+from welfare.uow import Work, unit_of_work
 
 
 @bp.app_context_processor
@@ -22,13 +20,13 @@ def phone_helpers():
 
 
 @bp.route("/my")
-@roles_required("serviceman")
+@roles_required(*SERVICEMEN)
 def my_routes():
     return render_template("delivery/my_routes.html", routes=queries.routes_for_user(current_user))
 
 
 @bp.route("/my/routes/<int:route_id>")
-@roles_required(*PHONE_ROLES)
+@roles_required(*PHONE_ROUTES)
 def phone_route(route_id):
     route = queries.route_for_user(route_id, current_user)
     if route is None:
@@ -38,28 +36,32 @@ def phone_route(route_id):
     )
 
 
+def _record(payload):
+    """Store one report in a unit of work: (work, (outcome, created) or None, status), the
+    status being the refusal's (404 no such stop, 409 a used identifier, else 400)."""
+    stored, status = None, 400
+    with unit_of_work() as work:
+        try:
+            stored = outcomes.record_outcome(payload, actor=current_user)
+        except ServiceError as exc:
+            status = getattr(exc, "status", 400)
+            raise
+    return work, stored, status
+
+
 @bp.route("/api/outcomes", methods=["POST"])
-@login_required
+@roles_required(*PHONE_ROUTES)
 def api_outcome():
     """One doorstep report. Same UUID and content again: 200 with the stored report;
-    same UUID, other content: 409; someone else's stop: 404."""
-    if not current_user.has_role(*PHONE_ROLES):
-        abort(403)
+    same UUID, other content: 409; someone else's stop: 404 (problem bodies, RFC 9457)."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return jsonify(error=_("Send the report as JSON.")), 400
-    try:
-        row, created = services.record_outcome(payload, actor=current_user)
-    except services.OutcomeConflict:
-        db.session.rollback()
-        return jsonify(error=_("This report identifier was already used for another report.")), 409
-    except LookupError:
-        db.session.rollback()
-        return jsonify(error=_("No such stop on your routes.")), 404
-    except ServiceError as exc:
-        db.session.rollback()
-        return jsonify(error=exc.errors[0][1], field=exc.errors[0][0]), 400
-    db.session.commit()
+        message = _("Send the report as JSON.")
+        return Work(failed=True, errors=[message], field_errors=[(None, message)]).problem(400)
+    work, stored, status = _record(payload)
+    if work.failed:
+        return work.problem(status)
+    row, created = stored
     return jsonify(
         uuid=row.uuid,
         stop_id=row.stop_id,
@@ -70,7 +72,7 @@ def api_outcome():
 
 
 @bp.route("/my/stops/<int:stop_id>/outcome", methods=["POST"])
-@roles_required(*PHONE_ROLES)
+@roles_required(*PHONE_ROUTES)
 def phone_outcome(stop_id):
     """The same report from a plain form post (phones without JavaScript or IndexedDB)."""
     payload = {k: request.form.get(k) for k in ("uuid", "outcome", "note")}
@@ -79,21 +81,15 @@ def phone_outcome(stop_id):
     if photo and photo.filename:
         mime = "image/png" if photo.mimetype == "image/png" else "image/jpeg"
         payload["photo"] = f"data:{mime};base64," + base64.b64encode(photo.read()).decode()
-    try:
-        row, _created = services.record_outcome(payload, actor=current_user)
-    except LookupError:
+    work, stored, status = _record(payload)
+    if status == 404:
         abort(404)
-    except (ServiceError, services.OutcomeConflict) as exc:
-        db.session.rollback()
-        flash(
-            exc.errors[0][1] if isinstance(exc, ServiceError) else _("Report already saved."),
-            "error",
-        )
+    if work.failed:
+        work.flash_errors()
         return redirect(url_for("delivery.phone_route", route_id=_route_of(stop_id)))
-    db.session.commit()
     flash(_("Report saved."), "success")
     return redirect(
-        url_for("delivery.phone_route", route_id=row.stop.route_id) + f"#stop-{stop_id}"
+        url_for("delivery.phone_route", route_id=stored[0].stop.route_id) + f"#stop-{stop_id}"
     )
 
 
