@@ -7,7 +7,7 @@ from wtforms import StringField
 
 from welfare.errors import ServiceError
 from welfare.roster.models import Person
-from welfare.uow import do_action, save_form, unit_of_work
+from welfare.uow import do_action, form_page, save_form, unit_of_work
 
 
 class NameForm(FlaskForm):
@@ -135,3 +135,41 @@ def test_do_action_rolls_back_and_flashes_the_errors(app, db, make_person):
         assert get_flashed_messages(with_categories=True) == [("error", "已處理過")]
     assert response.location == "/back"
     assert people_named(db, "撤回者") == 0
+
+
+def test_do_action_flashes_a_given_notice(app, db, make_person):
+    from flask import get_flashed_messages
+
+    with app.test_request_context(method="POST"):
+        do_action(lambda: make_person(name="給訊息者"), "/done", "已刪除")
+        assert get_flashed_messages(with_categories=True) == [("success", "已刪除")]
+
+
+@pytest.fixture
+def form_template(app, monkeypatch):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    page = "{{ form.name.data }}|{{ form.name.errors|join }}|{{ errors|join }}|{{ extra }}"
+    monkeypatch.setattr(app.jinja_env, "loader",
+                        ChoiceLoader([DictLoader({"uow_test.html": page}), app.jinja_env.loader]))
+    return "uow_test.html"
+
+
+def test_form_page_shows_the_form_again_with_its_errors(app, db, form_template):
+    def failing():
+        raise ServiceError(("name", "名字重複"), "整體錯誤")
+
+    with app.test_request_context(method="POST", data={"name": "重來者"}):
+        form = NameForm(meta={"csrf": False})
+        page = form_page(form, failing, lambda _r: ("", "/"), form_template, extra="附加")
+    assert page == "重來者|名字重複|整體錯誤|附加"
+
+
+def test_form_page_redirects_when_saved(app, db, make_person, form_template):
+    with app.test_request_context(method="POST", data={"name": "存好者"}):
+        form = NameForm(meta={"csrf": False})
+        response = form_page(form, lambda: make_person(name="存好者"),
+                             lambda person: ("已存", f"/people/{person.id}"), form_template)
+    assert response.status_code == 302 and response.location.startswith("/people/")
+    db.session.rollback()
+    assert people_named(db, "存好者") == 1

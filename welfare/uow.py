@@ -5,7 +5,7 @@ for the form, a flash or a JSON problem body. Any other exception rolls back and
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask import flash, jsonify, redirect
+from flask import flash, jsonify, redirect, render_template
 
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -75,13 +75,20 @@ def save_form(form, action, then):
     return redirect(url), []
 
 
-def do_action(action, url):
-    """A POST button without a form: run `action()`, which returns the notice to show, in a
-    unit of work; flash the notice (or the errors, nothing kept) and redirect to `url`."""
+def form_page(form, action, then, template, **context):
+    """A whole form page: `save_form`, and when nothing was saved show `template` again with
+    the form, its general `errors` and `context`."""
+    done, errors = save_form(form, action, then)
+    return done or render_template(template, form=form, errors=errors, **context)
+
+
+def do_action(action, url, notice=None):
+    """A POST button without a form: run `action()` in a unit of work; flash `notice` (or,
+    without one, what `action` returned) or the errors, nothing kept; redirect to `url`."""
     with unit_of_work() as work:
-        notice = action()
+        result = action()
     if work.ok:
-        flash(notice, "success")
+        flash(notice or result, "success")
     else:
         work.flash_errors()
     return redirect(url)

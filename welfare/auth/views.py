@@ -13,7 +13,7 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.params import int_arg, page_arg
-from welfare.uow import save_form, unit_of_work
+from welfare.uow import form_page, unit_of_work
 
 
 def _safe_next(target):
@@ -122,14 +122,12 @@ def _user_form(user=None):
 @roles_required(*ADMINS)
 def user_new():
     form, villages = _user_form()
-    done, errors = save_form(form, lambda: services.create_user(
+    return form_page(form, lambda: services.create_user(
         form.username.data, form.password.data or "", form.role.data,
         form.display_name.data, form.phone.data,
         [villages[i] for i in form.villages.data or []], actor=current_user,
-    ), lambda user: (_("Account %(name)s created.", name=user.username), url_for("auth.users")))
-    if done:
-        return done
-    return render_template("auth/user_form.html", form=form, errors=errors, user=None)
+    ), lambda user: (_("Account %(name)s created.", name=user.username), url_for("auth.users")),
+        "auth/user_form.html", user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -152,10 +150,7 @@ def user_edit(user_id):
             login_user(user)  # keep this session; the account's others have ended
         return _("Account %(name)s saved.", name=user.username), url_for("auth.users")
 
-    done, errors = save_form(form, save, saved)
-    if done:
-        return done
-    return render_template("auth/user_form.html", form=form, errors=errors, user=user)
+    return form_page(form, save, saved, "auth/user_form.html", user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -167,12 +162,9 @@ def own_password():
         login_user(current_user._get_current_object())  # this session goes on; others end
         return _("Your password has been changed."), url_for("auth.home")
 
-    done, errors = save_form(
+    return form_page(
         form, lambda: services.set_password(current_user, form.password.data, actor=current_user),
-        changed)
-    if done:
-        return done
-    return render_template("auth/password.html", form=form, errors=errors)
+        changed, "auth/password.html")
 
 
 @bp.app_errorhandler(429)

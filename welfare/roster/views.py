@@ -1,6 +1,6 @@
 """People: search, detail, create, edit, reveal ID, duplicates."""
 
-from flask import current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from welfare.params import int_arg, page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import PersonForm
 from welfare.roster.models import DuplicateFlag, Person
-from welfare.uow import do_action, save_form, unit_of_work
+from welfare.uow import do_action, form_page, unit_of_work
 
 SEARCH_KEYS = ("q", "address", "village", "category", "status")
 MAX_AGE = 130  # as the search form allows
@@ -27,6 +27,15 @@ def search_filters():
 def visible_person(person_id):
     """The person, or 404 when outside the acting scope."""
     return scope.get_or_404(Person, person_id)
+
+
+def belonging_or_404(model, row_id, **owner):
+    """A row in scope that belongs to the record named in the address (owner column =
+    id), else 404."""
+    row = scope.get_or_404(model, row_id)
+    if any(getattr(row, column) != value for column, value in owner.items()):
+        abort(404)
+    return row
 
 
 def _person_url(person):
@@ -74,12 +83,10 @@ def person_reveal(person_id):
 def person_new():
     form = PersonForm()
     _village_choices(form.village_id)
-    done, errors = save_form(
+    return form_page(
         form, lambda: services.create_person(form.as_data(), actor=current_user),
-        lambda person: (_("%(name)s has been added.", name=person.name), _person_url(person)))
-    if done:
-        return done
-    return render_template("roster/person_form.html", form=form, errors=errors, person=None)
+        lambda person: (_("%(name)s has been added.", name=person.name), _person_url(person)),
+        "roster/person_form.html", person=None)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
@@ -88,14 +95,12 @@ def person_edit(person_id):
     person = visible_person(person_id)
     form = PersonForm(obj=person)
     _village_choices(form.village_id)
-    done, errors = save_form(
-        form, lambda: services.update_person(person, form.as_data(), actor=current_user),
-        lambda person: (_("Changes to %(name)s saved.", name=person.name), _person_url(person)))
-    if done:
-        return done
     if request.method == "GET":
         form.id_number.data = person.id_number
-    return render_template("roster/person_form.html", form=form, errors=errors, person=person)
+    return form_page(
+        form, lambda: services.update_person(person, form.as_data(), actor=current_user),
+        lambda person: (_("Changes to %(name)s saved.", name=person.name), _person_url(person)),
+        "roster/person_form.html", person=person)
 
 
 @bp.route("/duplicates")

@@ -1,6 +1,6 @@
 """Isolated elders: register list, enrolment, care level, emergency contacts."""
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,8 +12,8 @@ from welfare.params import page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import ContactForm, ElderForm
 from welfare.roster.models import EmergencyContact, IsolatedElder
-from welfare.roster.views import visible_person
-from welfare.uow import do_action, save_form, unit_of_work
+from welfare.roster.views import belonging_or_404, visible_person
+from welfare.uow import do_action, form_page, save_form, unit_of_work
 
 
 def visible_elder(elder_id):
@@ -45,14 +45,11 @@ def elder_new(person_id):
     if person.elder is not None:
         return redirect(_elder_url(person.elder))
     form = ElderForm()
-    done, errors = save_form(
+    return form_page(
         form, lambda: services.create_elder(person, form.as_data(), actor=current_user),
         lambda elder: (_("%(name)s is now on the isolated-elder register.", name=person.name),
-                       _elder_url(elder)))
-    if done:
-        return done
-    return render_template("roster/elder_form.html", form=form, errors=errors, person=person,
-                           elder=None)
+                       _elder_url(elder)),
+        "roster/elder_form.html", person=person, elder=None)
 
 
 @bp.route("/elders/<int:elder_id>")
@@ -84,16 +81,13 @@ def _elder_page(elder, sensitive_shown):
 def elder_edit(elder_id):
     elder = visible_elder(elder_id)
     form = ElderForm(obj=elder)
-    done, errors = save_form(
-        form, lambda: services.update_elder(elder, form.as_data(), actor=current_user),
-        lambda elder: (_("Changes saved."), _elder_url(elder)))
-    if done:
-        return done
     if request.method == "GET" and (elder.health_notes or elder.sensitive_notes):
         with unit_of_work():
             services.reveal_sensitive_notes(elder, actor=current_user)  # the form shows them
-    return render_template("roster/elder_form.html", form=form, errors=errors,
-                           person=elder.person, elder=elder)
+    return form_page(
+        form, lambda: services.update_elder(elder, form.as_data(), actor=current_user),
+        lambda elder: (_("Changes saved."), _elder_url(elder)),
+        "roster/elder_form.html", person=elder.person, elder=elder)
 
 
 @bp.route("/elders/<int:elder_id>/contacts", methods=["POST"])
@@ -116,12 +110,6 @@ def elder_add_contact(elder_id):
 @roles_required(*CLERKS)
 def elder_remove_contact(elder_id, contact_id):
     elder = visible_elder(elder_id)
-    contact = scope.get_or_404(EmergencyContact, contact_id)
-    if contact.elder_id != elder.id:
-        abort(404)
-
-    def remove():
-        services.remove_contact(contact, actor=current_user)
-        return _("Emergency contact removed.")
-
-    return do_action(remove, _elder_url(elder))
+    contact = belonging_or_404(EmergencyContact, contact_id, elder_id=elder.id)
+    return do_action(lambda: services.remove_contact(contact, actor=current_user),
+                     _elder_url(elder), _("Emergency contact removed."))

@@ -1,7 +1,7 @@
 """Households: list, create, members, head, low-income statuses."""
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,8 +14,8 @@ from welfare.params import page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import HouseholdForm, MemberForm, StatusForm
 from welfare.roster.models import Household, HouseholdMember, LowIncomeCategory, Person
-from welfare.roster.views import _village_choices
-from welfare.uow import do_action, save_form, unit_of_work
+from welfare.roster.views import _village_choices, belonging_or_404
+from welfare.uow import do_action, form_page, save_form, unit_of_work
 
 
 def visible_household(household_id):
@@ -62,13 +62,11 @@ def households():
 def household_new():
     form = HouseholdForm()
     _village_choices(form.village_id)
-    done, errors = save_form(
+    return form_page(
         form, lambda: services.create_household(form.as_data(), actor=current_user),
         lambda household: (_("Household created. Now add its members."),
-                           _household_url(household)))
-    if done:
-        return done
-    return render_template("roster/household_form.html", form=form, errors=errors)
+                           _household_url(household)),
+        "roster/household_form.html")
 
 
 @bp.route("/households/<int:household_id>")
@@ -102,9 +100,7 @@ def household_add_member(household_id):
 @roles_required(*CLERKS)
 def household_member_action(household_id, member_id):
     household = visible_household(household_id)
-    member = scope.get_or_404(HouseholdMember, member_id)
-    if member.household_id != household.id:
-        abort(404)
+    member = belonging_or_404(HouseholdMember, member_id, household_id=household.id)
 
     def act():
         if request.form.get("action") == "head":
