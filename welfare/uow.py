@@ -5,7 +5,7 @@ for the form, a flash or a JSON problem body. Any other exception rolls back and
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask import flash, jsonify
+from flask import flash, jsonify, redirect, render_template
 
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -57,3 +57,38 @@ def unit_of_work(form=None):
         db.session.rollback()
         raise
     db.session.commit()
+
+
+def save_form(form, action, then):
+    """The form → service → flash → redirect shape. When `form` validates, run `action()` in a
+    unit of work; on success `then(result)` gives (notice, url): flash the notice, return
+    (a redirect to url, []). Otherwise return (None, the messages without a field) and the
+    field messages are on the form."""
+    if not form.validate_on_submit():
+        return None, []
+    with unit_of_work(form) as work:
+        result = action()
+    if work.failed:
+        return None, work.errors
+    notice, url = then(result)
+    flash(notice, "success")
+    return redirect(url), []
+
+
+def form_page(form, action, then, template, **context):
+    """A whole form page: `save_form`, and when nothing was saved show `template` again with
+    the form, its general `errors` and `context`."""
+    done, errors = save_form(form, action, then)
+    return done or render_template(template, form=form, errors=errors, **context)
+
+
+def do_action(action, url, notice=None):
+    """A POST button without a form: run `action()` in a unit of work; flash `notice` (or,
+    without one, what `action` returned) or the errors, nothing kept; redirect to `url`."""
+    with unit_of_work() as work:
+        result = action()
+    if work.ok:
+        flash(notice or result, "success")
+    else:
+        work.flash_errors()
+    return redirect(url)

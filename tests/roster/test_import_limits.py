@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from tests.data.roster_files import person_rows, write_csv
 from welfare.jobs.models import Job
-from welfare.roster import views_import
+from welfare.roster import import_jobs, views_import
 from welfare.roster.importer import import_file
 from welfare.roster.models import Person
 
@@ -46,11 +46,11 @@ def xlsx(rows):
 ])
 def test_damaged_and_wrong_files_answer_400_with_a_reason(client, staff_user, data, name,
                                                             message):
-    kept = set(views_import._folder().iterdir())
+    kept = set(import_jobs.folder().iterdir())
     response = upload(client, data, name)
     assert response.status_code == 400
     assert message in response.text
-    assert set(views_import._folder().iterdir()) == kept  # the refused upload is not kept
+    assert set(import_jobs.folder().iterdir()) == kept  # the refused upload is not kept
 
 
 def test_big_file_over_the_row_cap_is_refused_before_any_job(client, staff_user, tmp_path,

@@ -187,3 +187,15 @@ def test_bad_id_number_is_reported_with_the_other_errors(client, staff_user, vil
         "village_id": village.id, "status": "registered"})
     assert response.status_code == 200
     assert 'href="#id_number"' in response.text and 'href="#name"' in response.text
+
+
+@pytest.mark.parametrize("role, shown", [("admin", True), ("staff", True),
+                                         ("supervisor", False)])
+def test_change_buttons_follow_the_clerks_role_set(role, shown, client, as_role, make_person):
+    user = as_role(role)
+    person = make_person(village_id=user.villages[0].id) if user.villages else make_person()
+    response = client.get(f"/people/{person.id}")
+    assert response.status_code == 200
+    assert (f"/people/{person.id}/edit" in response.get_data(as_text=True)) is shown
+    home = client.get("/").get_data(as_text=True)
+    assert ("/people/import" in home) is shown

@@ -8,11 +8,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 from welfare.auth import bp, queries, services
 from welfare.auth.forms import LoginForm, PasswordForm, UserForm
 from welfare.auth.models import User
-from welfare.auth.permissions import AUDIT_READERS, USER_ADMINS, roles_required
+from welfare.auth.permissions import ADMINS, CLERKS, OFFICE, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.params import int_arg, page_arg
+from welfare.uow import form_page, unit_of_work
+
+for _name, _roles in (("OFFICE", OFFICE), ("CLERKS", CLERKS), ("ADMINS", ADMINS)):
+    # Templates name the same sets: {% if current_user.has_role(*CLERKS) %}
+    bp.add_app_template_global(_roles, _name)
 
 
 def _safe_next(target):
@@ -26,7 +31,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm()
-    errors = []
+    errors, user = [], None
     if form.validate_on_submit():
         try:
             user = services.authenticate(
@@ -34,25 +39,25 @@ def login():
                 current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_MINUTES"],
             )
         except ServiceError as exc:
-            db.session.commit()
             errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            session.permanent = True
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+        # Not the unit of work: a refused sign-in is kept too, for the throttle to count.
+        db.session.commit()
+    if user is not None:
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        session.permanent = True
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form, errors=errors)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
-        services.sign_out(current_user._get_current_object())
-        db.session.commit()
+        with unit_of_work():
+            services.sign_out(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -89,7 +94,7 @@ def language(code):
 
 
 @bp.route("/audit")
-@roles_required(*AUDIT_READERS)
+@roles_required(*OFFICE)
 def audit_log():
     page = page_arg()
     filters = {k: request.args.get(k, "") for k in ("user", "entity_type", "action")}
@@ -101,7 +106,7 @@ def audit_log():
 
 
 @bp.route("/users")
-@roles_required(*USER_ADMINS)
+@roles_required(*ADMINS)
 def users():
     rows = db.session.scalars(sa.select(User).order_by(User.role, User.username)).all()
     return render_template("auth/users.html", users=rows)
@@ -118,69 +123,52 @@ def _user_form(user=None):
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required(*USER_ADMINS)
+@roles_required(*ADMINS)
 def user_new():
     form, villages = _user_form()
-    errors = []
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                form.username.data, form.password.data or "", form.role.data,
-                form.display_name.data, form.phone.data,
-                [villages[i] for i in form.villages.data or []], actor=current_user,
-            )
-        except ServiceError as exc:
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s created.", name=user.username), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, errors=errors, user=None)
+    return form_page(form, lambda: services.create_user(
+        form.username.data, form.password.data or "", form.role.data,
+        form.display_name.data, form.phone.data,
+        [villages[i] for i in form.villages.data or []], actor=current_user,
+    ), lambda user: (_("Account %(name)s created.", name=user.username), url_for("auth.users")),
+        "auth/user_form.html", user=None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(*USER_ADMINS)
+@roles_required(*ADMINS)
 def user_edit(user_id):
     user = db.get_or_404(User, user_id)
     form, villages = _user_form(user)
-    errors = []
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                user, form.role.data, form.display_name.data, form.phone.data,
-                [villages[i] for i in form.villages.data or []], form.active.data,
-                actor=current_user,
-            )
-            if form.password.data:
-                services.set_password(user, form.password.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            if user.id == current_user.id:
-                login_user(user)  # keep this session; the account's others have ended
-            flash(_("Account %(name)s saved.", name=user.username), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, errors=errors, user=user)
+
+    def save():
+        services.update_user(
+            user, form.role.data, form.display_name.data, form.phone.data,
+            [villages[i] for i in form.villages.data or []], form.active.data,
+            actor=current_user,
+        )
+        if form.password.data:
+            services.set_password(user, form.password.data, actor=current_user)
+
+    def saved(_result):
+        if user.id == current_user.id:
+            login_user(user)  # keep this session; the account's others have ended
+        return _("Account %(name)s saved.", name=user.username), url_for("auth.users")
+
+    return form_page(form, save, saved, "auth/user_form.html", user=user)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def own_password():
     form = PasswordForm()
-    errors = []
-    if form.validate_on_submit():
-        try:
-            services.set_password(current_user, form.password.data, actor=current_user)
-        except ServiceError as exc:
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # this session goes on; others end
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("auth.home"))
-    return render_template("auth/password.html", form=form, errors=errors)
+
+    def changed(_result):
+        login_user(current_user._get_current_object())  # this session goes on; others end
+        return _("Your password has been changed."), url_for("auth.home")
+
+    return form_page(
+        form, lambda: services.set_password(current_user, form.password.data, actor=current_user),
+        changed, "auth/password.html")
 
 
 @bp.app_errorhandler(429)

@@ -1,18 +1,17 @@
 """People: search, detail, create, edit, reveal ID, duplicates."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare.auth import scope
-from welfare.auth.permissions import ROSTER_READERS, ROSTER_WRITERS, roles_required
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.auth.queries import history_for
-from welfare.errors import ServiceError
-from welfare.extensions import db
 from welfare.params import int_arg, page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import PersonForm
 from welfare.roster.models import DuplicateFlag, Person
+from welfare.uow import do_action, form_page, unit_of_work
 
 SEARCH_KEYS = ("q", "address", "village", "category", "status")
 MAX_AGE = 130  # as the search form allows
@@ -30,6 +29,19 @@ def visible_person(person_id):
     return scope.get_or_404(Person, person_id)
 
 
+def belonging_or_404(model, row_id, **owner):
+    """A row in scope that belongs to the record named in the address (owner column =
+    id), else 404."""
+    row = scope.get_or_404(model, row_id)
+    if any(getattr(row, column) != value for column, value in owner.items()):
+        abort(404)
+    return row
+
+
+def _person_url(person):
+    return url_for("roster.person", person_id=person.id)
+
+
 def _village_choices(form_field):
     form_field.choices = [(0, _("Choose a village"))] + [
         (v.id, f"{v.name_zh} {v.name_en}") for v in queries.villages()
@@ -37,7 +49,7 @@ def _village_choices(form_field):
 
 
 @bp.route("/people")
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def people():
     filters = search_filters()
     page = page_arg()
@@ -49,7 +61,7 @@ def people():
 
 
 @bp.route("/people/<int:person_id>")
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def person(person_id):
     person = visible_person(person_id)
     return render_template("roster/person.html", person=person, full_id=None,
@@ -57,86 +69,66 @@ def person(person_id):
 
 
 @bp.route("/people/<int:person_id>/reveal", methods=["POST"])
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def person_reveal(person_id):
     person = visible_person(person_id)
-    full_id = services.reveal_id_number(person, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        full_id = services.reveal_id_number(person, actor=current_user)
     return render_template("roster/person.html", person=person, full_id=full_id,
                            history=history_for("people", person.id))
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
-@roles_required(*ROSTER_WRITERS)
+@roles_required(*CLERKS)
 def person_new():
     form = PersonForm()
     _village_choices(form.village_id)
-    errors = []
-    if form.validate_on_submit():
-        try:
-            person = services.create_person(form.as_data(), actor=current_user)
-        except ServiceError as exc:
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added.", name=person.name), "success")
-            return redirect(url_for("roster.person", person_id=person.id))
-    return render_template("roster/person_form.html", form=form, errors=errors, person=None)
+    return form_page(
+        form, lambda: services.create_person(form.as_data(), actor=current_user),
+        lambda person: (_("%(name)s has been added.", name=person.name), _person_url(person)),
+        "roster/person_form.html", person=None)
 
 
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
-@roles_required(*ROSTER_WRITERS)
+@roles_required(*CLERKS)
 def person_edit(person_id):
     person = visible_person(person_id)
     form = PersonForm(obj=person)
     _village_choices(form.village_id)
-    errors = []
-    if form.validate_on_submit():
-        try:
-            services.update_person(person, form.as_data(), actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Changes to %(name)s saved.", name=person.name), "success")
-            return redirect(url_for("roster.person", person_id=person.id))
-    elif request.method == "GET":
+    if request.method == "GET":
         form.id_number.data = person.id_number
-    return render_template("roster/person_form.html", form=form, errors=errors, person=person)
+    return form_page(
+        form, lambda: services.update_person(person, form.as_data(), actor=current_user),
+        lambda person: (_("Changes to %(name)s saved.", name=person.name), _person_url(person)),
+        "roster/person_form.html", person=person)
 
 
 @bp.route("/duplicates")
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def duplicates():
     return render_template("roster/duplicates.html", flags=queries.open_duplicates(current_user))
 
 
 @bp.route("/duplicates/<int:flag_id>", methods=["POST"])
-@roles_required(*ROSTER_WRITERS)
+@roles_required(*CLERKS)
 def duplicate_resolve(flag_id):
     flag = scope.get_or_404(DuplicateFlag, flag_id)
     visible_person(flag.person_a_id)
     visible_person(flag.person_b_id)
-    try:
+
+    def resolve():
         if request.form.get("action") == "dismiss":
             services.dismiss_duplicate(flag, actor=current_user)
-            message = _("Marked as two different people.")
-        else:
-            keep = visible_person(int_arg("keep", 0, values=request.form))
-            services.merge_duplicate(flag, keep, actor=current_user)
-            message = _("Records merged into %(name)s.", name=keep.name)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
-    return redirect(url_for("roster.duplicates"))
+            return _("Marked as two different people.")
+        keep = visible_person(int_arg("keep", 0, values=request.form))
+        services.merge_duplicate(flag, keep, actor=current_user)
+        return _("Records merged into %(name)s.", name=keep.name)
+
+    return do_action(resolve, url_for("roster.duplicates"))
 
 
 @bp.route("/low-income/expiring")
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def expiring():
     return render_template("roster/expiring.html",
                            statuses=queries.expiring_statuses(current_user))

@@ -9,11 +9,12 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from welfare import exports
-from welfare.auth.permissions import ROSTER_READERS, ROSTER_WRITERS, roles_required
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.extensions import db
 from welfare.roster import bp, queries
 from welfare.roster.models import Household
 from welfare.roster.views import search_filters
+from welfare.uow import unit_of_work
 from welfare.web import masked_id, show_date, village_name
 
 BATCH = 1000
@@ -24,7 +25,7 @@ def _full_id_wanted(list_endpoint):
     a purpose they go back to the list with the question open."""
     if request.args.get("full_id") != "1":
         return False
-    if not current_user.has_role(*ROSTER_WRITERS):
+    if not current_user.has_role(*CLERKS):
         abort(403)
     if not _purpose():
         args = {k: v for k, v in request.args.items() if k not in ("full_id", "purpose")}
@@ -77,9 +78,9 @@ def _household_rows(stmt, full_id, today):
 
 def _download(what, fmt, headers, rows, count, filters):
     full_id = request.args.get("full_id") == "1"
-    exports.log_export(what, count, fmt, current_user, full_id=full_id, filters=filters,
-                       purpose=_purpose() if full_id else None)
-    db.session.commit()
+    with unit_of_work():  # the log is kept before any row leaves
+        exports.log_export(what, count, fmt, current_user, full_id=full_id, filters=filters,
+                           purpose=_purpose() if full_id else None)
     name = f"{what}-{date.today():%Y%m%d}.{fmt}"
     disposition = {"Content-Disposition": f"attachment; filename={name}",
                    "Cache-Control": "no-store"}
@@ -91,7 +92,7 @@ def _download(what, fmt, headers, rows, count, filters):
 
 
 @bp.route("/people/export.<any(csv, xlsx):fmt>")
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def export_people(fmt):
     full_id = _full_id_wanted("roster.people")
     filters = search_filters()
@@ -104,7 +105,7 @@ def export_people(fmt):
 
 
 @bp.route("/households/export.<any(csv, xlsx):fmt>")
-@roles_required(*ROSTER_READERS)
+@roles_required(*OFFICE)
 def export_households(fmt):
     full_id = _full_id_wanted("roster.households")
     filters = {k: request.args.get(k, "").strip() for k in ("village", "address", "category")}
