@@ -5,9 +5,7 @@ import sqlalchemy as sa
 
 from tests.conftest import PASSWORD, login
 from welfare.auth.models import AuditLog
-
-pytest.importorskip("welfare.visits")
-from welfare.visits.models import ApiToken  # noqa: E402
+from welfare.visits.models import ApiToken
 
 
 @pytest.fixture

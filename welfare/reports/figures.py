@@ -1,7 +1,7 @@
 """Figures: one table of numbers each, drawn as a chart beside it, exported as XLSX.
 
-A builder takes the request's Scope and returns a Figure, or None when the domain it
-counts is not installed. Results are cached on the Scope for the request."""
+A builder takes the request's Scope and returns a Figure (or None when it has nothing to
+show). Results are cached on the Scope for the request."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta

@@ -91,10 +91,6 @@ def villages(scope):
                   mapped)
 
 
-def by_month(period, village_ids):
-    return q.deliveries_by_month(period, village_ids)
-
-
 def open_dataset(as_of):
     """Delivery events of the last five years up to the cut-off: stops served per village."""
     events = q.delivery_events(Period(as_of.replace(year=as_of.year - 5), as_of))

@@ -1,6 +1,4 @@
-"""Figures over the other domains: elder-gift rounds, deliveries, home visits, trends.
-
-Each builder returns None when its domain is not installed, so the dashboard still works."""
+"""Figures over the other domains: elder-gift rounds, home visits, trends."""
 
 from datetime import timedelta
 
@@ -22,8 +20,6 @@ UNPAID_REASONS = {
 
 
 def rounds_in_period(scope):
-    if not q.has("rounds"):
-        return []
     return scope.once("rounds", lambda: q.rounds_in_period(scope.period))
 
 
@@ -61,8 +57,6 @@ def _round_columns(first):
 
 def round_progress(scope):
     """Each round in the period: paid, unpaid by reason, not yet recorded."""
-    if not q.has("rounds"):
-        return None
     counts = _round_counts(scope)
     rows = []
     for r in rounds_in_period(scope):
@@ -91,8 +85,6 @@ def chosen_round(scope):
 
 def round_villages(scope):
     """One round's progress in each village."""
-    if not q.has("rounds"):
-        return None
     chosen = chosen_round(scope)
     if chosen is None:
         return None
@@ -118,22 +110,6 @@ def round_villages(scope):
                   mapped)
 
 
-def delivery_completion(scope):
-    if not q.has("delivery"):
-        return None
-    from welfare.reports import figures_delivery
-
-    return figures_delivery.completion(scope)
-
-
-def delivery_villages(scope):
-    if not q.has("delivery"):
-        return None
-    from welfare.reports import figures_delivery
-
-    return figures_delivery.villages(scope)
-
-
 def _coverage(scope):
     return scope.counted("coverage", lambda: q.visit_coverage(
         scope.period, scope.as_of, scope.village_ids, scope.roster().snapshot_id))
@@ -157,8 +133,6 @@ def _coverage_columns(first):
 
 def visit_coverage(scope):
     """Isolated elders reached at least once in the period, by care level; open alerts."""
-    if not q.has("visits"):
-        return None
     counts = _coverage(scope)
     rows = []
     for level in CARE_LEVELS:
@@ -182,8 +156,6 @@ def visit_coverage(scope):
 
 
 def visit_villages(scope):
-    if not q.has("visits"):
-        return None
     counts = _coverage(scope)
     rows = []
     for v in scope.villages():
@@ -215,19 +187,13 @@ def trends(scope):
     ended = scope.counted("ended", lambda: roster_queries.statuses_by_month(
         status.certified_until, period.start, min(period.end, scope.today - timedelta(days=1)),
         ids))
-    series = []
-    if q.has("visits"):
-        series.append(("visits", _("Contacts recorded"),
-                       scope.counted("visits_month", lambda: q.visits_by_month(period, ids))))
-    if q.has("delivery"):
-        from welfare.reports import figures_delivery
-
-        series.append(("deliveries", _("Deliveries made"), scope.counted(
-            "deliveries_month", lambda: figures_delivery.by_month(period, ids))))
-    if q.has("rounds"):
-        series.append(("payouts", _("Elder gifts paid"), scope.counted(
-            "payouts_month", lambda: q.payouts_by_month(period, ids))))
-    series += [("new_status", _("Low-income statuses begun"), new),
+    series = [("visits", _("Contacts recorded"),
+               scope.counted("visits_month", lambda: q.visits_by_month(period, ids))),
+              ("deliveries", _("Deliveries made"), scope.counted(
+                  "deliveries_month", lambda: q.deliveries_by_month(period, ids))),
+              ("payouts", _("Elder gifts paid"), scope.counted(
+                  "payouts_month", lambda: q.payouts_by_month(period, ids))),
+              ("new_status", _("Low-income statuses begun"), new),
                ("ended_status", _("Low-income statuses ended"), ended)]
     rows = []
     for year, month in period.months:

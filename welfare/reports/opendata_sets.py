@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from welfare.reports import cache, queries, snapshots
+from welfare.reports import cache, figures_delivery, queries, snapshots
 from welfare.reports import queries_domains as q
 from welfare.reports.opendata import DataColumn, Dataset, published
 from welfare.reports.rules import Period, add_months, band_labels
@@ -59,8 +59,6 @@ def population(as_of):
 
 def gift_rounds(as_of):
     """Elder-gift rounds whose payout period has ended: paid and unpaid in each village."""
-    if not q.has("rounds"):
-        return None
     rounds = [r for r in q.rounds_in_period(Period(as_of.replace(year=as_of.year - 5), as_of))
               if r.payout_end <= as_of]
     villages = queries.villages()
@@ -98,8 +96,6 @@ def gift_rounds(as_of):
 
 def visit_coverage(as_of):
     """Isolated elders contacted at least once in the twelve months to the end of last month."""
-    if not q.has("visits"):
-        return None
     period = Period(add_months(as_of, -11), as_of)
     villages = queries.villages()
     coverage = q.visit_coverage(period, as_of, snapshot_id=roster(as_of).snapshot_id)
@@ -130,9 +126,4 @@ def visit_coverage(as_of):
 
 
 def builders():
-    found = [population, gift_rounds]
-    if q.has("delivery"):
-        from welfare.reports import figures_delivery
-
-        found.append(figures_delivery.open_dataset)
-    return found + [visit_coverage]
+    return [population, gift_rounds, figures_delivery.open_dataset, visit_coverage]

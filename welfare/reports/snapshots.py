@@ -25,6 +25,7 @@ from flask import current_app
 from welfare.auth import scope
 from welfare.auth.models import AuditLog, utcnow
 from welfare.extensions import db
+from welfare.jobs import services as jobs
 from welfare.reports import queries
 from welfare.reports.models import (
     ReportElder,
@@ -227,13 +228,6 @@ def request_recount(snapshot):
         db.session.refresh(snapshot)
         return False
     snapshot.recount_requested_at = now
-    from welfare import installed_domains
-
-    if "jobs" not in installed_domains():  # no job queue: count now
-        refresh(snapshot.as_of)
-        return True
-    from welfare.jobs import services as jobs
-
     jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
                  snapshot.as_of.isoformat())
     return True

@@ -104,8 +104,7 @@ def _accept(upload, ext):
         if problem:
             path.unlink(missing_ok=True)
             return None, problem
-        if "jobs.job" in current_app.view_functions:
-            return _preview_in_background(folder, token, meta), None
+        return _preview_in_background(folder, token, meta), None
     result = import_file(path, dry_run=True, actor=current_user, filename=upload.filename)
     if result.file_error:
         path.unlink(missing_ok=True)
@@ -219,7 +218,7 @@ def import_confirm(token):
     path, meta = _stored(token)
     if meta.get("pending"):
         abort(409)
-    if meta["result"]["rows"] >= BACKGROUND_ROWS and "jobs.job" in current_app.view_functions:
+    if meta["result"]["rows"] >= BACKGROUND_ROWS:
         from welfare.jobs import enqueue
 
         job = enqueue("roster_import", "welfare.roster.views_import.import_job", token,
