@@ -215,7 +215,7 @@ def _narrowed(counted, village_ids):
 
 def request_recount(snapshot):
     """Start a background job recounting the snapshot's day, unless one was started less
-    than RECOUNT_AGAIN ago; True when started now. The job commits the request so far."""
+    than RECOUNT_AGAIN ago; True when started now (jobs.enqueue starts it)."""
     now = utcnow()
     claimed = db.session.execute(
         sa.update(ReportSnapshot)
