@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from welfare.reports import charts
 from welfare.reports import queries as roster_queries
 from welfare.reports import queries_domains as q
-from welfare.reports.figures import Column, Figure, village_label
+from welfare.reports.figures import Column, Figure, total_row, village_figure
 from welfare.reports.rules import percent
 from welfare.roster.models import CARE_LEVELS
+from welfare.rounds.rules import PAID_OUTCOMES as PAID
 
-PAID = ("elder", "proxy", "bank")
 UNPAID_REASONS = {
     "not_found": _l("Not found (未遇)"), "deceased": _l("Died"), "moved_out": _l("Moved out"),
     "waived": _l("Waived"), "forfeited": _l("Not claimed in time"),
@@ -89,25 +89,16 @@ def round_villages(scope):
     if chosen is None:
         return None
     counts = _round_counts(scope)
-    rows = []
-    for v in scope.villages():
-        row = _round_row(counts, lambda rid, vid, v=v: rid == chosen.id and vid == v.id)
-        row.update({"village": village_label(v), "village_id": v.id})
-        rows.append(row)
-    columns = _round_columns(Column("village", _("Village"), numeric=False))
-    total = _round_row(counts, lambda rid, vid: rid == chosen.id)
-    total["village"] = _("Total")
-    chart = charts.bar_chart(
-        _("%(round)s: paid share by village", round=chosen.name),
-        _("One bar per village, percent of the roster paid; the table gives the numbers."),
-        [r["village"] for r in rows], {_("Paid %"): [r["paid_share"] or 0 for r in rows]},
-        percent=True,
-    )
-    mapped = {key: {r["village_id"]: r[key] for r in rows}
-              for key in ("paid_share", "paid", "pending", "eligible")}
-    return Figure("round_villages", _("%(round)s by village", round=chosen.name),
-                  _("Choose another round above to compare."), columns, rows, total, chart,
-                  mapped)
+    return village_figure(
+        scope, "round_villages", _("%(round)s by village", round=chosen.name),
+        _("Choose another round above to compare."),
+        _round_columns(Column("village", _("Village"), numeric=False)),
+        lambda v: _round_row(counts, lambda rid, vid: rid == chosen.id and vid == v.id),
+        _round_row(counts, lambda rid, vid: rid == chosen.id),
+        (_("%(round)s: paid share by village", round=chosen.name),
+         _("One bar per village, percent of the roster paid; the table gives the numbers."),
+         "paid_share"),
+        ("paid_share", "paid", "pending", "eligible"))
 
 
 def _coverage(scope):
@@ -157,24 +148,15 @@ def visit_coverage(scope):
 
 def visit_villages(scope):
     counts = _coverage(scope)
-    rows = []
-    for v in scope.villages():
-        row = _coverage_row(counts, lambda k, v=v: k[0] == v.id)
-        row.update({"village": village_label(v), "village_id": v.id})
-        rows.append(row)
-    total = _coverage_row(counts, lambda k: True)
-    total["village"] = _("Total")
-    chart = charts.bar_chart(
-        _("Visit coverage by village"),
-        _("Percent of elders reached at least once; the table gives the numbers."),
-        [r["village"] for r in rows], {_("Coverage %"): [r["coverage"] or 0 for r in rows]},
-        percent=True,
-    )
-    mapped = {key: {r["village_id"]: r[key] for r in rows}
-              for key in ("coverage", "alerts", "elders")}
-    return Figure("visit_villages", _("Visit coverage by village"), "",
-                  _coverage_columns(Column("village", _("Village"), numeric=False)),
-                  rows, total, chart, mapped)
+    return village_figure(
+        scope, "visit_villages", _("Visit coverage by village"), "",
+        _coverage_columns(Column("village", _("Village"), numeric=False)),
+        lambda v: _coverage_row(counts, lambda k: k[0] == v.id),
+        _coverage_row(counts, lambda k: True),
+        (_("Visit coverage by village"),
+         _("Percent of elders reached at least once; the table gives the numbers."),
+         "coverage"),
+        ("coverage", "alerts", "elders"))
 
 
 def trends(scope):
@@ -202,8 +184,7 @@ def trends(scope):
         rows.append(row)
     columns = [Column("month", _("Month"), numeric=False)] + [
         Column(key, label) for key, label, _counts in series]
-    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
-    total["month"] = _("Total")
+    total = total_row(rows, columns)
     chart = charts.line_chart(
         _("Month by month"), _("One line per measure; the table beside gives the numbers."),
         [r["month"] for r in rows], {label: [r[key] for r in rows] for key, label, _c in series},
