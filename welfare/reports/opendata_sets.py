@@ -25,6 +25,11 @@ PERIOD = (DataColumn("period_start", "統計期間起", _l("First day counted"))
           DataColumn("period_end", "統計期間迄", _l("Last day counted")))
 
 
+def _counts(*columns):
+    """Published count columns, each given as (key, Chinese name, meaning)."""
+    return [DataColumn(*column, count=True) for column in columns]
+
+
 def _place(village):
     return {"village_code": village.code, "village": village.name_zh}
 
@@ -97,10 +102,9 @@ def gift_rounds(as_of):
                DataColumn("payout_start", "發放起日", _l("First payout day")),
                DataColumn("payout_end", "發放迄日", _l("Last payout day")),
                *PLACE,
-               DataColumn("paid", "已發放人數", _l("Paid (in person, by proxy or by transfer)"),
-                          count=True),
-               DataColumn("not_paid", "未發放人數", _l("Not paid (not found, died, moved out, "
-                                                      "waived, not claimed)"), count=True)]
+               *_counts(("paid", "已發放人數", _l("Paid (in person, by proxy or by transfer)")),
+                        ("not_paid", "未發放人數", _l("Not paid (not found, died, moved out, "
+                                                      "waived, not claimed)")))]
     return Dataset(
         "elder-gift-rounds", _l("Elder-gift rounds: paid and unpaid by village"),
         _l("Each elder-gift (敬老禮金) round of the last five years whose payout period has "
@@ -126,10 +130,9 @@ def visit_coverage(as_of):
         **_place(v), "reached": shown[(v.id, "reached")], "not_reached": shown[(v.id, "not")],
     } for v in villages]
     columns = [*PERIOD, *PLACE,
-               DataColumn("reached", "已關懷人數", _l("Reached at least once (visit, call, care "
-                                                     "point or message)"), count=True),
-               DataColumn("not_reached", "未關懷人數", _l("Not reached in the period"),
-                          count=True)]
+               *_counts(("reached", "已關懷人數", _l("Reached at least once (visit, call, "
+                                                    "care point or message)")),
+                        ("not_reached", "未關懷人數", _l("Not reached in the period")))]
     return Dataset(
         "visit-coverage", _l("Isolated elders reached by volunteers, by village"),
         _l("How many isolated elders (獨居長者) on the register were reached at least once by "
@@ -150,10 +153,9 @@ def deliveries(as_of):
     columns = [DataColumn("event_date", "發放日期", _l("Day of the delivery event")),
                DataColumn("event", "活動名稱", _l("Delivery event")),
                *PLACE,
-               DataColumn("delivered", "已送達戶數", _l("Delivered (to the door, family or "
-                                                       "a neighbour)"), count=True),
-               DataColumn("not_delivered", "未送達戶數", _l("Not delivered or not reported"),
-                          count=True)]
+               *_counts(("delivered", "已送達戶數", _l("Delivered (to the door, family or "
+                                                      "a neighbour)")),
+                        ("not_delivered", "未送達戶數", _l("Not delivered or not reported")))]
     return Dataset(
         "relief-deliveries", _l("Relief goods delivered by village"),
         _l("Relief-goods deliveries (such as year-end relief, 歲末送溫情) to low-income "
