@@ -8,7 +8,6 @@ relief-delivery event.
 
 Run it once after bench/seed_1m.py (same BENCH_DATABASE_URL); it refuses to run twice."""
 
-import importlib
 import random
 import time
 from datetime import date
@@ -16,13 +15,14 @@ from datetime import date
 import sqlalchemy as sa
 from roster_common import BENCH_URL, bench_app
 
-DOMAINS = ("rounds", "visits", "delivery")
-
 
 def main():
     from welfare.auth.models import User
+    from welfare.delivery import demo as delivery_demo
     from welfare.demo.cli import SeedContext
     from welfare.extensions import db
+    from welfare.rounds import demo as rounds_demo
+    from welfare.visits import demo as visits_demo
 
     app = bench_app()
     with app.app_context():
@@ -32,9 +32,10 @@ def main():
                           password="bench-pass-1", echo=print)
         for user in db.session.scalars(sa.select(User)):
             ctx.users.setdefault(user.role, user)
-        for domain in DOMAINS:
+        for domain, seed in (("rounds", rounds_demo.seed), ("visits", visits_demo.seed),
+                             ("delivery", delivery_demo.seed)):
             started = time.perf_counter()
-            importlib.import_module(f"welfare.{domain}.demo").seed(ctx)
+            seed(ctx)
             db.session.commit()
             print(f"{domain}: {time.perf_counter() - started:.1f} s")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -1,8 +1,5 @@
 """The welfare app: rosters, elder-gift rounds, relief deliveries, home visits."""
 
-import importlib
-import importlib.util
-import os
 from pathlib import Path
 
 from flask import Flask, g, request, session
@@ -15,17 +12,24 @@ from welfare.extensions import babel, csrf, db, login_manager, migrate
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-# Each domain package provides `bp` (or a list `blueprints`) and may provide `cli_commands`
-# (click groups), `models.py` and `demo.py` (a `seed(context)` function).
-DOMAINS = ("auth", "roster", "jobs", "rounds", "delivery", "visits", "reports")
 
 
-def installed_domains():
-    """The domains whose package exists (later issues add theirs).
-    WELFARE_DOMAINS=auth,roster limits them (for working on one domain)."""
-    only = os.environ.get("WELFARE_DOMAINS")
-    wanted = [d for d in DOMAINS if not only or d in only.split(",")]
-    return [d for d in wanted if importlib.util.find_spec(f"welfare.{d}") is not None]
+def register_domains(app):
+    """Every domain's blueprints, CLI groups and settings, imported by name in the code
+    (STYLE habit 13): a missing or renamed piece fails here, at start-up."""
+    from welfare import auth, delivery, jobs, reports, roster, rounds, visits
+    from welfare.backup import backup_command, restore_command
+    from welfare.demo import demo_cli
+
+    for blueprint in (auth.bp, roster.bp, jobs.bp, rounds.bp, delivery.bp, visits.bp,
+                      visits.api_bp, reports.bp):
+        app.register_blueprint(blueprint)
+    for command in (*auth.cli_commands, *roster.cli_commands, *rounds.cli_commands,
+                    *delivery.cli_commands, *visits.cli_commands, *reports.cli_commands,
+                    demo_cli, backup_command, restore_command):
+        app.cli.add_command(command)
+    for init_app in (auth.init_app, delivery.init_app, visits.init_app):
+        init_app(app)
 
 
 def resource_dir(name):
@@ -87,28 +91,11 @@ def create_app(config_class=Config):
     register_web(app)
     scope.install(app)
 
-    for domain in installed_domains():
-        package = importlib.import_module(f"welfare.{domain}")
-        for blueprint in getattr(package, "blueprints", None) or [getattr(package, "bp", None)]:
-            if blueprint is not None:
-                app.register_blueprint(blueprint)
-        for command in getattr(package, "cli_commands", ()):
-            app.cli.add_command(command)
-        if hasattr(package, "init_app"):
-            package.init_app(app)
+    register_domains(app)
 
-    if "jobs" in installed_domains():
-        from welfare.jobs import schedule
+    from welfare.jobs import schedule
 
-        schedule.start(app)  # only when SCHEDULER is on (make run)
-
-    from welfare.demo import demo_cli
-
-    app.cli.add_command(demo_cli)
-    from welfare.backup import backup_command, restore_command
-
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+    schedule.start(app)  # only when SCHEDULER is on (make run)
 
     @app.before_request
     def remember_language():

@@ -1,15 +1,10 @@
 """Import every domain's models so metadata and migrations see all tables."""
 
-import importlib
-import importlib.util
-
-
-def load_all():
-    from welfare import installed_domains
-
-    for domain in installed_domains():
-        if importlib.util.find_spec(f"welfare.{domain}.models") is not None:
-            importlib.import_module(f"welfare.{domain}.models")
-
-
-load_all()
+from welfare.auth import models as auth_models  # noqa: F401
+from welfare.delivery import models as delivery_models  # noqa: F401
+from welfare.geo import models as geo_models  # noqa: F401
+from welfare.jobs import models as jobs_models  # noqa: F401
+from welfare.reports import models as reports_models  # noqa: F401
+from welfare.roster import models as roster_models  # noqa: F401
+from welfare.rounds import models as rounds_models  # noqa: F401
+from welfare.visits import models as visits_models  # noqa: F401

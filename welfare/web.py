@@ -57,7 +57,7 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-# (endpoint, label, roles, section): menu entries appear once their view exists.
+# (endpoint, label, roles, section) of each menu entry.
 NAV = [
     ("auth.home", _l("Home"), ("admin", "staff", "supervisor", "volunteer", "serviceman"), "home"),
     ("roster.people", _l("Residents"), ("admin", "staff", "supervisor"), "roster"),
@@ -78,7 +78,7 @@ def nav_items():
     section = getattr(request, "nav_section", None) or _section_of(request.endpoint)
     items = []
     for endpoint, label, roles, key in NAV:
-        if endpoint in current_app.view_functions and current_user.role in roles:
+        if current_user.role in roles:
             items.append({"endpoint": endpoint, "label": label, "current": key == section})
     return items
 
@@ -145,7 +145,6 @@ def content_security_policy(nonce=None):
 def register_web(app):
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["nav_items"] = nav_items
-    app.jinja_env.globals["view_functions"] = lambda: app.view_functions
     app.jinja_env.filters["roc"] = show_date
     app.jinja_env.filters["dt"] = show_datetime
     app.jinja_env.filters["masked_id"] = masked_id

@@ -8,8 +8,11 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.reports.conftest import TODAY
+from welfare.delivery import models as delivery
 from welfare.reports import dashboard
 from welfare.reports import queries_domains as q
+from welfare.rounds import models as rounds
+from welfare.visits import models as visits_models
 
 
 def _figure(scope, key):
@@ -22,9 +25,6 @@ def _scope(**args):
 
 @pytest.fixture
 def gift_rounds(db, roster, make_user):
-    rounds = pytest.importorskip("welfare.rounds.models")
-    if not q.has("rounds"):
-        pytest.skip("rounds domain not installed")
     rng = random.Random(3)
     staff = make_user("staff")
     made = []
@@ -118,9 +118,6 @@ def test_payouts_by_month(gift_rounds):
 
 @pytest.fixture
 def deliveries(db, roster):
-    delivery = pytest.importorskip("welfare.delivery.models")
-    if not q.has("delivery"):
-        pytest.skip("delivery domain not installed")
     rng = random.Random(5)
     events = []
     for n, (day, status) in enumerate([(date(2025, 2, 1), "closed"),
@@ -162,21 +159,18 @@ def test_delivery_completion(deliveries):
 
 @pytest.fixture
 def visits(db, roster, make_user):
-    models = pytest.importorskip("welfare.visits.models")
-    if not q.has("visits"):
-        pytest.skip("visits domain not installed")
     rng = random.Random(9)
     user = make_user("volunteer")
     elders = [p.elder for p in roster["people"] if p.elder is not None]
     for elder in elders:
         for _ in range(rng.randint(0, 3)):
-            db.session.add(models.Visit(
+            db.session.add(visits_models.Visit(
                 uuid=str(uuid.uuid4()), content_hash="x", elder_id=elder.id,
                 recorded_by_id=user.id, kind=rng.choice(["home_visit", "phone_call"]),
                 outcome=rng.choice(["met_well", "no_answer", "refused"]),
                 visited_at=datetime(2025, rng.randint(1, 12), rng.randint(1, 28), 3)))
         if rng.random() < 0.4:
-            db.session.add(models.Alert(elder_id=elder.id, reason="no_answer",
+            db.session.add(visits_models.Alert(elder_id=elder.id, reason="no_answer",
                                         closed_at=None if rng.random() < 0.6 else
                                         datetime(2025, 9, 1)))
     db.session.flush()

@@ -44,28 +44,36 @@ def _redis():
     return redis.from_url(url, socket_timeout=2)
 
 
+def _redis_down():
+    """The errors of a Redis that cannot be reached or does not answer in time."""
+    from redis.exceptions import ConnectionError, TimeoutError
+
+    return ConnectionError, TimeoutError
+
+
 def get(key, compute):
-    """(value, computed_at UTC) for a key; computed now when missing or too old."""
+    """(value, computed_at UTC) for a key; computed now when missing or too old. Only an
+    unreachable Redis falls back to this process's memory: a failing `compute` raises."""
     ttl = seconds()
     if ttl <= 0:
         return compute(), datetime.now(UTC).replace(tzinfo=None)
     text_key = PREFIX + json.dumps(key, default=str)
+    client = _redis()
+    if client is None:
+        return _from_memory(text_key, ttl, compute)
     try:
-        client = _redis()
-        if client is not None:
-            return _from_redis(client, text_key, ttl, compute)
-    except Exception as exc:  # Redis down: counting from the database still works
+        hit = client.get(text_key)
+    except _redis_down() as exc:  # Redis down: counting from the database still works
         log.warning("reports cache: Redis unavailable (%s)", exc)
-    return _from_memory(text_key, ttl, compute)
-
-
-def _from_redis(client, key, ttl, compute):
-    hit = client.get(key)
+        return _from_memory(text_key, ttl, compute)
     if hit:
         stored = json.loads(hit)
         return decode(stored["value"]), datetime.fromisoformat(stored["at"])
     value, at = compute(), datetime.now(UTC).replace(tzinfo=None)
-    client.setex(key, ttl, json.dumps({"value": encode(value), "at": at.isoformat()}))
+    try:
+        client.setex(text_key, ttl, json.dumps({"value": encode(value), "at": at.isoformat()}))
+    except _redis_down() as exc:
+        log.warning("reports cache: Redis unavailable (%s)", exc)
     return value, at
 
 

@@ -9,18 +9,17 @@ from welfare.auth import scope
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.params import whole_number
-from welfare.reports import figures
+from welfare.reports import figures, figures_delivery
+from welfare.reports import figures_domains as d
 from welfare.reports.rules import parse_period
 
 
 def builders():
-    """(figure key, builder) in page order; domains not installed add nothing."""
-    from welfare.reports import figures_domains as d
-
+    """(figure key, builder) in page order."""
     return [("villages", figures.by_village), ("age_sex", figures.age_sex),
             ("categories", figures.categories), ("rounds", d.round_progress),
-            ("round_villages", d.round_villages), ("deliveries", d.delivery_completion),
-            ("delivery_villages", d.delivery_villages), ("visits", d.visit_coverage),
+            ("round_villages", d.round_villages), ("deliveries", figures_delivery.completion),
+            ("delivery_villages", figures_delivery.villages), ("visits", d.visit_coverage),
             ("visit_villages", d.visit_villages), ("trends", d.trends)]
 
 
@@ -52,9 +51,7 @@ def selectable_villages(user):
 
 def selectable_rounds(scope):
     """Elder-gift rounds that can be chosen for the per-village progress figure."""
-    from welfare.reports import figures_domains
-
-    return figures_domains.rounds_in_period(scope)
+    return d.rounds_in_period(scope)
 
 
 def figure(scope, key):

@@ -1,7 +1,7 @@
 """Figures: one table of numbers each, drawn as a chart beside it, exported as XLSX.
 
-A builder takes the request's Scope and returns a Figure, or None when the domain it
-counts is not installed. Results are cached on the Scope for the request."""
+A builder takes the request's Scope and returns a Figure (or None when it has nothing to
+show). Results are cached on the Scope for the request."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -110,6 +110,27 @@ def village_label(village):
     return village_name(village)
 
 
+def total_row(rows, columns):
+    """Each numeric column added up, the first column reading "Total"."""
+    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
+    total[columns[0].key] = _("Total")
+    return total
+
+
+def village_figure(scope, key, title, description, columns, row_of, total, chart, mapped):
+    """A figure with one row per village (`row_of(village)` gives its numbers) and the
+    `total` row; `chart` is (title, description, percent column key) of a bar per village,
+    `mapped` the column keys the map can show."""
+    rows = [{**row_of(v), "village": village_label(v), "village_id": v.id}
+            for v in scope.villages()]
+    chart_title, chart_description, share = chart
+    label = next(c.label for c in columns if c.key == share)
+    drawn = charts.bar_chart(chart_title, chart_description, [r["village"] for r in rows],
+                             {label: [r[share] or 0 for r in rows]}, percent=True)
+    return Figure(key, title, description, columns, rows, {**total, "village": _("Total")},
+                  drawn, {k: {r["village_id"]: r[k] for r in rows} for k in mapped})
+
+
 def _sum(counts, match):
     return sum(n for key, n in counts.items() if match(key))
 
@@ -135,8 +156,7 @@ def by_village(scope):
                Column("low", _("In low-income households")),
                Column("mid_low", _("In mid-low-income households")),
                Column("elders", _("Isolated elders"))]
-    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
-    total["village"] = _("Total")
+    total = total_row(rows, columns)
     chart = charts.bar_chart(
         _("People and people aged 65+ by village"),
         _("Horizontal bars per village; the table beside gives the same numbers."),
@@ -160,8 +180,7 @@ def age_sex(scope):
         rows.append({"band": band, "M": male, "F": female, "total": male + female})
     columns = [Column("band", _("Age band"), numeric=False), Column("M", _("Men")),
                Column("F", _("Women")), Column("total", _("Total"))]
-    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
-    total["band"] = _("Total")
+    total = total_row(rows, columns)
     chart = charts.bar_chart(
         _("People by age band and sex"),
         _("Bars for men and women in each age band; the table beside gives the numbers."),

@@ -1,15 +1,12 @@
-"""Relief-delivery figures: completion per event and per village, by month, open data."""
+"""Relief-delivery figures: completion per event and per village."""
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from welfare.reports import charts, queries
+from welfare.delivery.rules import DONE_OUTCOMES as DONE
+from welfare.reports import charts
 from welfare.reports import queries_domains as q
-from welfare.reports.figures import Column, Figure, village_label
-from welfare.reports.opendata import DataColumn, Dataset, published
-from welfare.reports.rules import Period, percent
-
-DONE = ("delivered", "left_with_family", "left_with_neighbour")
+from welfare.reports.figures import Column, Figure, village_figure
+from welfare.reports.rules import percent
 
 
 def _events(scope):
@@ -70,57 +67,12 @@ def villages(scope):
     if not _events(scope):
         return None
     counts = _counts(scope)
-    rows = []
-    for v in scope.villages():
-        row = _row(counts, lambda e, vid, v=v: vid == v.id)
-        row.update({"village": village_label(v), "village_id": v.id})
-        rows.append(row)
-    total = _row(counts, lambda e, v: True)
-    total["village"] = _("Total")
-    chart = charts.bar_chart(
-        _("Delivery completion by village"),
-        _("One bar per village, percent of stops delivered; the table gives the numbers."),
-        [r["village"] for r in rows], {_("Completion %"): [r["completion"] or 0 for r in rows]},
-        percent=True,
-    )
-    mapped = {key: {r["village_id"]: r[key] for r in rows}
-              for key in ("completion", "stops", "failed")}
-    return Figure("delivery_villages", _("Relief deliveries by village"),
-                  _("Every delivery event of the chosen months added up."),
-                  _columns(Column("village", _("Village"), numeric=False)), rows, total, chart,
-                  mapped)
-
-
-def by_month(period, village_ids):
-    return q.deliveries_by_month(period, village_ids)
-
-
-def open_dataset(as_of):
-    """Delivery events of the last five years up to the cut-off: stops served per village."""
-    events = q.delivery_events(Period(as_of.replace(year=as_of.year - 5), as_of))
-    all_villages = queries.villages()
-    outcomes = q.delivery_outcomes([e.id for e in events])
-    cells = {(e.id, v.id, part): 0 for e in events for v in all_villages
-             for part in ("done", "not")}
-    for (event_id, village_id, outcome), n in outcomes.items():
-        cells[(event_id, village_id, "done" if outcome in DONE else "not")] += n
-    shown = published(cells, [lambda k: (k[0], k[1]), lambda k: (k[0], k[2]), lambda k: k[0]])
-    records = [{
-        "event_date": e.event_date.isoformat(), "event": e.name, "village_code": v.code,
-        "village": v.name_zh,
-        "delivered": shown[(e.id, v.id, "done")], "not_delivered": shown[(e.id, v.id, "not")],
-    } for e in events for v in all_villages]
-    columns = [DataColumn("event_date", "發放日期", _l("Day of the delivery event")),
-               DataColumn("event", "活動名稱", _l("Delivery event")),
-               DataColumn("village_code", "村里代碼",
-                          _l("Village code of the Ministry of the Interior")),
-               DataColumn("village", "村里名稱", _l("Village name")),
-               DataColumn("delivered", "已送達戶數", _l("Delivered (to the door, family or "
-                                                       "a neighbour)"), count=True),
-               DataColumn("not_delivered", "未送達戶數", _l("Not delivered or not reported"),
-                          count=True)]
-    return Dataset(
-        "relief-deliveries", _l("Relief goods delivered by village"),
-        _l("Relief-goods deliveries (such as year-end relief, 歲末送溫情) to low-income "
-           "households and isolated elders in the last five years, per village."),
-        columns, records, as_of, _l("After each delivery event"))
+    return village_figure(
+        scope, "delivery_villages", _("Relief deliveries by village"),
+        _("Every delivery event of the chosen months added up."),
+        _columns(Column("village", _("Village"), numeric=False)),
+        lambda v: _row(counts, lambda e, vid: vid == v.id), _row(counts, lambda e, v: True),
+        (_("Delivery completion by village"),
+         _("One bar per village, percent of stops delivered; the table gives the numbers."),
+         "completion"),
+        ("completion", "stops", "failed"))

@@ -1,6 +1,4 @@
-"""Figures over the other domains: elder-gift rounds, deliveries, home visits, trends.
-
-Each builder returns None when its domain is not installed, so the dashboard still works."""
+"""Figures over the other domains: elder-gift rounds, home visits, trends."""
 
 from datetime import timedelta
 
@@ -10,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from welfare.reports import charts
 from welfare.reports import queries as roster_queries
 from welfare.reports import queries_domains as q
-from welfare.reports.figures import Column, Figure, village_label
+from welfare.reports.figures import Column, Figure, total_row, village_figure
 from welfare.reports.rules import percent
 from welfare.roster.models import CARE_LEVELS
+from welfare.rounds.rules import PAID_OUTCOMES as PAID
 
-PAID = ("elder", "proxy", "bank")
 UNPAID_REASONS = {
     "not_found": _l("Not found (未遇)"), "deceased": _l("Died"), "moved_out": _l("Moved out"),
     "waived": _l("Waived"), "forfeited": _l("Not claimed in time"),
@@ -22,8 +20,6 @@ UNPAID_REASONS = {
 
 
 def rounds_in_period(scope):
-    if not q.has("rounds"):
-        return []
     return scope.once("rounds", lambda: q.rounds_in_period(scope.period))
 
 
@@ -61,8 +57,6 @@ def _round_columns(first):
 
 def round_progress(scope):
     """Each round in the period: paid, unpaid by reason, not yet recorded."""
-    if not q.has("rounds"):
-        return None
     counts = _round_counts(scope)
     rows = []
     for r in rounds_in_period(scope):
@@ -91,47 +85,20 @@ def chosen_round(scope):
 
 def round_villages(scope):
     """One round's progress in each village."""
-    if not q.has("rounds"):
-        return None
     chosen = chosen_round(scope)
     if chosen is None:
         return None
     counts = _round_counts(scope)
-    rows = []
-    for v in scope.villages():
-        row = _round_row(counts, lambda rid, vid, v=v: rid == chosen.id and vid == v.id)
-        row.update({"village": village_label(v), "village_id": v.id})
-        rows.append(row)
-    columns = _round_columns(Column("village", _("Village"), numeric=False))
-    total = _round_row(counts, lambda rid, vid: rid == chosen.id)
-    total["village"] = _("Total")
-    chart = charts.bar_chart(
-        _("%(round)s: paid share by village", round=chosen.name),
-        _("One bar per village, percent of the roster paid; the table gives the numbers."),
-        [r["village"] for r in rows], {_("Paid %"): [r["paid_share"] or 0 for r in rows]},
-        percent=True,
-    )
-    mapped = {key: {r["village_id"]: r[key] for r in rows}
-              for key in ("paid_share", "paid", "pending", "eligible")}
-    return Figure("round_villages", _("%(round)s by village", round=chosen.name),
-                  _("Choose another round above to compare."), columns, rows, total, chart,
-                  mapped)
-
-
-def delivery_completion(scope):
-    if not q.has("delivery"):
-        return None
-    from welfare.reports import figures_delivery
-
-    return figures_delivery.completion(scope)
-
-
-def delivery_villages(scope):
-    if not q.has("delivery"):
-        return None
-    from welfare.reports import figures_delivery
-
-    return figures_delivery.villages(scope)
+    return village_figure(
+        scope, "round_villages", _("%(round)s by village", round=chosen.name),
+        _("Choose another round above to compare."),
+        _round_columns(Column("village", _("Village"), numeric=False)),
+        lambda v: _round_row(counts, lambda rid, vid: rid == chosen.id and vid == v.id),
+        _round_row(counts, lambda rid, vid: rid == chosen.id),
+        (_("%(round)s: paid share by village", round=chosen.name),
+         _("One bar per village, percent of the roster paid; the table gives the numbers."),
+         "paid_share"),
+        ("paid_share", "paid", "pending", "eligible"))
 
 
 def _coverage(scope):
@@ -157,8 +124,6 @@ def _coverage_columns(first):
 
 def visit_coverage(scope):
     """Isolated elders reached at least once in the period, by care level; open alerts."""
-    if not q.has("visits"):
-        return None
     counts = _coverage(scope)
     rows = []
     for level in CARE_LEVELS:
@@ -182,27 +147,16 @@ def visit_coverage(scope):
 
 
 def visit_villages(scope):
-    if not q.has("visits"):
-        return None
     counts = _coverage(scope)
-    rows = []
-    for v in scope.villages():
-        row = _coverage_row(counts, lambda k, v=v: k[0] == v.id)
-        row.update({"village": village_label(v), "village_id": v.id})
-        rows.append(row)
-    total = _coverage_row(counts, lambda k: True)
-    total["village"] = _("Total")
-    chart = charts.bar_chart(
-        _("Visit coverage by village"),
-        _("Percent of elders reached at least once; the table gives the numbers."),
-        [r["village"] for r in rows], {_("Coverage %"): [r["coverage"] or 0 for r in rows]},
-        percent=True,
-    )
-    mapped = {key: {r["village_id"]: r[key] for r in rows}
-              for key in ("coverage", "alerts", "elders")}
-    return Figure("visit_villages", _("Visit coverage by village"), "",
-                  _coverage_columns(Column("village", _("Village"), numeric=False)),
-                  rows, total, chart, mapped)
+    return village_figure(
+        scope, "visit_villages", _("Visit coverage by village"), "",
+        _coverage_columns(Column("village", _("Village"), numeric=False)),
+        lambda v: _coverage_row(counts, lambda k: k[0] == v.id),
+        _coverage_row(counts, lambda k: True),
+        (_("Visit coverage by village"),
+         _("Percent of elders reached at least once; the table gives the numbers."),
+         "coverage"),
+        ("coverage", "alerts", "elders"))
 
 
 def trends(scope):
@@ -215,19 +169,13 @@ def trends(scope):
     ended = scope.counted("ended", lambda: roster_queries.statuses_by_month(
         status.certified_until, period.start, min(period.end, scope.today - timedelta(days=1)),
         ids))
-    series = []
-    if q.has("visits"):
-        series.append(("visits", _("Contacts recorded"),
-                       scope.counted("visits_month", lambda: q.visits_by_month(period, ids))))
-    if q.has("delivery"):
-        from welfare.reports import figures_delivery
-
-        series.append(("deliveries", _("Deliveries made"), scope.counted(
-            "deliveries_month", lambda: figures_delivery.by_month(period, ids))))
-    if q.has("rounds"):
-        series.append(("payouts", _("Elder gifts paid"), scope.counted(
-            "payouts_month", lambda: q.payouts_by_month(period, ids))))
-    series += [("new_status", _("Low-income statuses begun"), new),
+    series = [("visits", _("Contacts recorded"),
+               scope.counted("visits_month", lambda: q.visits_by_month(period, ids))),
+              ("deliveries", _("Deliveries made"), scope.counted(
+                  "deliveries_month", lambda: q.deliveries_by_month(period, ids))),
+              ("payouts", _("Elder gifts paid"), scope.counted(
+                  "payouts_month", lambda: q.payouts_by_month(period, ids))),
+              ("new_status", _("Low-income statuses begun"), new),
                ("ended_status", _("Low-income statuses ended"), ended)]
     rows = []
     for year, month in period.months:
@@ -236,8 +184,7 @@ def trends(scope):
         rows.append(row)
     columns = [Column("month", _("Month"), numeric=False)] + [
         Column(key, label) for key, label, _counts in series]
-    total = {c.key: sum(r[c.key] for r in rows) for c in columns[1:]}
-    total["month"] = _("Total")
+    total = total_row(rows, columns)
     chart = charts.line_chart(
         _("Month by month"), _("One line per measure; the table beside gives the numbers."),
         [r["month"] for r in rows], {label: [r[key] for r in rows] for key, label, _c in series},

@@ -7,7 +7,7 @@ so that a roster change made through the application since then can be noticed."
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from welfare.auth.models import utcnow
 from welfare.extensions import db
@@ -27,15 +27,23 @@ class ReportSnapshot(db.Model):
     recount_requested_at: Mapped[datetime | None]
 
 
-class ReportPeopleCount(db.Model):
+class SnapshotCell:
+    """A row of one snapshot, deleted with it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+    @declared_attr
+    def snapshot_id(cls) -> Mapped[int]:
+        return mapped_column(sa.ForeignKey("report_snapshots.id", ondelete="CASCADE"),
+                             index=True)
+
+
+class ReportPeopleCount(SnapshotCell, db.Model):
     """People on the roster on the snapshot's day in one village, age band, sex,
     low-income kind (None: neither) and isolated-elder care level (None: not one)."""
 
     __tablename__ = "report_people_counts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("report_snapshots.id", ondelete="CASCADE"), index=True)
     village_id: Mapped[int]
     band: Mapped[str] = mapped_column(sa.String(10))
     sex: Mapped[str] = mapped_column(sa.String(1))
@@ -44,28 +52,22 @@ class ReportPeopleCount(db.Model):
     people: Mapped[int]
 
 
-class ReportHouseholdCount(db.Model):
+class ReportHouseholdCount(SnapshotCell, db.Model):
     """Households in one village with a low-income status of one kind current that day."""
 
     __tablename__ = "report_household_counts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("report_snapshots.id", ondelete="CASCADE"), index=True)
     village_id: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(10))
     households: Mapped[int]
 
 
-class ReportElder(db.Model):
+class ReportElder(SnapshotCell, db.Model):
     """An isolated elder active and on the roster on the snapshot's day, with the village
     and care level the visit-coverage figures group by."""
 
     __tablename__ = "report_elders"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    snapshot_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("report_snapshots.id", ondelete="CASCADE"), index=True)
     elder_id: Mapped[int]
     village_id: Mapped[int]
     care_level: Mapped[int]

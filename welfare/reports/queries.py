@@ -74,32 +74,32 @@ def people_counts(as_of, village_ids=None):
     return {(v, labels[b], s, k, lv): n for v, b, s, k, lv, n in db.session.execute(stmt)}
 
 
+def _regroup(counts, key_of):
+    """The snapshot's cells added up by `key_of(village, band, sex, kind, level)`; cells
+    whose key is None are left out."""
+    result = {}
+    for cell, n in counts.items():
+        key = key_of(*cell)
+        if key is not None:
+            result[key] = result.get(key, 0) + n
+    return result
+
+
 def people_by_village_band_sex(as_of, village_ids=None, counts=None):
     """{(village_id, band, sex): count} for people on the roster on `as_of`."""
-    result = {}
     if counts is None:  # an empty dict is a count too (no one there): never count wider
         counts = people_counts(as_of, village_ids)
-    for (v, b, s, _k, _lv), n in counts.items():
-        result[(v, b, s)] = result.get((v, b, s), 0) + n
-    return result
+    return _regroup(counts, lambda v, b, s, _k, _lv: (v, b, s))
 
 
 def low_income_people(counts):
     """{(village_id, kind): people} living in a household with a current status."""
-    result = {}
-    for (v, _b, _s, kind, _lv), n in counts.items():
-        if kind is not None:
-            result[(v, kind)] = result.get((v, kind), 0) + n
-    return result
+    return _regroup(counts, lambda v, _b, _s, kind, _lv: None if kind is None else (v, kind))
 
 
 def elders_by_village_level(counts):
     """{(village_id, care_level): count} of isolated elders on the register today."""
-    result = {}
-    for (v, _b, _s, _k, level), n in counts.items():
-        if level is not None:
-            result[(v, level)] = result.get((v, level), 0) + n
-    return result
+    return _regroup(counts, lambda v, _b, _s, _k, level: None if level is None else (v, level))
 
 
 def _current_status(as_of):

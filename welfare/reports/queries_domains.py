@@ -1,37 +1,18 @@
-"""Read-only aggregates over the rounds, delivery and visits domains.
+"""Read-only aggregates over the rounds, delivery and visits domains."""
 
-Each function is only called when its domain is installed (see `has`)."""
-
-import importlib
-import importlib.util
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from welfare.delivery.models import DeliveryEvent, DeliveryStop
+from welfare.delivery.rules import DONE_OUTCOMES
 from welfare.extensions import db
 from welfare.reports.queries import live_people, month_counts
 from welfare.roster.models import IsolatedElder, Person
-
-# The table each domain's figures read first; absent until the domain's migration has run.
-MAIN_TABLES = {"rounds": "gift_round_entries", "delivery": "delivery_stops", "visits": "visits"}
-_tables = {}
-
-
-def has(domain):
-    """True when a domain's package and models are installed and its tables exist."""
-    from welfare import installed_domains
-
-    if domain not in installed_domains() or \
-            importlib.util.find_spec(f"welfare.{domain}.models") is None:
-        return False
-    key = str(db.engine.url)
-    if key not in _tables:
-        _tables[key] = set(sa.inspect(db.session.connection()).get_table_names())
-    return MAIN_TABLES[domain] in _tables[key]
-
-
-def models(domain):
-    return importlib.import_module(f"welfare.{domain}.models")
+from welfare.rounds.models import Payout, Round, RoundEntry
+from welfare.rounds.rules import PAID_OUTCOMES
+from welfare.visits.models import Alert, Visit
+from welfare.visits.rules import REACHED_OUTCOMES
 
 
 def _span(period):
@@ -48,12 +29,11 @@ def _villages(column, village_ids):
 
 def rounds_in_period(period):
     """Rounds past draft whose payout window (with late claims) overlaps the period."""
-    m = models("rounds")
-    last_day = sa.func.coalesce(m.Round.late_claim_end, m.Round.payout_end)
-    stmt = (sa.select(m.Round)
-            .where(m.Round.status != "draft", m.Round.payout_start <= period.end,
+    last_day = sa.func.coalesce(Round.late_claim_end, Round.payout_end)
+    stmt = (sa.select(Round)
+            .where(Round.status != "draft", Round.payout_start <= period.end,
                    last_day >= period.start)
-            .order_by(m.Round.payout_start.desc(), m.Round.id.desc()))
+            .order_by(Round.payout_start.desc(), Round.id.desc()))
     return db.session.scalars(stmt).all()
 
 
@@ -61,8 +41,7 @@ def round_outcomes(round_ids, village_ids=None):
     """{(round_id, village_id, outcome or None): (entries, amount)}; None is not yet recorded."""
     if not round_ids:
         return {}
-    m = models("rounds")
-    entry, payout = m.RoundEntry, m.Payout
+    entry, payout = RoundEntry, Payout
     stmt = (
         sa.select(entry.round_id, entry.village_id, payout.outcome, sa.func.count(entry.id),
                   sa.func.coalesce(sa.func.sum(payout.amount), 0))
@@ -76,14 +55,11 @@ def round_outcomes(round_ids, village_ids=None):
 
 def payouts_by_month(period, village_ids=None):
     """{(year, month): gifts paid} by payment day, corrections excluded."""
-    m = models("rounds")
-    from welfare.rounds.rules import PAID_OUTCOMES
-
-    extra = [m.Payout.reversed_at.is_(None), m.Payout.outcome.in_(PAID_OUTCOMES)]
+    extra = [Payout.reversed_at.is_(None), Payout.outcome.in_(PAID_OUTCOMES)]
     if village_ids:  # the village is the entry's: join only when filtering by it
-        extra.append(m.Payout.entry_id.in_(
-            sa.select(m.RoundEntry.id).where(m.RoundEntry.village_id.in_(sorted(village_ids)))))
-    return month_counts(m.Payout.paid_on, period.start, period.end, extra=extra)
+        extra.append(Payout.entry_id.in_(
+            sa.select(RoundEntry.id).where(RoundEntry.village_id.in_(sorted(village_ids)))))
+    return month_counts(Payout.paid_on, period.start, period.end, extra=extra)
 
 
 # Home visits ---------------------------------------------------------------------------
@@ -105,17 +81,14 @@ def visit_coverage(period, as_of, village_ids=None, snapshot_id=None):
     """{(village_id, care_level): (elders, reached, visits, open alerts)}, in one query:
     each elder's visits in the period and open alerts, grouped by elder first. The elders
     are those of the stored roster snapshot `snapshot_id` when given (the same day's)."""
-    m = models("visits")
-    from welfare.visits.rules import REACHED_OUTCOMES
-
     start, end = _span(period)
-    reached = sa.case((m.Visit.outcome.in_(REACHED_OUTCOMES), 1), else_=0)
-    visits = (sa.select(m.Visit.elder_id, sa.func.count().label("n"),
+    reached = sa.case((Visit.outcome.in_(REACHED_OUTCOMES), 1), else_=0)
+    visits = (sa.select(Visit.elder_id, sa.func.count().label("n"),
                         sa.func.max(reached).label("reached"))
-              .where(m.Visit.visited_at >= start, m.Visit.visited_at < end)
-              .group_by(m.Visit.elder_id).subquery("elder_visits"))
-    alerts = (sa.select(m.Alert.elder_id, sa.func.count().label("n"))
-              .where(m.Alert.closed_at.is_(None)).group_by(m.Alert.elder_id)
+              .where(Visit.visited_at >= start, Visit.visited_at < end)
+              .group_by(Visit.elder_id).subquery("elder_visits"))
+    alerts = (sa.select(Alert.elder_id, sa.func.count().label("n"))
+              .where(Alert.closed_at.is_(None)).group_by(Alert.elder_id)
               .subquery("elder_alerts"))
     if snapshot_id is None:
         elders = elder_villages(as_of)
@@ -139,27 +112,25 @@ def visit_coverage(period, as_of, village_ids=None, snapshot_id=None):
 
 def visits_by_month(period, village_ids=None):
     """{(year, month): contacts recorded}; elders' villages are looked up only to filter."""
-    m = models("visits")
     start, end = _span(period)
     extra = ()
     if village_ids:
         in_villages = (sa.select(IsolatedElder.id)
                        .join(Person, IsolatedElder.person_id == Person.id)
                        .where(Person.village_id.in_(sorted(village_ids))))
-        extra = (m.Visit.elder_id.in_(in_villages),)
-    return month_counts(m.Visit.visited_at, start, end - timedelta(microseconds=1), extra=extra)
+        extra = (Visit.elder_id.in_(in_villages),)
+    return month_counts(Visit.visited_at, start, end - timedelta(microseconds=1), extra=extra)
 
 
 # Relief deliveries ------------------------------------------------------------------------
 
 def delivery_events(period):
     """Events past draft whose day falls in the period, latest first."""
-    m = models("delivery")
-    stmt = (sa.select(m.DeliveryEvent)
-            .where(m.DeliveryEvent.status != "draft",
-                   m.DeliveryEvent.event_date >= period.start,
-                   m.DeliveryEvent.event_date <= period.end)
-            .order_by(m.DeliveryEvent.event_date.desc(), m.DeliveryEvent.id.desc()))
+    stmt = (sa.select(DeliveryEvent)
+            .where(DeliveryEvent.status != "draft",
+                   DeliveryEvent.event_date >= period.start,
+                   DeliveryEvent.event_date <= period.end)
+            .order_by(DeliveryEvent.event_date.desc(), DeliveryEvent.id.desc()))
     return db.session.scalars(stmt).all()
 
 
@@ -167,8 +138,7 @@ def delivery_outcomes(event_ids, village_ids=None):
     """{(event_id, village_id, outcome or None): stops}; None is not reported yet."""
     if not event_ids:
         return {}
-    m = models("delivery")
-    stop = m.DeliveryStop
+    stop = DeliveryStop
     stmt = (sa.select(stop.event_id, stop.village_id, stop.outcome, sa.func.count(stop.id))
             .where(stop.event_id.in_(event_ids), _villages(stop.village_id, village_ids))
             .group_by(stop.event_id, stop.village_id, stop.outcome))
@@ -177,13 +147,10 @@ def delivery_outcomes(event_ids, village_ids=None):
 
 def deliveries_by_month(period, village_ids=None):
     """{(year, month): stops served} by the event's day."""
-    m = models("delivery")
-    from welfare.delivery.rules import DONE_OUTCOMES
-
-    joined = sa.join(m.DeliveryStop, m.DeliveryEvent,
-                     m.DeliveryStop.event_id == m.DeliveryEvent.id)
-    return month_counts(m.DeliveryEvent.event_date, period.start, period.end,
-                        extra=(m.DeliveryStop.outcome.in_(DONE_OUTCOMES),
-                               m.DeliveryEvent.status != "draft"),
-                        village_column=m.DeliveryStop.village_id, village_ids=village_ids,
+    joined = sa.join(DeliveryStop, DeliveryEvent,
+                     DeliveryStop.event_id == DeliveryEvent.id)
+    return month_counts(DeliveryEvent.event_date, period.start, period.end,
+                        extra=(DeliveryStop.outcome.in_(DONE_OUTCOMES),
+                               DeliveryEvent.status != "draft"),
+                        village_column=DeliveryStop.village_id, village_ids=village_ids,
                         select_from=joined)

@@ -25,6 +25,7 @@ from flask import current_app
 from welfare.auth import scope
 from welfare.auth.models import AuditLog, utcnow
 from welfare.extensions import db
+from welfare.jobs import services as jobs
 from welfare.reports import queries
 from welfare.reports.models import (
     ReportElder,
@@ -214,7 +215,7 @@ def _narrowed(counted, village_ids):
 
 def request_recount(snapshot):
     """Start a background job recounting the snapshot's day, unless one was started less
-    than RECOUNT_AGAIN ago; True when started now. The job commits the request so far."""
+    than RECOUNT_AGAIN ago; True when started now (jobs.enqueue starts it)."""
     now = utcnow()
     claimed = db.session.execute(
         sa.update(ReportSnapshot)
@@ -227,13 +228,6 @@ def request_recount(snapshot):
         db.session.refresh(snapshot)
         return False
     snapshot.recount_requested_at = now
-    from welfare import installed_domains
-
-    if "jobs" not in installed_domains():  # no job queue: count now
-        refresh(snapshot.as_of)
-        return True
-    from welfare.jobs import services as jobs
-
     jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
                  snapshot.as_of.isoformat())
     return True

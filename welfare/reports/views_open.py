@@ -5,8 +5,8 @@ from datetime import date
 from flask import Response, abort, current_app, render_template
 
 from welfare.auth import scope
-from welfare.extensions import db
 from welfare.reports import bp, opendata, opendata_sets
+from welfare.uow import unit_of_work
 
 
 def _datasets():
@@ -19,9 +19,8 @@ def _datasets():
 
     if current_app.testing:
         return compute()
-    found = opendata.cache.get("all", today, compute)
-    db.session.commit()  # a roster snapshot counted for these is kept for the next
-    return found
+    with unit_of_work():  # a roster snapshot counted for these is kept for the next
+        return opendata.cache.get("all", today, compute)
 
 
 def _dataset(slug):

@@ -165,8 +165,6 @@ def upload(round_id):
 def _in_background(filename, data):
     """Sheets with more rows than ROUNDS_UPLOAD_BACKGROUND_ROWS are recorded in a job
     (a whole-file problem raises ServiceError here, before any job starts)."""
-    if "jobs.job" not in current_app.view_functions:
-        return False
     _rows, count = reconcile.read_table(filename, data)
     return (count or 0) > current_app.config.get("ROUNDS_UPLOAD_BACKGROUND_ROWS", 1000)
 
