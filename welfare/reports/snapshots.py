@@ -25,6 +25,7 @@ from flask import current_app
 from welfare.auth import scope
 from welfare.auth.models import AuditLog, utcnow
 from welfare.extensions import db
+from welfare.jobs import services as jobs
 from welfare.reports import queries
 from welfare.reports.models import (
     ReportElder,
@@ -213,30 +214,36 @@ def _narrowed(counted, village_ids):
 
 
 def request_recount(snapshot):
-    """Start a background job recounting the snapshot's day, unless one was started less
-    than RECOUNT_AGAIN ago; True when started now. The job commits the request so far."""
-    now = utcnow()
-    claimed = db.session.execute(
-        sa.update(ReportSnapshot)
-        .where(ReportSnapshot.id == snapshot.id,
-               sa.or_(ReportSnapshot.recount_requested_at.is_(None),
-                      ReportSnapshot.recount_requested_at < now - RECOUNT_AGAIN))
-        .values(recount_requested_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+    """Start a background job recounting the snapshot's day unless one was started less than
+    RECOUNT_AGAIN ago; True when started now. A statistics GET does not commit, yet the claim
+    must hold for other pages and the worker must see its job: both commit on their own."""
+    from welfare import installed_domains
+    now, queued = utcnow(), "jobs" in installed_domains()
+    if not queued or jobs.inline():  # counted now, or the job runs at once (tests)
+        claimed = _claim(db.session, snapshot, now, queued)
+    else:
+        with sa.orm.Session(db.engine) as own, own.begin():  # its own commit (see above)
+            claimed = _claim(own, snapshot, now, queued)
     if not claimed:
         db.session.refresh(snapshot)
         return False
     snapshot.recount_requested_at = now
-    from welfare import installed_domains
-
-    if "jobs" not in installed_domains():  # no job queue: count now
+    if not queued:  # no job queue: count now
         refresh(snapshot.as_of)
-        return True
-    from welfare.jobs import services as jobs
-
-    jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
-                 snapshot.as_of.isoformat())
     return True
+
+
+def _claim(session, snapshot, now, queued):
+    asked = ReportSnapshot.recount_requested_at
+    claimed = session.execute(
+        sa.update(ReportSnapshot).values(recount_requested_at=now)
+        .where(ReportSnapshot.id == snapshot.id,
+               sa.or_(asked.is_(None), asked < now - RECOUNT_AGAIN))
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if claimed and queued:
+        jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
+                     snapshot.as_of.isoformat(), session=session)
+    return claimed
 
 
 def recount_job(job_id, day):
