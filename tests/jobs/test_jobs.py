@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from welfare.extensions import db as _db
 from welfare.jobs import enqueue, progress
-from welfare.jobs.models import Job
 from welfare.jobs import services as job_services
+from welfare.jobs.models import Job
 from welfare.jobs.services import result_dir
 
 
@@ -99,3 +99,25 @@ def test_a_rolled_back_job_never_starts(queued_jobs, db):
 def test_a_job_whose_row_is_gone_is_not_run(app, db):
     job_services.run(2**31 - 1, "tests.jobs.test_jobs.explode", ())  # must not raise
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+@pytest.mark.postgres
+def test_a_recount_asked_by_a_page_commits_its_claim_and_job_only(app, committed_db,
+                                                                  queued_jobs):
+    from datetime import date
+
+    from welfare.reports import snapshots
+    from welfare.reports.models import ReportSnapshot
+
+    today = date.today()
+    snapshots.refresh(today)
+    _db.session.commit()
+    _db.session.add(Job(kind="the page's own write", message=""))  # never committed
+    _db.session.flush()
+    assert snapshots.request_recount(snapshots.find(today)) is True
+    _db.session.rollback()  # the page ends without a commit
+    kinds = _db.session.scalars(sa.select(Job.kind)).all()
+    assert kinds == ["reports_recount"] and len(queued_jobs) == 1
+    assert _db.session.scalar(sa.select(ReportSnapshot.recount_requested_at)) is not None
+    assert snapshots.request_recount(snapshots.find(today)) is False  # claimed already
+    assert len(queued_jobs) == 1
