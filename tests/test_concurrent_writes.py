@@ -159,14 +159,15 @@ def _recounting(app, stop, counted):
     """The background recount, again and again, as the statistics page starts it."""
     with app.app_context():
         while not stop.is_set():
-            job = jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
-                               date.today().isoformat())
+            job_id = jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
+                                  date.today().isoformat()).id
+            db.session.commit()  # the job starts once its row is committed
             db.session.remove()
             # A recount begun before the writers finished is waited for (on a loaded machine
             # the writers may all finish before the first recount does).
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
-                status = db.session.scalar(sa.select(Job.status).where(Job.id == job.id))
+                status = db.session.scalar(sa.select(Job.status).where(Job.id == job_id))
                 db.session.remove()
                 if status in ("done", "failed"):
                     counted.append(status)

@@ -3,6 +3,7 @@ the database CHECK, migration 0011 clearing old halves, and the elder page."""
 
 import uuid
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import flask_migrate
 import pytest
@@ -12,7 +13,6 @@ from config import TestConfig
 from tests.test_migrations import _fresh_database_url
 from tests.visits.conftest import visit_payload
 from welfare import create_app
-from welfare.auth.models import User
 from welfare.core import idno
 from welfare.extensions import db as _db
 from welfare.roster.models import IsolatedElder, Person
@@ -94,11 +94,17 @@ def test_migration_0011_clears_half_positions(app, tmp_path):
     with migrated.app_context():
         flask_migrate.upgrade(revision="0010")
         village_id = _db.session.scalar(sa.text("select min(id) from villages"))
-        user = User(username="migrator", role="staff", display_name="m", password_hash="x")
+        # The users table as it was at 0009 (later revisions add columns the model has).
+        user = _db.session.execute(sa.text(
+            "INSERT INTO users (username, role, display_name, phone, password_hash, "
+            "is_active_account, failed_logins, created_at) VALUES ('migrator', 'staff', 'm', "
+            "'', 'x', :active, 0, :now) RETURNING id"), {"active": True, "now": datetime.now()}
+        ).one()
+        user = SimpleNamespace(id=user.id)
         person = Person(id_number=idno.generate(sex="F"), name="林阿嬤", sex="F",
                         birth_date=date(1940, 1, 1), village_id=village_id)
         elder = IsolatedElder(person=person, care_level=2)
-        _db.session.add_all([user, elder])
+        _db.session.add(elder)
         _db.session.flush()
         kept, lat_only, lng_only, none = (
             _visit(elder, user, lat=22.5, lng=120.39), _visit(elder, user, lat=22.5),

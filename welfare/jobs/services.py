@@ -12,38 +12,60 @@ import sqlalchemy as sa
 from flask import current_app
 
 from welfare.auth import audit, scope
-from welfare.auth.models import User, utcnow
+from welfare.auth.models import AuditLog, User, utcnow
 from welfare.extensions import db
 from welfare.jobs.models import Job
 
 log = logging.getLogger(__name__)
+_PENDING = "welfare.jobs.pending"  # session.info key: jobs to start after the commit
 
 
-def enqueue(kind, func_path, *args, actor=None, total=0, return_url=""):
-    """Create a job and start it. Commits, so the worker can see the job and its inputs."""
+def enqueue(kind, func_path, *args, actor=None, total=0, return_url="", session=None):
+    """Add a job row to the caller's transaction and start the job once that transaction
+    commits (dropped if it rolls back); inline mode runs it at once inside the transaction.
+    `session` is another session to add it to (a short transaction of the caller's own)."""
+    session = session if session is not None else db.session
     job = Job(kind=kind, total=total, created_by_id=getattr(actor, "id", None),
               return_url=return_url, message="")
-    db.session.add(job)
-    db.session.flush()
-    audit.record("job", actor=actor, entity=job, summary=kind)
-    app = current_app._get_current_object()
+    session.add(job)
+    session.flush()
+    session.add(AuditLog(**audit.row_values("job", getattr(actor, "id", None), "jobs",
+                                            job.id, kind)))
     if inline():
         run(job.id, func_path, args)
         return job
-    db.session.commit()
+    app = current_app._get_current_object()
+    session.info.setdefault(_PENDING, []).append((app, job.id, func_path, args))
+    return job
+
+
+def _start(app, job_id, func_path, args):
     if app.config.get("REDIS_URL"):
         import redis
         import rq
 
         queue = rq.Queue(app.config.get("RQ_QUEUE", "welfare"),
                          connection=redis.from_url(app.config["REDIS_URL"]))
-        queue.enqueue("welfare.jobs.runner.run_in_worker", job.id, func_path, list(args),
+        queue.enqueue("welfare.jobs.runner.run_in_worker", job_id, func_path, list(args),
                       job_timeout=3600, result_ttl=3600)
     else:
-        thread = threading.Thread(target=_run_in_thread, args=(app, job.id, func_path, args),
-                                  name=f"job-{job.id}", daemon=True)
+        thread = threading.Thread(target=_run_in_thread, args=(app, job_id, func_path, args),
+                                  name=f"job-{job_id}", daemon=True)
         thread.start()
-    return job
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _start_pending(session):
+    """The jobs added in the transaction just committed: the worker can see them now."""
+    for pending in session.info.pop(_PENDING, ()):
+        _start(*pending)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_transaction_end")
+def _drop_pending(session, transaction):
+    """A rolled-back (or closed) outer transaction: its jobs were never stored."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def inline():
@@ -64,8 +86,11 @@ def resolve(func_path):
 
 def run(job_id, func_path, args):
     """Run one job to the end under its creator's scope, recording running, done or failed."""
-    creator = db.session.scalar(sa.select(Job.created_by_id).where(Job.id == job_id))
-    actor = db.session.get(User, creator) if creator is not None else None
+    found = db.session.execute(sa.select(Job.created_by_id).where(Job.id == job_id)).first()
+    if found is None:  # its transaction was rolled back after all: nothing to run
+        log.warning("job %s is not stored; not run", job_id)
+        return
+    actor = db.session.get(User, found.created_by_id) if found.created_by_id else None
     with scope.acting(scope.for_user(actor) if actor is not None else scope.ALL):
         _run(job_id, func_path, args)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app
 
 from welfare.auth import scope
@@ -214,23 +215,34 @@ def _narrowed(counted, village_ids):
 
 
 def request_recount(snapshot):
-    """Start a background job recounting the snapshot's day, unless one was started less
-    than RECOUNT_AGAIN ago; True when started now (jobs.enqueue starts it)."""
+    """Start a background job recounting the snapshot's day unless one was started less than
+    RECOUNT_AGAIN ago; True when started now. A statistics GET does not commit, yet the claim
+    must hold for other pages and the worker must see its job: both commit on their own."""
     now = utcnow()
-    claimed = db.session.execute(
-        sa.update(ReportSnapshot)
-        .where(ReportSnapshot.id == snapshot.id,
-               sa.or_(ReportSnapshot.recount_requested_at.is_(None),
-                      ReportSnapshot.recount_requested_at < now - RECOUNT_AGAIN))
-        .values(recount_requested_at=now)
-        .execution_options(synchronize_session=False)).rowcount
+    if jobs.inline():  # the job runs at once, in the caller's transaction (tests)
+        claimed = _claim(db.session, snapshot, now)
+    else:
+        with sa.orm.Session(db.engine) as own, own.begin():  # its own commit (see above)
+            claimed = _claim(own, snapshot, now)
     if not claimed:
         db.session.refresh(snapshot)
         return False
-    snapshot.recount_requested_at = now
-    jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
-                 snapshot.as_of.isoformat())
+    # what the claim stored, without making the page's own transaction write it again
+    set_committed_value(snapshot, "recount_requested_at", now)
     return True
+
+
+def _claim(session, snapshot, now):
+    asked = ReportSnapshot.recount_requested_at
+    claimed = session.execute(
+        sa.update(ReportSnapshot).values(recount_requested_at=now)
+        .where(ReportSnapshot.id == snapshot.id,
+               sa.or_(asked.is_(None), asked < now - RECOUNT_AGAIN))
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if claimed:
+        jobs.enqueue("reports_recount", "welfare.reports.snapshots.recount_job",
+                     snapshot.as_of.isoformat(), session=session)
+    return claimed
 
 
 def recount_job(job_id, day):

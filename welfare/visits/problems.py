@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from welfare.errors import ServiceError
 from welfare.params import problem_json
 from welfare.visits import rules
-from welfare.visits.recording import MAX_PHOTO_BYTES
+from welfare.visits.recording import MAX_PHOTO_BYTES, VisitConflict
 
 PROBLEM_JSON = "application/problem+json"
 ID_MAX = 2**31 - 1  # integer columns on PostgreSQL
@@ -26,6 +26,26 @@ class BadInput(ServiceError):
     """The request is not one the OpenAPI document allows: answered 400."""
 
 
+class Refused(ServiceError):
+    """A refusal answered with `status` and its message, without field errors."""
+
+    status = 422
+
+
+class NoSuchElder(Refused):
+    status = 404
+
+    def __init__(self):
+        super().__init__(_("No such elder among yours."))
+
+
+class ElderNeeded(Refused):
+    status = 400
+
+    def __init__(self):
+        super().__init__(_("Give elder_id: your account is limited to some villages."))
+
+
 def problem(status, detail, errors=(), **extra):
     """A problem+json response; `errors` are (field, message) pairs."""
     if errors:
@@ -38,6 +58,17 @@ def problem(status, detail, errors=(), **extra):
 
 def bad_input(exc, detail=None):
     return problem(400, detail or _("Some values cannot be read."), exc.errors)
+
+
+def refusal(exc):
+    """The problem+json answer to a ServiceError raised while serving the API."""
+    if isinstance(exc, VisitConflict):
+        return problem(409, exc.errors[0][1], uuid=exc.visit.uuid)
+    if isinstance(exc, BadInput):
+        return bad_input(exc)
+    if isinstance(exc, Refused):
+        return problem(exc.status, exc)
+    return problem(422, exc, exc.errors)
 
 
 def query_int(name, default, low=1, high=ID_MAX):

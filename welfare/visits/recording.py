@@ -186,7 +186,7 @@ def follow_up_for(elder_id):
 
 
 def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id,
-               follow_up, now=None, connection=None):
+               follow_up, now=None):
     """Store a visit once per uuid; returns (visit values, created). Raises VisitConflict."""
     now = now or utcnow()
     clean = _check_visit(data, now)
@@ -211,7 +211,7 @@ def save_visit(data, *, elder_id, care_level, elder_name, actor_id, volunteer_id
         "record_visit", actor_id, "visits", None, elder_name,
         after={"elder_id": elder_id, "kind": values["kind"], "outcome": values["outcome"]})
     del audit["entity_id"]  # the new visit's id, filled in by the insert
-    connection = connection or db.session.connection()
+    connection = db.session.connection()
     visit_insert, both_insert = _insert_statement(connection.dialect)
     if both_insert is not None:
         params = {f"audit_{k}": v for k, v in audit.items()}

@@ -5,10 +5,12 @@ from flask_babel import gettext as _
 
 from welfare.auth import audit
 from welfare.auth.models import utcnow
+from welfare.auth.permissions import VOLUNTEERS
 from welfare.errors import ServiceError
 from welfare.extensions import db
-from welfare.visits import rules
+from welfare.visits import api_queries, rules, sync
 from welfare.visits.models import Assignment, ContactRule, Volunteer
+from welfare.visits.problems import NoSuchElder
 
 # Recording a visit lives in recording.py (the phone sync's hot path); same names here.
 from welfare.visits.recording import (  # noqa: E402,F401
@@ -108,3 +110,32 @@ def update_rule(level, data, actor):
     audit.record("update", actor=actor, entity_type="contact_rules", entity_id=level,
                  summary=f"L{level}", before=before, after=audit.snapshot(rule, fields))
     return rule
+
+
+# The phone's sync (POST /api/v1/visits)
+
+def sync_visit(caller, user, data):
+    """Store a visit sent by the API's caller (sync.caller's row; `user` is loaded for an
+    office account). A volunteer records for an elder assigned to them, found in the same
+    select; office staff for any elder in their villages, on a volunteer's behalf.
+    Returns (visit values, created); raises NoSuchElder, VisitConflict or ServiceError."""
+    if caller.role not in VOLUNTEERS:
+        return _sync_for_office(user, data)
+    if caller.elder_id is None:
+        raise NoSuchElder()
+    return save_visit(data, elder_id=caller.elder_id, care_level=caller.care_level,
+                      elder_name=caller.elder_name, actor_id=caller.user_id,
+                      volunteer_id=caller.volunteer_id, follow_up=sync.follow_up(caller))
+
+
+def _sync_for_office(user, data):
+    elder = api_queries.visible_elder(user, data.get("elder_id"))
+    volunteer = None
+    if data.get("volunteer_id") is not None:  # a number in range (check_visit_input)
+        volunteer = db.session.get(Volunteer, data["volunteer_id"])
+        if volunteer is None:
+            raise ServiceError(("volunteer_id", _("No such volunteer.")))
+    return save_visit(data, elder_id=elder.id, care_level=elder.care_level,
+                      elder_name=elder.person.name, actor_id=user.id,
+                      volunteer_id=volunteer.id if volunteer else None,
+                      follow_up=follow_up_for(elder.id))

@@ -5,6 +5,7 @@ open alert and sweep check. Built once as plain Core (no ORM objects on the hot 
 import sqlalchemy as sa
 
 from welfare.auth.models import User, utcnow
+from welfare.extensions import db
 from welfare.roster.models import IsolatedElder, Person
 from welfare.visits.models import ApiToken, Assignment, Volunteer
 from welfare.visits.recording import FollowUp, follow_up_columns
@@ -34,12 +35,14 @@ _TOUCH = (sa.update(_TOKENS).where(_TOKENS.c.id == sa.bindparam("token_id"))
           .values(last_used_at=sa.bindparam("now")))
 
 
-def caller(connection, raw_token, elder_id, now=None):
+def caller(raw_token, elder_id, now=None):
     """The token's row joined as above, or None for a missing, wrong, expired or revoked
-    token or a disabled account (the same rules as tokens.user_for_token)."""
+    token or a disabled account (the same rules as tokens.user_for_token). Runs on the
+    session's connection, in the request's transaction."""
     if not raw_token:
         return None
     now = now or utcnow()
+    connection = db.session.connection()
     row = connection.execute(_CALLER, {"token_hash": digest(raw_token),
                                        "elder_id": elder_id}).one_or_none()
     if not is_live(row, now) or not row.is_active_account:

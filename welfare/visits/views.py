@@ -8,18 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare.auth import scope
-from welfare.auth.models import OFFICE_ROLES, utcnow
-from welfare.auth.permissions import roles_required
-from welfare.errors import ServiceError
+from welfare.auth.permissions import CLERKS, OFFICE, VOLUNTEERS, roles_required
 from welfare.extensions import db
 from welfare.params import int_arg, page_arg
 from welfare.roster.models import IsolatedElder
-from welfare.visits import alerts, bp, labels, queries, rules, services
+from welfare.visits import bp, labels, queries, rules, services
 from welfare.visits.forms import AssignForm, VisitForm
 from welfare.visits.models import Assignment, Visit, Volunteer
-
-STAFF = ("admin", "staff", "supervisor")
-WRITERS = ("admin", "staff")
+from welfare.visits.web import act, escalate, submit
 
 
 @bp.context_processor
@@ -43,10 +39,9 @@ def _filters():
 
 
 @bp.route("/")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def board():
-    alerts.escalate_due(utcnow())
-    db.session.commit()
+    escalate()
     filters = _filters()
     today = queries.local_today()
     rows = queries.board(today, current_user,
@@ -64,7 +59,7 @@ def board():
 
 
 @bp.route("/elders/<int:elder_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def elder(elder_id):
     found = visible_elder(elder_id)
     rows = queries.schedule_rows(queries.local_today(), elder_ids=[found.id])
@@ -85,25 +80,18 @@ def _assign_form(assignment):
 
 
 @bp.route("/elders/<int:elder_id>/assign", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def assign(elder_id):
     found = visible_elder(elder_id)
     form = _assign_form(None)
-    if form.validate_on_submit():
-        try:
-            services.assign(found, db.session.get(Volunteer, form.primary_id.data),
-                            db.session.get(Volunteer, form.backup_id.data or 0),
-                            actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            for message in exc.errors:
-                flash(message[1], "error")
-        else:
-            db.session.commit()
-            flash(_("Volunteers assigned."), "success")
-    else:
+    back = url_for("visits.elder", elder_id=found.id)
+    if not form.validate_on_submit():
         flash(_("Choose the primary volunteer."), "error")
-    return redirect(url_for("visits.elder", elder_id=found.id))
+        return redirect(back)
+    return act(lambda: services.assign(
+        found, db.session.get(Volunteer, form.primary_id.data),
+        db.session.get(Volunteer, form.backup_id.data or 0), actor=current_user),
+        _("Volunteers assigned."), back)
 
 
 def _visit_form(elder_found):
@@ -117,7 +105,7 @@ def _visit_form(elder_found):
         form.visited_on.data = now.date()
         form.visited_time.data = now.strftime("%H:%M")
         assignment = db.session.get(Assignment, elder_found.id)
-        if assignment and current_user.role in OFFICE_ROLES:
+        if assignment and current_user.role in OFFICE:
             form.volunteer_id.data = assignment.primary_id
     return form
 
@@ -136,34 +124,31 @@ def _form_data(form):
 
 
 @bp.route("/elders/<int:elder_id>/record", methods=["GET", "POST"])
-@roles_required(*WRITERS, "volunteer")
+@roles_required(*CLERKS, *VOLUNTEERS)
 def record(elder_id):
     found = visible_elder(elder_id)
     form = _visit_form(found)
-    errors = []
-    if form.validate_on_submit():
-        if current_user.role == "volunteer":
+
+    def save():
+        if current_user.role in VOLUNTEERS:
             volunteer = queries.volunteer_for(current_user)
         else:
             volunteer = db.session.get(Volunteer, form.volunteer_id.data or 0)
-        try:
-            services.record_visit(found, _form_data(form), actor=current_user,
-                                  volunteer=volunteer)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Visit to %(name)s saved.", name=found.person.name), "success")
-            if current_user.role == "volunteer":
-                return redirect(url_for("visits.app"))
-            return redirect(url_for("visits.elder", elder_id=found.id))
-    return render_template("visits/record.html", form=form, errors=errors, elder=found,
-                           on_behalf=current_user.role in OFFICE_ROLES)
+        return services.record_visit(found, _form_data(form), actor=current_user,
+                                     volunteer=volunteer)
+
+    def done(_visit):
+        back = (url_for("visits.app") if current_user.role in VOLUNTEERS
+                else url_for("visits.elder", elder_id=found.id))
+        return _("Visit to %(name)s saved.", name=found.person.name), back
+
+    response, errors = submit(form, save, done)
+    return response or render_template("visits/record.html", form=form, errors=errors,
+                                       elder=found, on_behalf=current_user.role in OFFICE)
 
 
 @bp.route("/photos/<int:visit_id>")
-@roles_required(*STAFF, "volunteer")
+@roles_required(*OFFICE, *VOLUNTEERS)
 def photo(visit_id):
     visit = scope.get_or_404(Visit, visit_id)
     if not visit.photo or not queries.can_see_elder(current_user, visit.elder):

@@ -3,23 +3,23 @@
 from datetime import date
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare.auth.models import User
-from welfare.auth.permissions import roles_required
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.params import int_arg
 from welfare.visits import bp, coverage, queries, services
 from welfare.visits.forms import RuleForm, VolunteerForm
 from welfare.visits.models import Assignment, ContactRule, Volunteer
-from welfare.visits.views import STAFF, WRITERS
+from welfare.visits.web import submit
 
 
 @bp.route("/volunteers")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def volunteers():
     counts = dict(db.session.execute(sa.select(Assignment.primary_id, sa.func.count())
                                      .group_by(Assignment.primary_id)).all())
@@ -47,55 +47,49 @@ def _volunteer_data(form):
             "care_point": form.care_point.data or "", "active": form.active.data}
 
 
+def _volunteer_page(form, villages, volunteer, save, message):
+    """The volunteer form, sent: save(data, villages), say message(volunteer) and go to the
+    volunteer's page."""
+
+    def done(saved):
+        return message(saved), url_for("visits.volunteer", volunteer_id=saved.id)
+
+    response, errors = submit(form, lambda: save(
+        _volunteer_data(form), [villages[i] for i in form.villages.data or []]), done)
+    return response or render_template("visits/volunteer_form.html", form=form,
+                                       errors=errors, volunteer=volunteer)
+
+
 @bp.route("/volunteers/new", methods=["GET", "POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def volunteer_new():
     form, villages = _volunteer_form()
-    errors = []
-    if form.validate_on_submit():
+
+    def save(data, chosen):
         user = db.session.get(User, form.user_id.data or 0)
-        try:
-            if user is None:
-                raise ServiceError(("user_id", _("Choose an account with the volunteer role.")))
-            volunteer = services.create_volunteer(
-                user, _volunteer_data(form), [villages[i] for i in form.villages.data or []],
-                actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Volunteer %(name)s added.", name=volunteer.name), "success")
-            return redirect(url_for("visits.volunteer", volunteer_id=volunteer.id))
-    return render_template("visits/volunteer_form.html", form=form, errors=errors,
-                           volunteer=None)
+        if user is None:
+            raise ServiceError(("user_id", _("Choose an account with the volunteer role.")))
+        return services.create_volunteer(user, data, chosen, actor=current_user)
+
+    return _volunteer_page(form, villages, None, save,
+                           lambda saved: _("Volunteer %(name)s added.", name=saved.name))
 
 
 @bp.route("/volunteers/<int:volunteer_id>/edit", methods=["GET", "POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def volunteer_edit(volunteer_id):
     volunteer = db.get_or_404(Volunteer, volunteer_id)
     form, villages = _volunteer_form(volunteer)
     del form.user_id
-    errors = []
-    if form.validate_on_submit():
-        try:
-            services.update_volunteer(volunteer, _volunteer_data(form),
-                                      [villages[i] for i in form.villages.data or []],
-                                      actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Volunteer %(name)s saved.", name=volunteer.name), "success")
-            return redirect(url_for("visits.volunteer", volunteer_id=volunteer.id))
-    return render_template("visits/volunteer_form.html", form=form, errors=errors,
-                           volunteer=volunteer)
+    return _volunteer_page(
+        form, villages, volunteer,
+        lambda data, chosen: services.update_volunteer(volunteer, data, chosen,
+                                                       actor=current_user),
+        lambda saved: _("Volunteer %(name)s saved.", name=saved.name))
 
 
 @bp.route("/volunteers/<int:volunteer_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def volunteer(volunteer_id):
     found = db.get_or_404(Volunteer, volunteer_id)
     today = queries.local_today()
@@ -109,7 +103,7 @@ def volunteer(volunteer_id):
 
 
 @bp.route("/rules", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def rules_page():
     current = queries.rules_by_level()
     forms = {}
@@ -118,32 +112,25 @@ def rules_page():
         if request.method == "GET":
             form.counted_kinds.data = list(rule.counted_kinds)
         forms[level] = form
-    errors = []
     level = int_arg("level", values=request.form)
-    if request.method == "POST" and current_user.role in WRITERS and level in forms:
-        form = forms[level]
-        if form.validate():
-            try:
-                services.update_rule(level, {
-                    "interval_days": form.interval_days.data,
-                    "contacts_per_month": form.contacts_per_month.data,
-                    "counted_kinds": form.counted_kinds.data,
-                    "in_person_every_days": form.in_person_every_days.data,
-                }, actor=current_user)
-            except ServiceError as exc:
-                db.session.rollback()
-                errors = exc.apply_to(form)
-            else:
-                db.session.commit()
-                flash(_("Contact rule for level %(n)s saved.", n=level), "success")
-                return redirect(url_for("visits.rules_page"))
+    form = forms.get(level)
+    response, errors = submit(form, lambda: services.update_rule(level, {
+        "interval_days": form.interval_days.data,
+        "contacts_per_month": form.contacts_per_month.data,
+        "counted_kinds": form.counted_kinds.data,
+        "in_person_every_days": form.in_person_every_days.data,
+    }, actor=current_user), lambda _rule: (_("Contact rule for level %(n)s saved.", n=level),
+                                           url_for("visits.rules_page")),
+        allowed=request.method == "POST" and current_user.role in CLERKS and form is not None)
+    if response:
+        return response
     stored = {r.care_level for r in db.session.scalars(sa.select(ContactRule))}
     return render_template("visits/rules.html", forms=forms, errors=errors, stored=stored,
-                           can_edit=current_user.role in WRITERS)
+                           can_edit=current_user.role in CLERKS)
 
 
 @bp.route("/coverage")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def coverage_page():
     today = queries.local_today()
     months = coverage.month_choices(today)

@@ -1,18 +1,18 @@
 """Staff pages: alerts with their escalation chain, emergency sweeps and their live board."""
 
-from flask import flash, jsonify, redirect, render_template, url_for
+from flask import jsonify, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare.auth import scope
 from welfare.auth.models import utcnow
-from welfare.auth.permissions import roles_required
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.visits import alerts, bp, labels, queries, rules
 from welfare.visits.forms import CloseAlertForm, NoteForm, SweepForm
 from welfare.visits.models import Alert, Sweep
-from welfare.visits.views import STAFF, WRITERS
+from welfare.visits.web import act, escalate, submit
 
 
 def visible_alert(alert_id):
@@ -20,34 +20,26 @@ def visible_alert(alert_id):
 
 
 @bp.route("/alerts")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def alerts_page():
-    alerts.escalate_due(utcnow())
-    db.session.commit()
+    escalate()
     return render_template("visits/alerts.html", alerts=queries.open_alerts(current_user),
                            closed=queries.recent_closed_alerts(), now=utcnow())
 
 
 @bp.route("/alerts/<int:alert_id>", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def alert(alert_id):
-    alerts.escalate_due(utcnow())
-    db.session.commit()
+    escalate()
     found = visible_alert(alert_id)
     form, note_form = CloseAlertForm(prefix="close"), NoteForm(prefix="note")
-    errors = []
-    if current_user.role in WRITERS and form.validate_on_submit():
-        try:
-            alerts.close_alert(found, form.outcome.data, form.notes.data or "", current_user,
-                               confirm_register=form.confirm_register.data,
-                               on=form.happened_on.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Alert closed."), "success")
-            return redirect(url_for("visits.alerts_page"))
+    response, errors = submit(form, lambda: alerts.close_alert(
+        found, form.outcome.data, form.notes.data or "", current_user,
+        confirm_register=form.confirm_register.data, on=form.happened_on.data),
+        lambda _closed: (_("Alert closed."), url_for("visits.alerts_page")),
+        allowed=current_user.role in CLERKS)
+    if response:
+        return response
     if not form.outcome.data and found.reason in rules.REGISTER_OUTCOMES:
         form.outcome.data = found.reason
     steps = rules.ESCALATION[found.reason]
@@ -57,61 +49,47 @@ def alert(alert_id):
 
 
 @bp.route("/alerts/<int:alert_id>/note", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def alert_note(alert_id):
     found = visible_alert(alert_id)
     form = NoteForm(prefix="note")
-    try:
+
+    def note():
         if not form.validate_on_submit():
             raise ServiceError(_("Write what was done."))
         alerts.note_alert(found, form.notes.data, current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.errors[0][1], "error")
-    else:
-        db.session.commit()
-        flash(_("Note added."), "success")
-    return redirect(url_for("visits.alert", alert_id=found.id))
+
+    return act(note, _("Note added."), url_for("visits.alert", alert_id=found.id))
 
 
 @bp.route("/alerts/<int:alert_id>/take", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def alert_take(alert_id):
     found = visible_alert(alert_id)
-    try:
-        alerts.take_alert(found, current_user)
-    except ServiceError as exc:
-        flash(exc.errors[0][1], "error")
-    else:
-        db.session.commit()
-        flash(_("You now own this alert."), "success")
-    return redirect(url_for("visits.alert", alert_id=found.id))
+    return act(lambda: alerts.take_alert(found, current_user), _("You now own this alert."),
+               url_for("visits.alert", alert_id=found.id))
 
 
 @bp.route("/sweeps", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def sweeps():
     form = SweepForm()
     villages = {v.id: v for v in queries.villages()}
     form.villages.choices = [(v.id, v.name_zh) for v in villages.values()]
-    errors = []
-    if current_user.role in WRITERS and form.validate_on_submit():
-        try:
-            sweep = alerts.start_sweep(form.reason.data, [villages[i] for i in form.villages.data],
-                                       current_user, queries.local_today())
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
-            flash(_("Safety check started: every elder there is due today."), "success")
-            return redirect(url_for("visits.sweep", sweep_id=sweep.id))
+    response, errors = submit(form, lambda: alerts.start_sweep(
+        form.reason.data, [villages[i] for i in form.villages.data], current_user,
+        queries.local_today()),
+        lambda sweep: (_("Safety check started: every elder there is due today."),
+                       url_for("visits.sweep", sweep_id=sweep.id)),
+        allowed=current_user.role in CLERKS)
+    if response:
+        return response
     return render_template("visits/sweeps.html", form=form, errors=errors,
-                           sweeps=queries.sweeps(), can_edit=current_user.role in WRITERS)
+                           sweeps=queries.sweeps(), can_edit=current_user.role in CLERKS)
 
 
 @bp.route("/sweeps/<int:sweep_id>")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def sweep(sweep_id):
     found = db.get_or_404(Sweep, sweep_id)
     counts, rows = queries.sweep_checks(found)
@@ -121,7 +99,7 @@ def sweep(sweep_id):
 
 
 @bp.route("/sweeps/<int:sweep_id>/status.json")
-@roles_required(*STAFF)
+@roles_required(*OFFICE)
 def sweep_status(sweep_id):
     found = db.get_or_404(Sweep, sweep_id)
     counts, rows = queries.sweep_checks(found)
@@ -130,14 +108,8 @@ def sweep_status(sweep_id):
 
 
 @bp.route("/sweeps/<int:sweep_id>/close", methods=["POST"])
-@roles_required(*WRITERS)
+@roles_required(*CLERKS)
 def sweep_close(sweep_id):
     found = db.get_or_404(Sweep, sweep_id)
-    try:
-        alerts.close_sweep(found, current_user)
-    except ServiceError as exc:
-        flash(exc.errors[0][1], "error")
-    else:
-        db.session.commit()
-        flash(_("Safety check ended."), "success")
-    return redirect(url_for("visits.sweep", sweep_id=found.id))
+    return act(lambda: alerts.close_sweep(found, current_user), _("Safety check ended."),
+               url_for("visits.sweep", sweep_id=found.id))

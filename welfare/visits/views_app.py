@@ -4,13 +4,13 @@ from flask import current_app, jsonify, render_template, send_from_directory, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import roles_required
-from welfare.extensions import db
+from welfare.auth.permissions import VOLUNTEERS, roles_required
+from welfare.uow import unit_of_work
 from welfare.visits import bp, labels, queries, tokens
 
 
 @bp.route("/app")
-@roles_required("volunteer")
+@roles_required(*VOLUNTEERS)
 def app():
     volunteer = queries.volunteer_for(current_user)
     strings = {name: labels.as_strings(table) for name, table in labels.ALL.items()}
@@ -19,11 +19,11 @@ def app():
 
 
 @bp.route("/app/token", methods=["POST"])
-@roles_required("volunteer")
+@roles_required(*VOLUNTEERS)
 def app_token():
     """The signed-in page swaps its session for an API token the phone keeps offline."""
-    raw = tokens.issue_token(current_user, current_app.config["VISITS_TOKEN_DAYS"])
-    db.session.commit()
+    with unit_of_work():
+        raw = tokens.issue_token(current_user, current_app.config["VISITS_TOKEN_DAYS"])
     return jsonify({"token": raw, "user_id": current_user.id})
 
 
