@@ -92,7 +92,7 @@ def test_migration_0011_clears_half_positions(app, tmp_path):
 
     migrated = create_app(MigratedConfig)
     with migrated.app_context():
-        flask_migrate.upgrade(revision="0010")
+        flask_migrate.upgrade(revision="0009")
         village_id = _db.session.scalar(sa.text("select min(id) from villages"))
         # The users table as it was at 0009 (later revisions add columns the model has).
         user = _db.session.execute(sa.text(
@@ -123,5 +123,5 @@ def test_migration_0011_clears_half_positions(app, tmp_path):
             _db.session.execute(sa.update(Visit).where(Visit.id == ids[0]).values(lng=None))
         _db.session.rollback()
         _db.session.remove()
-        flask_migrate.downgrade(revision="0010")
+        flask_migrate.downgrade(revision="0009")
         _db.engine.dispose()

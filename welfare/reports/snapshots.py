@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app
+from sqlalchemy.orm.attributes import set_committed_value
 
 from welfare.auth import scope
 from welfare.auth.models import AuditLog, utcnow
