@@ -5,6 +5,7 @@ import re
 import subprocess
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from welfare.delivery.models import DeliveryEvent, DeliveryOutcome, DeliveryRoute, Vehicle
 from welfare.extensions import db
@@ -88,9 +89,9 @@ def test_serviceman_records_outcomes_on_phone(phone_page, live_server, login, ch
     first = page.locator(f"#stop-{stops[0]}")
     first.get_by_label(msg("Delivered"), exact=True).check()
     first.get_by_role("button", name=msg("Save report")).click()
-    page.wait_for_function(
-        f"document.querySelector('[data-state=\"{stops[0]}\"]').textContent.length > 0"
-    )
+    # (expect, not wait_for_function: its polling evaluates strings, which the CSP refuses)
+    expect(page.locator(f'[data-state="{stops[0]}"]')).to_have_text(re.compile(r"\S"),
+                                                                     timeout=30_000)
     for _ in range(50):
         if _outcomes(live_server, stops[0]):
             break

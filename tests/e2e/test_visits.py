@@ -3,6 +3,7 @@
 import uuid
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from welfare.auth.models import User
 from welfare.extensions import db
@@ -54,7 +55,11 @@ def test_visits_made_offline_arrive_exactly_once(phone_page, live_server, login,
     markers = [f"offline {uuid.uuid4()}" for _ in range(2)]
 
     page.context.set_offline(True)
-    page.wait_for_function("!navigator.onLine")
+    for _ in range(100):  # polled from here: wait_for_function's eval breaks the CSP
+        if not page.evaluate("navigator.onLine"):
+            break
+        page.wait_for_timeout(100)
+    assert not page.evaluate("navigator.onLine")
     _record(page, elders[0], "home_visit", "met_well", markers[0])
     _record(page, elders[-1], "phone_call", "met_concerns", markers[1])
     status = page.locator("#outbox-state")
@@ -66,9 +71,8 @@ def test_visits_made_offline_arrive_exactly_once(phone_page, live_server, login,
     check_axe(page)
 
     page.context.set_offline(False)
-    page.wait_for_function(
-        "text => document.getElementById('outbox-state').textContent.includes(text)",
-        arg=msg("Everything has been sent."))
+    expect(page.locator("#outbox-state")).to_contain_text(msg("Everything has been sent."),
+                                                          timeout=30_000)
     assert [_count(live_server, m) for m in markers] == [1, 1]
     # A reload flushes again: nothing is sent twice.
     page.reload()
@@ -90,9 +94,8 @@ def test_staff_see_the_alert_from_a_no_answer(phone_page, desk_page, live_server
         db.session.remove()
     _open_app(phone_page, live_server, login)
     _record(phone_page, target, "home_visit", "no_answer", "按門鈴沒有回應")
-    phone_page.wait_for_function(
-        "text => document.getElementById('outbox-state').textContent.includes(text)",
-        arg=msg("Everything has been sent."))
+    expect(phone_page.locator("#outbox-state")).to_contain_text(
+        msg("Everything has been sent."), timeout=30_000)
 
     login(desk_page, "staff")
     desk_page.goto(live_server("/visits/alerts"))
