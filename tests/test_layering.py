@@ -24,9 +24,6 @@ PEERS_APART = {"rounds", "delivery", "visits"}
 
 # (importing module, imported unit): each exception with the reason it stands.
 ALLOWED = {
-    # The office home page shows the roster's counts; the page belongs above roster (or
-    # roster should hand auth its summary) - left to the auth owner.
-    ("welfare.auth.queries", "roster"),
     # The RQ worker and cron entry points build the app they run jobs in.
     ("welfare.jobs.runner", "welfare"),
     ("welfare.jobs.cron", "welfare"),

@@ -1,5 +1,7 @@
 """Public statements: accessibility and personal data, reachable without signing in."""
 
+import re
+
 import pytest
 
 
@@ -18,3 +20,13 @@ def test_public_statements_need_no_sign_in(client, app, path, words, monkeypatch
 def test_footer_links_to_the_statements(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/accessibility"' in page and 'href="/privacy"' in page
+
+
+def test_office_home_shows_the_rosters_counts(client, as_role, make_person):
+    # roster hands its headline numbers to auth's home page (auth imports no roster code)
+    make_person(), make_person(), make_person(status="deceased")
+    as_role("staff")
+    page = client.get("/").text
+    people = re.search(r'<span class="caption">[^<]*</span><span class="big">([\d,]+)</span>',
+                       page)
+    assert people and people.group(1) == "2"

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from welfare.auth import scope
+from welfare.auth.queries import HOME_COUNTS
 from welfare.core import idno
 from welfare.extensions import db
 from welfare.geo.models import Village
@@ -207,3 +208,6 @@ def counts(user, today=None):
         "expiring": len(expiring_statuses(user, today)),
         "duplicates": len(open_duplicates(user)),
     }
+
+
+HOME_COUNTS.append(counts)
