@@ -59,12 +59,12 @@ def unit_of_work(form=None):
     db.session.commit()
 
 
-def save_form(form, action, then):
-    """The form → service → flash → redirect shape. When `form` validates, run `action()` in a
-    unit of work; on success `then(result)` gives (notice, url): flash the notice, return
-    (a redirect to url, []). Otherwise return (None, the messages without a field) and the
-    field messages are on the form."""
-    if not form.validate_on_submit():
+def save_form(form, action, then, allowed=True):
+    """The form → service → flash → redirect shape. When `form` is sent, validates and is
+    `allowed`, run `action()` in a unit of work; on success `then(result)` gives (notice, url):
+    flash the notice, return (a redirect to url, []). Otherwise return (None, the messages
+    without a field) and the field messages are on the form."""
+    if not (allowed and form.validate_on_submit()):
         return None, []
     with unit_of_work(form) as work:
         result = action()

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from welfare import uow
 from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.delivery import background, bp, labels, mapping, planning, queries, services
 from welfare.delivery.forms import EventForm, OptimiseForm, RecipientFilterForm, RecipientListForm
@@ -20,16 +21,8 @@ BACKGROUND_OPTIMISE = 100
 
 
 def save_form(form, save, message, target):
-    """A posted form: when valid, save() runs in one unit of work; on success flash message
-    and redirect to target(saved). Returns (the redirect or None, general errors to show)."""
-    if not form.validate_on_submit():
-        return None, []
-    with unit_of_work(form) as work:
-        saved = save()
-    if work.failed:
-        return None, work.errors
-    flash(message, "success")
-    return redirect(target(saved)), []
+    """welfare.uow.save_form with a fixed notice and the url made from what was saved."""
+    return uow.save_form(form, save, lambda saved: (message, target(saved)))
 
 
 def _report(work, message):

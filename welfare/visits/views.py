@@ -12,10 +12,11 @@ from welfare.auth.permissions import CLERKS, OFFICE, VOLUNTEERS, roles_required
 from welfare.extensions import db
 from welfare.params import int_arg, page_arg
 from welfare.roster.models import IsolatedElder
+from welfare.uow import do_action, save_form
 from welfare.visits import bp, labels, queries, rules, services
 from welfare.visits.forms import AssignForm, VisitForm
 from welfare.visits.models import Assignment, Visit, Volunteer
-from welfare.visits.web import act, escalate, submit
+from welfare.visits.web import escalate
 
 
 @bp.context_processor
@@ -88,10 +89,10 @@ def assign(elder_id):
     if not form.validate_on_submit():
         flash(_("Choose the primary volunteer."), "error")
         return redirect(back)
-    return act(lambda: services.assign(
+    return do_action(lambda: services.assign(
         found, db.session.get(Volunteer, form.primary_id.data),
         db.session.get(Volunteer, form.backup_id.data or 0), actor=current_user),
-        _("Volunteers assigned."), back)
+        back, _("Volunteers assigned."))
 
 
 def _visit_form(elder_found):
@@ -142,7 +143,7 @@ def record(elder_id):
                 else url_for("visits.elder", elder_id=found.id))
         return _("Visit to %(name)s saved.", name=found.person.name), back
 
-    response, errors = submit(form, save, done)
+    response, errors = save_form(form, save, done)
     return response or render_template("visits/record.html", form=form, errors=errors,
                                        elder=found, on_behalf=current_user.role in OFFICE)
 

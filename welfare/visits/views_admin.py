@@ -12,10 +12,10 @@ from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.params import int_arg
+from welfare.uow import save_form
 from welfare.visits import bp, coverage, queries, services
 from welfare.visits.forms import RuleForm, VolunteerForm
 from welfare.visits.models import Assignment, ContactRule, Volunteer
-from welfare.visits.web import submit
 
 
 @bp.route("/volunteers")
@@ -54,7 +54,7 @@ def _volunteer_page(form, villages, volunteer, save, message):
     def done(saved):
         return message(saved), url_for("visits.volunteer", volunteer_id=saved.id)
 
-    response, errors = submit(form, lambda: save(
+    response, errors = save_form(form, lambda: save(
         _volunteer_data(form), [villages[i] for i in form.villages.data or []]), done)
     return response or render_template("visits/volunteer_form.html", form=form,
                                        errors=errors, volunteer=volunteer)
@@ -114,7 +114,7 @@ def rules_page():
         forms[level] = form
     level = int_arg("level", values=request.form)
     form = forms.get(level)
-    response, errors = submit(form, lambda: services.update_rule(level, {
+    response, errors = save_form(form, lambda: services.update_rule(level, {
         "interval_days": form.interval_days.data,
         "contacts_per_month": form.contacts_per_month.data,
         "counted_kinds": form.counted_kinds.data,

@@ -9,10 +9,11 @@ from welfare.auth.models import utcnow
 from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
+from welfare.uow import do_action, save_form
 from welfare.visits import alerts, bp, labels, queries, rules
 from welfare.visits.forms import CloseAlertForm, NoteForm, SweepForm
 from welfare.visits.models import Alert, Sweep
-from welfare.visits.web import act, escalate, submit
+from welfare.visits.web import escalate
 
 
 def visible_alert(alert_id):
@@ -33,7 +34,7 @@ def alert(alert_id):
     escalate()
     found = visible_alert(alert_id)
     form, note_form = CloseAlertForm(prefix="close"), NoteForm(prefix="note")
-    response, errors = submit(form, lambda: alerts.close_alert(
+    response, errors = save_form(form, lambda: alerts.close_alert(
         found, form.outcome.data, form.notes.data or "", current_user,
         confirm_register=form.confirm_register.data, on=form.happened_on.data),
         lambda _closed: (_("Alert closed."), url_for("visits.alerts_page")),
@@ -59,15 +60,15 @@ def alert_note(alert_id):
             raise ServiceError(_("Write what was done."))
         alerts.note_alert(found, form.notes.data, current_user)
 
-    return act(note, _("Note added."), url_for("visits.alert", alert_id=found.id))
+    return do_action(note, url_for("visits.alert", alert_id=found.id), _("Note added."))
 
 
 @bp.route("/alerts/<int:alert_id>/take", methods=["POST"])
 @roles_required(*CLERKS)
 def alert_take(alert_id):
     found = visible_alert(alert_id)
-    return act(lambda: alerts.take_alert(found, current_user), _("You now own this alert."),
-               url_for("visits.alert", alert_id=found.id))
+    return do_action(lambda: alerts.take_alert(found, current_user),
+                     url_for("visits.alert", alert_id=found.id), _("You now own this alert."))
 
 
 @bp.route("/sweeps", methods=["GET", "POST"])
@@ -76,7 +77,7 @@ def sweeps():
     form = SweepForm()
     villages = {v.id: v for v in queries.villages()}
     form.villages.choices = [(v.id, v.name_zh) for v in villages.values()]
-    response, errors = submit(form, lambda: alerts.start_sweep(
+    response, errors = save_form(form, lambda: alerts.start_sweep(
         form.reason.data, [villages[i] for i in form.villages.data], current_user,
         queries.local_today()),
         lambda sweep: (_("Safety check started: every elder there is due today."),
@@ -111,5 +112,5 @@ def sweep_status(sweep_id):
 @roles_required(*CLERKS)
 def sweep_close(sweep_id):
     found = db.get_or_404(Sweep, sweep_id)
-    return act(lambda: alerts.close_sweep(found, current_user), _("Safety check ended."),
-               url_for("visits.sweep", sweep_id=found.id))
+    return do_action(lambda: alerts.close_sweep(found, current_user),
+                     url_for("visits.sweep", sweep_id=found.id), _("Safety check ended."))
