@@ -93,8 +93,7 @@ def bank_csv(round_id, bank):
 @bp.route("/<int:round_id>/progress")
 @roles_required(*OFFICE)
 def progress(round_id):
-    round_ = frozen_round(round_id)
-    rows, total = queries.progress(round_.id)
+    round_, rows, total = _progress(round_id)
     return render_template("rounds/progress.html", round=round_, rows=rows, total=total,
                            labels=OUTCOME_LABELS)
 
@@ -148,9 +147,14 @@ def outcome_template(round_id):
 @bp.route("/<int:round_id>/closing-report.pdf")
 @roles_required(*OFFICE)
 def closing_report(round_id):
-    round_ = frozen_round(round_id)
-    rows, total = queries.progress(round_.id)
+    round_, rows, total = _progress(round_id)
     pdf = render_pdf("print/round_closing.html", round=round_, rows=rows, total=total,
                      header=sheets.sheet_header(round_, rows[0]["village"]) if rows else {},
                      dollars=capitals_dollars, today=date.today())
     return download(pdf, PDF, f"round-{round_id}-closing-report.pdf")
+
+
+def _progress(round_id):
+    """A frozen round with its outcomes counted by village, and the totals."""
+    round_ = frozen_round(round_id)
+    return round_, *queries.progress(round_.id)
