@@ -227,3 +227,43 @@ def test_eight_clerks_press_paid_for_one_elder_at_once(tap_server):
             assert page.status_code == 200
             notice = page.text.split('class="notice notice-error"', 1)[1].split("</div>")[0]
             assert any(text in notice for text in refusals), notice
+
+
+def test_one_tap_costs_two_reads_one_write_and_one_commit(tap_server):
+    """The counter's fast path through the unit of work adds no round trip: the user, the
+    claim, then the payout with its audit row (one statement on PostgreSQL), one COMMIT;
+    nothing is read again after it. A refusal reads the same two rows and commits nothing."""
+    app = tap_server.app
+    with app.app_context():
+        entry_id, clerk_ids = _setup(app)
+        round_id = db.session.get(RoundEntry, entry_id).round_id
+        name = db.session.get(User, clerk_ids[0]).username
+        engine, postgres = db.engine, db.engine.dialect.name == "postgresql"
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/login", data={"username": name, "password": PASSWORD}).status_code == 302
+    statements, commits = [], []
+
+    def executed(conn, cursor, statement, *args):
+        statements.append(statement.split()[0].upper())
+
+    def committed(conn):
+        commits.append(1)
+
+    sa.event.listen(engine, "before_cursor_execute", executed)
+    sa.event.listen(engine, "commit", committed)
+    try:
+        answers = []
+        for _attempt in range(2):
+            statements.clear(), commits.clear()
+            answer = client.post(f"/rounds/{round_id}/entries/{entry_id}/paid")
+            answers.append((answer.headers["Location"], list(statements), len(commits)))
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", executed)
+        sa.event.remove(engine, "commit", committed)
+    (paid, first, first_commits), (refused, second, second_commits) = answers
+    assert "paid=" in paid and "q=" in refused, answers
+    assert first == (["SELECT", "SELECT", "WITH"] if postgres
+                     else ["SELECT", "SELECT", "INSERT", "INSERT"]), first
+    assert first_commits == 1
+    assert (second, second_commits) == (["SELECT", "SELECT"], 0)

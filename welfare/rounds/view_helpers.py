@@ -1,6 +1,5 @@
 """What the rounds views share: finding a round or a row, one-step POST actions, downloads."""
 
-from contextlib import contextmanager
 from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect
@@ -46,19 +45,6 @@ def act(target, action, message):
     else:
         work.flash_errors()
     return redirect(target)
-
-
-@contextmanager
-def keeping_loaded():
-    """Commits inside do not expire what this request already loaded."""
-    # The one-tap reply only needs values read in its transaction; expiring them would make
-    # the signed-in user (read again by every after_request hook) cost two more queries.
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = True
 
 
 def download(data, mimetype, filename):
