@@ -14,7 +14,6 @@ from welfare.rounds.rules import FESTIVALS, PROGRAMMES, RoundRules, default_rule
 
 ROUND_FIELDS = ("name", "festival", "year", "payout_start", "payout_end", "late_claim_end",
                 "notes")
-PREPARERS = ("admin", "staff")
 APPROVERS = ("supervisor",)
 
 

@@ -6,57 +6,52 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import roles_required
-from welfare.errors import ServiceError
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.extensions import db
 from welfare.jobs import enqueue
 from welfare.params import int_arg, page_arg
 from welfare.rounds import bp, queries, services
 from welfare.rounds.forms import CloseForm, CopyForm, RoundForm
-from welfare.rounds.models import Round, RoundBatch
+from welfare.rounds.models import RoundBatch
+from welfare.rounds.view_helpers import act, get_round, require_role
+from welfare.uow import unit_of_work
 
-READERS = ("admin", "staff", "supervisor")
-PREPARERS = services.PREPARERS
-APPROVERS = services.APPROVERS
 # Rounds bigger than this freeze in the background with a progress page.
 BACKGROUND_FREEZE = 20000
 
 
-def get_round(round_id):
-    return db.get_or_404(Round, round_id)
-
-
-def _round_form(formdata=None, obj_data=None):
-    form = RoundForm(formdata=formdata) if formdata is not None else RoundForm()
+def _round_form(obj_data):
+    form = RoundForm()
     form.exclude_rounds.choices = [(r.id, f"{r.name} ({r.year})") for r in queries.rounds()
                                    if r.is_frozen]
-    if obj_data is not None and request.method == "GET":
+    if request.method == "GET":
         form.load(obj_data)
-    tiers = obj_data["rules"].tiers if obj_data else ()
-    form.set_tiers(tiers, request.form if request.method == "POST" else None)
+    form.set_tiers(obj_data["rules"].tiers, request.form if request.method == "POST" else None)
     return form
 
 
-def _save_round(form, save):
-    """Validate, call the service; returns (round or None, general errors)."""
-    if not form.validate_on_submit():
-        form.tiers()
-        return None, []
-    data = form.as_data()
-    if form.tier_errors:
-        return None, [_("Tier row %(n)s: enter whole numbers, a maximum age not below the "
+def _round_page(form, round_, save, message):
+    """The round form: validate, save as one unit of work, then to the preview."""
+    errors = []
+    if form.validate_on_submit():
+        data = form.as_data()  # reads the tier rows, noting the ones that are not valid
+        if form.tier_errors:
+            errors = [_("Tier row %(n)s: enter whole numbers, a maximum age not below the "
                         "minimum, and an amount above zero.", n=form.tier_errors[0])]
-    try:
-        round_ = save(data)
-    except ServiceError as exc:
-        db.session.rollback()
-        return None, exc.apply_to(form)
-    db.session.commit()
-    return round_, []
+        else:
+            with unit_of_work(form) as work:
+                saved = save(data)
+            if work.ok:
+                flash(message(saved), "success")
+                return redirect(url_for("rounds.preview", round_id=saved.id))
+            errors = work.errors
+    else:
+        form.tiers()
+    return render_template("rounds/form.html", form=form, errors=errors, round=round_)
 
 
 @bp.route("/")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def index():
     rounds = queries.rounds()
     totals = {r.id: queries.totals(r.id) for r in rounds if r.is_frozen}
@@ -64,48 +59,42 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def new():
     festival = request.args.get("festival", "double_ninth")
     year = int_arg("year", date.today().year, minimum=2000, maximum=2100)
-    form = _round_form(request.form if request.method == "POST" else None,
-                       services.new_round_data(festival, year))
-    round_, errors = _save_round(form, lambda d: services.create_round(d, actor=current_user))
-    if round_:
-        flash(_("Round %(name)s created as a draft.", name=round_.name), "success")
-        return redirect(url_for("rounds.preview", round_id=round_.id))
-    return render_template("rounds/form.html", form=form, errors=errors, round=None)
+    form = _round_form(services.new_round_data(festival, year))
+    return _round_page(form, None, lambda d: services.create_round(d, actor=current_user),
+                       lambda r: _("Round %(name)s created as a draft.", name=r.name))
 
 
 @bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def edit(round_id):
     round_ = get_round(round_id)
     data = {k: getattr(round_, k) for k in services.ROUND_FIELDS} | {"rules": round_.rules}
-    form = _round_form(request.form if request.method == "POST" else None, data)
-    saved, errors = _save_round(form, lambda d: services.update_round(round_, d,
-                                                                      actor=current_user))
-    if saved:
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("rounds.preview", round_id=round_.id))
-    return render_template("rounds/form.html", form=form, errors=errors, round=round_)
+    return _round_page(_round_form(data), round_,
+                       lambda d: services.update_round(round_, d, actor=current_user),
+                       lambda r: _("Changes saved."))
 
 
 @bp.route("/<int:round_id>/copy", methods=["GET", "POST"])
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def copy(round_id):
     source = get_round(round_id)
     form = CopyForm(data={"name": source.name, "year": source.year + 1})
     if form.validate_on_submit():
-        round_ = services.copy_round(source, current_user, form.name.data, form.year.data)
-        db.session.commit()
-        flash(_("Copied. Check the dates and rules of the new round."), "success")
-        return redirect(url_for("rounds.edit", round_id=round_.id))
+        with unit_of_work(form) as work:
+            round_ = services.copy_round(source, current_user, form.name.data, form.year.data)
+        if work.ok:
+            flash(_("Copied. Check the dates and rules of the new round."), "success")
+            return redirect(url_for("rounds.edit", round_id=round_.id))
+        work.flash_errors()
     return render_template("rounds/copy.html", form=form, source=source)
 
 
 @bp.route("/<int:round_id>")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def show(round_id):
     round_ = get_round(round_id)
     people, amount = queries.totals(round_.id)
@@ -116,114 +105,84 @@ def show(round_id):
 
 
 @bp.route("/<int:round_id>/preview")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def preview(round_id):
     round_ = get_round(round_id)
-    page = page_arg()
-    pagination, rows, tiers, near = queries.preview(round_, page, current_app.config["PER_PAGE"])
+    pagination, rows, tiers, near = queries.preview(round_, page_arg(),
+                                                    current_app.config["PER_PAGE"])
     return render_template("rounds/preview.html", round=round_, pagination=pagination,
                            rows=rows, tiers=tiers, near=near)
 
 
 @bp.route("/<int:round_id>/freeze", methods=["POST"])
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def freeze(round_id):
     round_ = get_round(round_id)
+    target = url_for("rounds.show", round_id=round_.id)
     pagination, *_rest = queries.preview(round_, 1, 1)
     if pagination.total > BACKGROUND_FREEZE:
-        job = enqueue("freeze_round", "welfare.rounds.services.freeze_job", round_.id,
-                      current_user.id, actor=current_user,
-                      return_url=url_for("rounds.show", round_id=round_.id))
-        db.session.commit()
+        with unit_of_work():
+            job = enqueue("freeze_round", "welfare.rounds.services.freeze_job", round_.id,
+                          current_user.id, actor=current_user, return_url=target)
         return redirect(url_for("jobs.job", job_id=job.id))
-    try:
-        people, amount = services.freeze_round(round_, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Frozen: %(n)s people, NT$%(amount)s. A supervisor must now approve it.",
-                n=format(people, ","), amount=format(amount, ",")), "success")
-    return redirect(url_for("rounds.show", round_id=round_.id))
+    return act(target, lambda: services.freeze_round(round_, actor=current_user),
+               lambda frozen: _("Frozen: %(n)s people, NT$%(amount)s. A supervisor must now "
+                                "approve it.", n=format(frozen[0], ","),
+                                amount=format(frozen[1], ",")))
 
 
 @bp.route("/<int:round_id>/approve", methods=["POST"])
-@roles_required(*APPROVERS)
+@roles_required(*services.APPROVERS)
 def approve(round_id):
     round_ = get_round(round_id)
-    try:
-        services.approve_round(round_, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Approved. Payouts can now be recorded."), "success")
-    return redirect(url_for("rounds.show", round_id=round_.id))
+    return act(url_for("rounds.show", round_id=round_.id),
+               lambda: services.approve_round(round_, actor=current_user),
+               lambda _r: _("Approved. Payouts can now be recorded."))
 
 
 @bp.route("/<int:round_id>/changes", methods=["GET", "POST"])
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def changes(round_id):
     round_ = get_round(round_id)
     if not round_.is_frozen:
         abort(404)
     left, new = queries.change_report(round_)
     if request.method == "POST":
-        if current_user.role not in PREPARERS:
-            abort(403)
-        try:
-            if request.form.get("action") == "hold":
-                held = services.hold_entries(round_, left, actor=current_user)
-                message = _("%(n)s payouts held.", n=held)
-            else:
-                batch = services.add_supplementary(round_, [p.id for p in new],
-                                                   actor=current_user)
-                message = _("Supplementary list %(n)s drawn up; a supervisor must approve it.",
-                            n=batch.number)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(message, "success")
-        return redirect(url_for("rounds.changes", round_id=round_.id))
+        require_role(CLERKS)
+        target = url_for("rounds.changes", round_id=round_.id)
+        if request.form.get("action") == "hold":
+            return act(target, lambda: services.hold_entries(round_, left, actor=current_user),
+                       lambda held: _("%(n)s payouts held.", n=held))
+        return act(target, lambda: services.add_supplementary(round_, [p.id for p in new],
+                                                              actor=current_user),
+                   lambda batch: _("Supplementary list %(n)s drawn up; a supervisor must "
+                                   "approve it.", n=batch.number))
     return render_template("rounds/changes.html", round=round_, left=left, new=new,
                            batches=queries.batches(round_.id))
 
 
 @bp.route("/<int:round_id>/batches/<int:number>/approve", methods=["POST"])
-@roles_required(*APPROVERS)
+@roles_required(*services.APPROVERS)
 def approve_batch(round_id, number):
     batch = db.first_or_404(db.select(RoundBatch).filter_by(round_id=round_id, number=number))
-    try:
-        services.approve_batch(batch, actor=current_user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Supplementary list %(n)s approved.", n=number), "success")
-    return redirect(url_for("rounds.changes", round_id=round_id))
+    return act(url_for("rounds.changes", round_id=round_id),
+               lambda: services.approve_batch(batch, actor=current_user),
+               lambda _r: _("Supplementary list %(n)s approved.", n=number))
 
 
 @bp.route("/<int:round_id>/close", methods=["GET", "POST"])
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def close(round_id):
     round_ = get_round(round_id)
     form = CloseForm()
     errors = []
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             count = services.close_round(round_, actor=current_user, today=date.today(),
                                          early=form.early.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            errors = exc.apply_to(form)
-        else:
-            db.session.commit()
+        if work.ok:
             flash(_("Round closed; %(n)s unclaimed gifts marked as forfeited.", n=count),
                   "success")
             return redirect(url_for("rounds.progress", round_id=round_.id))
+        errors = work.errors
     return render_template("rounds/close.html", round=round_, form=form, errors=errors)

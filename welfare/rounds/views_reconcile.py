@@ -2,24 +2,14 @@
 
 from datetime import date
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare import exports
 from welfare.auth import scope
-from welfare.auth.permissions import roles_required
+from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.core.money import capitals_dollars
-from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.jobs import enqueue
@@ -28,29 +18,15 @@ from welfare.pdf import render_pdf
 from welfare.rounds import bp, outcomes_job, queries, reconcile, sheets
 from welfare.rounds.forms import OUTCOME_LABELS, SheetForm, UploadForm
 from welfare.rounds.models import BANKS
-from welfare.rounds.views import PREPARERS, READERS, get_round
+from welfare.rounds.payouts import effective_payout
+from welfare.rounds.view_helpers import download, frozen_round
+from welfare.uow import unit_of_work
 
-
-def frozen_round(round_id):
-    round_ = get_round(round_id)
-    if not round_.is_frozen:
-        abort(404)
-    return round_
-
-
-def pdf_response(data, filename):
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(filename)}"})
-
-
-def _quote(name):
-    from urllib.parse import quote
-
-    return quote(name)
+PDF, CSV = "application/pdf", "text/csv"
 
 
 @bp.route("/<int:round_id>/sheets")
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def print_sheets(round_id):
     round_ = frozen_round(round_id)
     form = SheetForm(request.args)
@@ -67,21 +43,21 @@ def print_sheets(round_id):
     options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
                "full_ids": form.full_ids.data, "batch": batch}
     if code and not form.per_neighbourhood.data:
-        reconcile.log_print(round_, current_user, code, form.full_ids.data,
-                            rows=next(v["people"] for v in villages if v["code"] == code))
-        db.session.commit()
+        with unit_of_work():
+            reconcile.log_print(round_, current_user, code, form.full_ids.data,
+                                rows=next(v["people"] for v in villages if v["code"] == code))
         village = db.first_or_404(db.select(Village).filter_by(code=code))
         sheet = sheets.village_sheet(round_, village, None, batch, form.full_ids.data)
-        return pdf_response(sheets.render_sheet(sheet), sheets.sheet_filename(sheet))
-    job = enqueue("print_sheets", "welfare.rounds.reconcile.print_job", round_.id,
-                  current_user.id, options, actor=current_user,
-                  return_url=url_for("rounds.print_sheets", round_id=round_.id))
-    db.session.commit()
+        return download(sheets.render_sheet(sheet), PDF, sheets.sheet_filename(sheet))
+    with unit_of_work():
+        job = enqueue("print_sheets", "welfare.rounds.reconcile.print_job", round_.id,
+                      current_user.id, options, actor=current_user,
+                      return_url=url_for("rounds.print_sheets", round_id=round_.id))
     return redirect(url_for("jobs.job", job_id=job.id))
 
 
 @bp.route("/<int:round_id>/notices/<code>")
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def notices(round_id, code):
     """Home-delivery notices for one village's people without an outcome yet."""
     round_ = frozen_round(round_id)
@@ -89,50 +65,41 @@ def notices(round_id, code):
                               .where(scope.village_filter(Village.id)))
     min_amount = int_arg("min_amount", 0)
     entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
-               if e.amount >= min_amount and not _has_outcome(e)]
+               if e.amount >= min_amount and effective_payout(e.id) is None]
     header = sheets.sheet_header(round_, village)
-    exports.log_export("round_notices", len(entries), "pdf", current_user,
-                       filters={"round": round_.id}, villages={village.id})
-    db.session.commit()
+    with unit_of_work():
+        exports.log_export("round_notices", len(entries), "pdf", current_user,
+                           filters={"round": round_.id}, villages={village.id})
     pdf = render_pdf("print/round_notices.html", round=round_, header=header, entries=entries,
                      dollars=capitals_dollars)
-    return pdf_response(pdf, f"{village.code}-notices.pdf")
-
-
-def _has_outcome(entry):
-    from welfare.rounds.payouts import effective_payout
-
-    return effective_payout(entry.id) is not None
+    return download(pdf, PDF, f"{village.code}-notices.pdf")
 
 
 @bp.route("/<int:round_id>/bank/<bank>.csv")
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def bank_csv(round_id, bank):
     round_ = frozen_round(round_id)
     if bank not in BANKS:
         abort(404)
     columns = [c.strip() for c in request.args.get("columns", "").split(",") if c.strip()]
-    try:
+    with unit_of_work() as work:
         data, _count = reconcile.bank_file(round_, bank, current_user, columns or None)
-    except ServiceError as exc:
-        flash(str(exc), "error")
+    if work.failed:
+        work.flash_errors()
         return redirect(url_for("rounds.print_sheets", round_id=round_id))
-    db.session.commit()
-    return Response(data, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=round-{round_id}-{bank}.csv"})
+    return download(data, CSV, f"round-{round_id}-{bank}.csv")
 
 
 @bp.route("/<int:round_id>/progress")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def progress(round_id):
-    round_ = frozen_round(round_id)
-    rows, total = queries.progress(round_.id)
+    round_, rows, total = _progress(round_id)
     return render_template("rounds/progress.html", round=round_, rows=rows, total=total,
                            labels=OUTCOME_LABELS)
 
 
 @bp.route("/<int:round_id>/upload", methods=["GET", "POST"])
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def upload(round_id):
     round_ = frozen_round(round_id)
     form = UploadForm()
@@ -142,21 +109,18 @@ def upload(round_id):
         if not upload_file or not upload_file.filename:
             errors = [_("Choose a file to upload.")]
         else:
-            data, all_or_nothing = upload_file.read(), form.mode.data == "all"
-            try:
+            data, all_or_nothing, job = upload_file.read(), form.mode.data == "all", None
+            with unit_of_work(form) as work:
                 if _in_background(upload_file.filename, data):
                     job = outcomes_job.start(round_, upload_file.filename, data, current_user,
                                              all_or_nothing)
-                    db.session.commit()
-                    return redirect(url_for("jobs.job", job_id=job.id))
-                recorded, problems, more = reconcile.import_outcomes(
-                    round_, upload_file.filename, data, current_user,
-                    all_or_nothing=all_or_nothing)
-            except ServiceError as exc:
-                db.session.rollback()
-                errors, refused = exc.apply_to(form), True
-            else:
-                db.session.commit()
+                else:
+                    recorded, problems, more = reconcile.import_outcomes(
+                        round_, upload_file.filename, data, current_user,
+                        all_or_nothing=all_or_nothing)
+            if job is not None and work.ok:
+                return redirect(url_for("jobs.job", job_id=job.id))
+            errors, refused = work.errors, work.failed
     return render_template("rounds/upload.html", round=round_, form=form, errors=errors,
                            problems=problems, more=more, recorded=recorded), \
         (400 if errors or refused else 200)
@@ -170,23 +134,27 @@ def _in_background(filename, data):
 
 
 @bp.route("/<int:round_id>/outcomes-template.csv")
-@roles_required(*PREPARERS)
+@roles_required(*CLERKS)
 def outcome_template(round_id):
     round_ = frozen_round(round_id)
     body = reconcile.outcome_template(round_)
-    exports.log_export("round_outcomes_template", body.count(b"\n") - 1, "csv", current_user,
-                       filters={"round": round_.id})
-    db.session.commit()
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=round-{round_id}-outcomes.csv"})
+    with unit_of_work():
+        exports.log_export("round_outcomes_template", body.count(b"\n") - 1, "csv",
+                           current_user, filters={"round": round_.id})
+    return download(body, CSV, f"round-{round_id}-outcomes.csv")
 
 
 @bp.route("/<int:round_id>/closing-report.pdf")
-@roles_required(*READERS)
+@roles_required(*OFFICE)
 def closing_report(round_id):
-    round_ = frozen_round(round_id)
-    rows, total = queries.progress(round_.id)
+    round_, rows, total = _progress(round_id)
     pdf = render_pdf("print/round_closing.html", round=round_, rows=rows, total=total,
                      header=sheets.sheet_header(round_, rows[0]["village"]) if rows else {},
                      dollars=capitals_dollars, today=date.today())
-    return pdf_response(pdf, f"round-{round_id}-closing-report.pdf")
+    return download(pdf, PDF, f"round-{round_id}-closing-report.pdf")
+
+
+def _progress(round_id):
+    """A frozen round with its outcomes counted by village, and the totals."""
+    round_ = frozen_round(round_id)
+    return round_, *queries.progress(round_.id)
