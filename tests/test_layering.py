@@ -17,7 +17,7 @@ LAYERS = [
     {"roster"},
     {"rounds", "delivery", "visits"},  # programme domains: none imports another
     {"reports"},
-    {"welfare", "models", "demo", "backup"},  # create_app and what it assembles
+    {"welfare", "models", "demo", "backup", "menu"},  # create_app and what it assembles
 ]
 RANK = {unit: n for n, layer in enumerate(LAYERS) for unit in layer}
 PEERS_APART = {"rounds", "delivery", "visits"}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from config import TestConfig
 from welfare import create_app
-from welfare.web import NAV
+from welfare.menu import NAV
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LITERAL_LINK = re.compile(r"""url_for\(\s*['"]([\w.]+)['"]""")

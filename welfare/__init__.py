@@ -85,10 +85,12 @@ def create_app(config_class=Config):
 
     from welfare import models, params  # noqa: F401  (models registers every table)
     from welfare.auth import scope
+    from welfare.menu import register_menu
     from welfare.web import register_web
 
     params.init_app(app)
     register_web(app)
+    register_menu(app)
     scope.install(app)
 
     register_domains(app)

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from welfare.core import idno, rocdate
@@ -57,49 +56,6 @@ def url_with(**changes):
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-# (endpoint, label, roles, section) of each menu entry.
-NAV = [
-    ("auth.home", _l("Home"), ("admin", "staff", "supervisor", "volunteer", "serviceman"), "home"),
-    ("roster.people", _l("Residents"), ("admin", "staff", "supervisor"), "roster"),
-    ("roster.households", _l("Households"), ("admin", "staff", "supervisor"), "households"),
-    ("roster.elders", _l("Isolated elders"), ("admin", "staff", "supervisor"), "elders"),
-    ("rounds.index", _l("Elder gifts"), ("admin", "staff", "supervisor"), "rounds"),
-    ("delivery.index", _l("Deliveries"), ("admin", "staff", "supervisor"), "delivery"),
-    ("delivery.my_routes", _l("My routes"), ("serviceman",), "my_routes"),
-    ("visits.board", _l("Home visits"), ("admin", "staff", "supervisor"), "visits"),
-    ("visits.app", _l("My elders"), ("volunteer",), "visits_app"),
-    ("reports.dashboard", _l("Statistics"), ("admin", "staff", "supervisor"), "reports"),
-    ("auth.audit_log", _l("Audit log"), ("admin", "staff", "supervisor"), "audit"),
-    ("auth.users", _l("Accounts"), ("admin",), "users"),
-]
-
-
-def nav_items():
-    section = getattr(request, "nav_section", None) or _section_of(request.endpoint)
-    items = []
-    for endpoint, label, roles, key in NAV:
-        if current_user.role in roles:
-            items.append({"endpoint": endpoint, "label": label, "current": key == section})
-    return items
-
-
-def _section_of(endpoint):
-    """Guess the menu section from the endpoint name ('roster.person_edit' -> 'roster')."""
-    if not endpoint:
-        return None
-    blueprint, _, view = endpoint.partition(".")
-    if blueprint == "roster":
-        if view.startswith("household"):
-            return "households"
-        if view.startswith("elder"):
-            return "elders"
-        return "roster"
-    if blueprint == "auth":
-        return {"audit_log": "audit", "users": "users", "user_new": "users",
-                "user_edit": "users"}.get(view, "home")
-    return blueprint
-
-
 def csp_nonce():
     """This request's nonce for inline <script> and <style> elements (one per request)."""
     if not has_request_context():
@@ -144,7 +100,6 @@ def content_security_policy(nonce=None):
 
 def register_web(app):
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-    app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["roc"] = show_date
     app.jinja_env.filters["dt"] = show_datetime
     app.jinja_env.filters["masked_id"] = masked_id

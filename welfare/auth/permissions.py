@@ -11,15 +11,11 @@ from welfare.auth.models import OFFICE_ROLES
 OFFICE = OFFICE_ROLES  # office pages: read people, rounds, deliveries, visits, statistics
 CLERKS = ("admin", "staff")  # change the register, prepare rounds, record payouts
 ADMINS = ("admin",)  # accounts and settings
+SUPERVISORS = ("supervisor",)  # approve what a clerk prepared (four eyes)
 SERVICEMEN = ("serviceman",)
 VOLUNTEERS = ("volunteer",)
 PHONE_ROUTES = ("serviceman", *OFFICE)  # a route sheet on the phone
 API_CALLERS = (*OFFICE, "volunteer")  # the visits API
-
-# Older names, kept until every domain names the sets above.
-ROSTER_READERS = SENSITIVE_READERS = AUDIT_READERS = OFFICE
-ROSTER_WRITERS = CLERKS
-USER_ADMINS = ADMINS
 
 
 def roles_required(*roles):

@@ -8,16 +8,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from welfare.auth import bp, queries, services
 from welfare.auth.forms import LoginForm, PasswordForm, UserForm
 from welfare.auth.models import User
-from welfare.auth.permissions import ADMINS, CLERKS, OFFICE, roles_required
+from welfare.auth.permissions import ADMINS, OFFICE, roles_required
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.params import int_arg, page_arg
 from welfare.uow import form_page, unit_of_work
-
-for _name, _roles in (("OFFICE", OFFICE), ("CLERKS", CLERKS), ("ADMINS", ADMINS)):
-    # Templates name the same sets: {% if current_user.has_role(*CLERKS) %}
-    bp.add_app_template_global(_roles, _name)
 
 
 def _safe_next(target):

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from welfare.auth import audit, scope
 from welfare.auth.models import User, utcnow
+from welfare.auth.permissions import SUPERVISORS
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import Person
@@ -14,7 +15,6 @@ from welfare.rounds.rules import FESTIVALS, PROGRAMMES, RoundRules, default_rule
 
 ROUND_FIELDS = ("name", "festival", "year", "payout_start", "payout_end", "late_claim_end",
                 "notes")
-APPROVERS = ("supervisor",)
 
 
 def new_round_data(festival, year):
@@ -151,7 +151,7 @@ def freeze_job(job_id, round_id, actor_id):
 
 
 def _require_approver(round_, actor, created_by_ids):
-    if actor.role not in APPROVERS:
+    if actor.role not in SUPERVISORS:
         raise ServiceError(_("Only a supervisor can approve a roster."))
     if actor.id in created_by_ids:
         raise ServiceError(_("You prepared this roster, so another supervisor must approve it."))

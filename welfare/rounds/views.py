@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from welfare.auth.permissions import CLERKS, OFFICE, roles_required
+from welfare.auth.permissions import CLERKS, OFFICE, SUPERVISORS, roles_required
 from welfare.extensions import db
 from welfare.jobs import enqueue
 from welfare.params import int_arg, page_arg
@@ -132,7 +132,7 @@ def freeze(round_id):
 
 
 @bp.route("/<int:round_id>/approve", methods=["POST"])
-@roles_required(*services.APPROVERS)
+@roles_required(*SUPERVISORS)
 def approve(round_id):
     round_ = get_round(round_id)
     return act(url_for("rounds.show", round_id=round_.id),
@@ -162,7 +162,7 @@ def changes(round_id):
 
 
 @bp.route("/<int:round_id>/batches/<int:number>/approve", methods=["POST"])
-@roles_required(*services.APPROVERS)
+@roles_required(*SUPERVISORS)
 def approve_batch(round_id, number):
     batch = db.first_or_404(db.select(RoundBatch).filter_by(round_id=round_id, number=number))
     return act(url_for("rounds.changes", round_id=round_id),
