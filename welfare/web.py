@@ -38,6 +38,30 @@ def show_datetime(value):
     return f"{show_date(local.date())} {local:%H:%M}"
 
 
+_ISO_MOMENT = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+                         r"(?:\+00:00|Z)?)?\b")
+
+
+def show_recorded(value):
+    """A value recorded as JSON (an audit entry's before and after): the ISO dates and
+    UTC times inside it are shown as show_date and show_datetime show them."""
+    if value is None or value == "":
+        return ""
+
+    def one(match):
+        from datetime import datetime
+
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            return match.group(0)
+        if match.group(2):
+            return show_datetime(datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}"))
+        return show_date(day)
+
+    return _ISO_MOMENT.sub(one, str(value))
+
+
 def masked_id(number):
     return idno.mask(
         number, current_app.config["ID_MASK_KEEP"], current_app.config["ID_MASK_CHAR"]
@@ -147,6 +171,7 @@ def register_web(app):
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.filters["roc"] = show_date
     app.jinja_env.filters["dt"] = show_datetime
+    app.jinja_env.filters["recorded"] = show_recorded
     app.jinja_env.filters["masked_id"] = masked_id
     app.jinja_env.filters["village_name"] = village_name
     app.jinja_env.globals["url_with"] = url_with
