@@ -75,16 +75,3 @@ def test_pages_read_in_traditional_chinese_with_roc_dates(app, world, clients, r
     assert pages >= (40 if role == "admin" else 3)
     assert not problems, "\n".join(sorted(set(problems)))
 
-
-def test_recorded_values_show_their_dates_in_the_interface_language(app):
-    from welfare.web import show_recorded
-
-    with app.test_request_context("/?lang=zh_Hant_TW"):
-        assert show_recorded("1961-12-31") == "050/12/31"
-        assert show_recorded({"80": "1961-12-31"}) == "{'80': '050/12/31'}"
-        assert show_recorded("2026-12-05T06:14:16.123+00:00") == "115/12/05 14:14"
-        assert show_recorded("2026-02-30") == "2026-02-30"  # not a date: as recorded
-        assert show_recorded(None) == "" and show_recorded(12) == "12"
-    with app.test_request_context("/?lang=en"):
-        assert show_recorded("1961-12-31") == "1961-12-31"
-        assert show_recorded("2026-12-05T06:14:16+00:00") == "2026-12-05 14:14"

@@ -52,11 +52,7 @@
     box.hidden = !text;
   }
 
-  function localDate(iso) {
-    if (!iso) return "";
-    const [y, m, d] = iso.split("-").map(Number);
-    return document.documentElement.lang.startsWith("zh") ? (y - 1911) + "/" + m + "/" + d : iso;
-  }
+  const localDate = RocDate.date;
 
   // Token and API
 
@@ -128,7 +124,7 @@
     $("all-list").replaceChildren(...(all.length ? all.map(card) : (data ? [el("li", {text: S.ui.no_elders})] : [])));
     if (data) {
       const when = new Date(data.fetched_at);
-      $("list-updated").textContent = fmt(S.ui.updated, {time: when.toLocaleString()});
+      $("list-updated").textContent = fmt(S.ui.updated, {time: RocDate.dateTime(when)});
     }
   }
 
@@ -303,7 +299,7 @@
       const li = el("li", {class: r.status}, [
         el("strong", {text: item ? item.name : "#" + r.payload.elder_id}), " · ",
         (S.kind[r.payload.kind] || r.payload.kind) + " · " + (S.outcome[r.payload.outcome] || r.payload.outcome),
-        el("br"), new Date(r.payload.visited_at).toLocaleString() + " · ",
+        el("br"), RocDate.dateTime(r.payload.visited_at) + " · ",
         el("span", {text: r.status === "failed" ? S.ui.status_failed + ": " + r.last_error : S.ui.status_waiting}),
       ]);
       if (r.status === "failed") {
