@@ -37,3 +37,11 @@ def test_the_statistics_filter_takes_and_shows_roc_months(client, staff_user):
     refresh()  # the test's one app context keeps the locale of its first request
     english = client.get("/reports?start=114/01&end=114/03&lang=en").text
     assert 'value="2025-01"' in english and 'value="2025-03"' in english
+
+
+def test_a_persons_page_shows_every_date_in_one_roc_style(client, staff_user, make_person):
+    from datetime import date
+
+    person = make_person(birth_date=date(1965, 12, 21))
+    page = client.get(f"/people/{person.id}").text
+    assert "054/12/21" in page and "54年12月21日" not in page
