@@ -54,6 +54,11 @@
 
   const localDate = RocDate.date;
 
+  function villageName(item) {
+    const zh = document.documentElement.lang.startsWith("zh");
+    return (zh ? item.village.name : item.village.name_en) || item.village.name;
+  }
+
   // Token and API
 
   async function getToken(force) {
@@ -101,7 +106,7 @@
   function card(item) {
     const lines = [el("span", {class: "name", text: item.name}),
                    el("span", {class: "line", text: fmt(S.ui.level, {n: item.care_level}) + " · " +
-                     item.village.name + " " + (item.address || "")})];
+                     villageName(item) + " " + (item.address || "")})];
     let state;
     if (waitingFor(item.id)) state = S.ui.status_waiting;
     else if (item.task) state = S.task[item.task] + (item.overdue_days ? " · " + fmt(S.ui.overdue_days, {n: item.overdue_days}) : "");
@@ -135,7 +140,7 @@
   function showElder(item) {
     $("elder-name").textContent = item.name;
     const list = $("elder-details");
-    const place = (item.village.name + " " + (item.neighbourhood ? item.neighbourhood + "鄰 " : "") +
+    const place = (villageName(item) + " " + (item.neighbourhood ? item.neighbourhood + "鄰 " : "") +
                    (item.address || "")).trim();
     list.replaceChildren(
       el("li", {text: fmt(S.ui.level, {n: item.care_level}) + (item.role ? " · " + S.ui[item.role] : "")}),
