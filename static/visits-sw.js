@@ -3,11 +3,12 @@
  * Caches the app shell so the app opens without signal; API calls are never cached
  * here (the app keeps its own copy and clears it on sign-out, with these caches).
  */
-const SHELL = "visits-shell-v1";
+const SHELL = "visits-shell-v2";
 const SHELL_URLS = [
   "/visits/app",
   "/static/css/app.css",
   "/static/css/visits.css",
+  "/static/js/rocdate.js",
   "/static/js/outbox.js",
   "/static/js/visits-app.js",
   "/static/icons/visits-192.png",

@@ -10,7 +10,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "welfare"
 # Lowest first. A top-level module (welfare/web.py) is its own unit, named like a domain.
 LAYERS = [
     {"core"},  # Flask-free helpers
-    {"geo", "extensions", "errors", "sqlite_writes", "params", "uow", "web", "forms", "maps",
+    {"geo", "extensions", "errors", "sqlite_writes", "params", "uow", "web", "forms",
+     "form_messages", "maps",
      "pdf", "uploads"},  # villages and the shared plumbing every domain uses
     {"auth"},
     {"jobs", "exports"},  # the job queue and logged exports: services over auth for all

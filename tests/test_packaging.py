@@ -66,6 +66,11 @@ def _catalogues():
     return sorted(ROOT.glob("welfare/*/translations/*/LC_MESSAGES/messages.po"))
 
 
+def _key(value):
+    """Plural entries come as lists from .mo files and tuples from .po files."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_wheel_carries_compiled_catalogues_matching_the_po_files(wheel):
     catalogues = _catalogues()
     assert len(catalogues) >= 7
@@ -73,9 +78,10 @@ def test_wheel_carries_compiled_catalogues_matching_the_po_files(wheel):
         for po in catalogues:
             name = po.relative_to(ROOT).with_suffix(".mo").as_posix()
             with archive.open(name) as fileobj:
-                compiled = {m.id: m.string for m in read_mo(fileobj) if m.id}
+                compiled = {_key(m.id): _key(m.string) for m in read_mo(fileobj) if m.id}
             with po.open("rb") as fileobj:
-                written = {m.id: m.string for m in read_po(fileobj) if m.id and m.string}
+                written = {_key(m.id): _key(m.string) for m in read_po(fileobj)
+                           if m.id and m.string}
             assert compiled == written, name
 
 

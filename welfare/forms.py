@@ -6,14 +6,24 @@ from wtforms import PasswordField, StringField
 
 from welfare.core import rocdate
 from welfare.core.text import strip_invisible
+from welfare.form_messages import translations
 from welfare.web import show_date
 
 
-class TextForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form: WTForms' built-in messages come from our catalogue (Traditional Chinese
+    in office wording), not WTForms' own, which gives Simplified for zh_Hant_TW."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return translations
+
+
+class TextForm(Form):
     """A form whose text fields drop invisible characters (zero-width spaces, bidi controls,
     BOM) from what was typed or pasted; passwords are kept exactly as typed."""
 
-    class Meta(FlaskForm.Meta):
+    class Meta(Form.Meta):
         def bind_field(self, form, unbound_field, options):
             field = super().bind_field(form, unbound_field, options)
             if isinstance(field, StringField) and not isinstance(field, PasswordField):

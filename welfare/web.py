@@ -25,6 +25,23 @@ def show_date(value, style="slash"):
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def show_year(year):
+    """A year (年度): ROC in the Chinese interface (2027 -> 116), AD in English."""
+    if not year:
+        return ""
+    return str(int(year) - rocdate.ROC_OFFSET) if is_chinese() else str(year)
+
+
+def show_month(text):
+    """A month ('2025-01' or a date): 114/01 in the Chinese interface, 2025-01 in English."""
+    if not text:
+        return ""
+    year, month = (text.year, text.month) if isinstance(text, date) else map(int, text.split("-"))
+    if is_chinese():
+        return f"{year - rocdate.ROC_OFFSET:03d}/{month:02d}"
+    return f"{year:04d}-{month:02d}"
+
+
 def show_datetime(value):
     if not value:
         return ""
@@ -35,6 +52,30 @@ def show_datetime(value):
         ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     )
     return f"{show_date(local.date())} {local:%H:%M}"
+
+
+_ISO_MOMENT = re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?"
+                         r"(?:\+00:00|Z)?)?\b")
+
+
+def show_recorded(value):
+    """A value recorded as JSON (an audit entry's before and after): the ISO dates and
+    UTC times inside it are shown as show_date and show_datetime show them."""
+    if value is None or value == "":
+        return ""
+
+    def one(match):
+        from datetime import datetime
+
+        try:
+            day = date.fromisoformat(match.group(1))
+        except ValueError:
+            return match.group(0)
+        if match.group(2):
+            return show_datetime(datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}"))
+        return show_date(day)
+
+    return _ISO_MOMENT.sub(one, str(value))
 
 
 def masked_id(number):
@@ -102,6 +143,9 @@ def register_web(app):
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.filters["roc"] = show_date
     app.jinja_env.filters["dt"] = show_datetime
+    app.jinja_env.filters["recorded"] = show_recorded
+    app.jinja_env.filters["month"] = show_month
+    app.jinja_env.filters["year"] = show_year
     app.jinja_env.filters["masked_id"] = masked_id
     app.jinja_env.filters["village_name"] = village_name
     app.jinja_env.globals["url_with"] = url_with

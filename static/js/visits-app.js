@@ -52,10 +52,11 @@
     box.hidden = !text;
   }
 
-  function localDate(iso) {
-    if (!iso) return "";
-    const [y, m, d] = iso.split("-").map(Number);
-    return document.documentElement.lang.startsWith("zh") ? (y - 1911) + "/" + m + "/" + d : iso;
+  const localDate = RocDate.date;
+
+  function villageName(item) {
+    const zh = document.documentElement.lang.startsWith("zh");
+    return (zh ? item.village.name : item.village.name_en) || item.village.name;
   }
 
   // Token and API
@@ -105,7 +106,7 @@
   function card(item) {
     const lines = [el("span", {class: "name", text: item.name}),
                    el("span", {class: "line", text: fmt(S.ui.level, {n: item.care_level}) + " · " +
-                     item.village.name + " " + (item.address || "")})];
+                     villageName(item) + " " + (item.address || "")})];
     let state;
     if (waitingFor(item.id)) state = S.ui.status_waiting;
     else if (item.task) state = S.task[item.task] + (item.overdue_days ? " · " + fmt(S.ui.overdue_days, {n: item.overdue_days}) : "");
@@ -128,7 +129,7 @@
     $("all-list").replaceChildren(...(all.length ? all.map(card) : (data ? [el("li", {text: S.ui.no_elders})] : [])));
     if (data) {
       const when = new Date(data.fetched_at);
-      $("list-updated").textContent = fmt(S.ui.updated, {time: when.toLocaleString()});
+      $("list-updated").textContent = fmt(S.ui.updated, {time: RocDate.dateTime(when)});
     }
   }
 
@@ -139,7 +140,7 @@
   function showElder(item) {
     $("elder-name").textContent = item.name;
     const list = $("elder-details");
-    const place = (item.village.name + " " + (item.neighbourhood ? item.neighbourhood + "鄰 " : "") +
+    const place = (villageName(item) + " " + (item.neighbourhood ? item.neighbourhood + "鄰 " : "") +
                    (item.address || "")).trim();
     list.replaceChildren(
       el("li", {text: fmt(S.ui.level, {n: item.care_level}) + (item.role ? " · " + S.ui[item.role] : "")}),
@@ -303,7 +304,7 @@
       const li = el("li", {class: r.status}, [
         el("strong", {text: item ? item.name : "#" + r.payload.elder_id}), " · ",
         (S.kind[r.payload.kind] || r.payload.kind) + " · " + (S.outcome[r.payload.outcome] || r.payload.outcome),
-        el("br"), new Date(r.payload.visited_at).toLocaleString() + " · ",
+        el("br"), RocDate.dateTime(r.payload.visited_at) + " · ",
         el("span", {text: r.status === "failed" ? S.ui.status_failed + ": " + r.last_error : S.ui.status_waiting}),
       ]);
       if (r.status === "failed") {

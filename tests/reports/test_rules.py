@@ -23,6 +23,17 @@ def test_parse_period(start, end, today, expected):
     assert (period.start, period.end) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025-01", date(2025, 1, 1)), ("114/01", date(2025, 1, 1)), ("114-1", date(2025, 1, 1)),
+    ("民國114年3月", date(2025, 3, 1)), ("１１４／０３", date(2025, 3, 1)),
+    (" 99/12 ", date(2010, 12, 1)),
+    ("1/01", date(1912, 1, 1)), ("114/13", None), ("0/05", None), ("11401", None), ("", None),
+    (None, None), ("2025/01/05", None),
+])
+def test_parse_month_takes_roc_and_ad(text, expected):
+    assert rules.parse_month(text) == expected
+
+
 def test_period_as_of_never_after_today():
     period = rules.parse_period("2025-01", "2025-12", date(2025, 10, 15))
     assert period.as_of(date(2025, 10, 15)) == date(2025, 10, 15)

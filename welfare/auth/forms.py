@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from welfare.auth.models import ROLES
-from welfare.forms import TextForm
+from welfare.forms import Form, TextForm
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -15,7 +14,7 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired()],
                            render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[DataRequired()],
@@ -34,6 +33,6 @@ class UserForm(TextForm):
     active = BooleanField(_l("Account active"), default=True)
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)],
                              render_kw={"autocomplete": "new-password"})

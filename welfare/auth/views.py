@@ -14,6 +14,7 @@ from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.params import int_arg, page_arg
 from welfare.uow import form_page, unit_of_work
+from welfare.web import village_name
 
 
 def _safe_next(target):
@@ -111,7 +112,7 @@ def users():
 def _user_form(user=None):
     form = UserForm(obj=user)
     villages = db.session.scalars(sa.select(Village).order_by(Village.code)).all()
-    form.villages.choices = [(v.id, v.name_zh) for v in villages]
+    form.villages.choices = [(v.id, village_name(v)) for v in villages]
     if user is not None and request.method == "GET":
         form.villages.data = [v.id for v in user.villages]
         form.active.data = user.is_active_account

@@ -14,6 +14,7 @@ from welfare.delivery.forms import EventForm, OptimiseForm, RecipientFilterForm,
 from welfare.delivery.models import DeliveryEvent
 from welfare.extensions import db
 from welfare.uow import unit_of_work
+from welfare.web import village_name
 
 # Events with more stops than this are optimised in the background with a progress page
 # (the search takes 1.5 s plus 1 s per 70 stops).
@@ -113,7 +114,7 @@ def _event_page(event):
 
 def _filter_form():
     form = RecipientFilterForm(prefix="f")
-    form.village_ids.choices = [(v.id, v.name_zh) for v in queries.villages()]
+    form.village_ids.choices = [(v.id, village_name(v)) for v in queries.villages()]
     return form
 
 

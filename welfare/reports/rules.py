@@ -1,6 +1,7 @@
 """Pure statistics rules: reporting periods, age-band cut-offs, small-count suppression."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ from welfare.roster.rules import AGE_BANDS, _years_before, age_band
 # Published counts below this are hidden (a count of 1 or 2 could identify someone).
 SMALLEST_PUBLISHED = 3
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_ROC_MONTH = re.compile(r"^(?:民國)?(\d{1,3})[-/.年](\d{1,2})月?$")
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,15 @@ def month_range(start, end):
 
 
 def parse_month(text):
-    """'2025-03' -> date(2025, 3, 1); None when empty or malformed."""
-    match = _MONTH.match((text or "").strip())
-    if not match:
+    """'2025-03', or ROC '114/03' (114-03, 114年3月), -> date(2025, 3, 1); None when empty
+    or malformed."""
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", text or ""))
+    match = _MONTH.match(text)
+    roc = _ROC_MONTH.match(text) if not match else None
+    if not (match or roc):
         return None
-    year, month = int(match.group(1)), int(match.group(2))
+    year, month = int((match or roc).group(1)), int((match or roc).group(2))
+    year += 1911 if roc else 0
     if not (1 <= month <= 12 and 1912 <= year <= 2200):
         return None
     return date(year, month, 1)

@@ -12,6 +12,7 @@ from welfare.roster import bp, queries, services
 from welfare.roster.forms import PersonForm
 from welfare.roster.models import DuplicateFlag, Person
 from welfare.uow import do_action, form_page, unit_of_work
+from welfare.web import village_name
 
 SEARCH_KEYS = ("q", "address", "village", "category", "status")
 MAX_AGE = 130  # as the search form allows
@@ -44,7 +45,7 @@ def _person_url(person):
 
 def _village_choices(form_field):
     form_field.choices = [(0, _("Choose a village"))] + [
-        (v.id, f"{v.name_zh} {v.name_en}") for v in queries.villages()
+        (v.id, village_name(v)) for v in queries.villages()
     ]
 
 

@@ -16,6 +16,7 @@ from welfare.uow import save_form
 from welfare.visits import bp, coverage, queries, services
 from welfare.visits.forms import RuleForm, VolunteerForm
 from welfare.visits.models import Assignment, ContactRule, Volunteer
+from welfare.web import village_name
 
 
 @bp.route("/volunteers")
@@ -36,7 +37,7 @@ def _volunteer_form(volunteer=None):
         (u.id, f"{u.username} ({u.display_name})") for u in users
         if u.id not in taken or (volunteer and u.id == volunteer.user_id)]
     villages = queries.villages()
-    form.villages.choices = [(v.id, v.name_zh) for v in villages]
+    form.villages.choices = [(v.id, village_name(v)) for v in villages]
     if volunteer is not None and request.method == "GET":
         form.villages.data = [v.id for v in volunteer.villages]
     return form, {v.id: v for v in villages}

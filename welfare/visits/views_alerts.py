@@ -14,6 +14,7 @@ from welfare.visits import alerts, bp, labels, queries, rules
 from welfare.visits.forms import CloseAlertForm, NoteForm, SweepForm
 from welfare.visits.models import Alert, Sweep
 from welfare.visits.web import escalate
+from welfare.web import village_name
 
 
 def visible_alert(alert_id):
@@ -76,7 +77,7 @@ def alert_take(alert_id):
 def sweeps():
     form = SweepForm()
     villages = {v.id: v for v in queries.villages()}
-    form.villages.choices = [(v.id, v.name_zh) for v in villages.values()]
+    form.villages.choices = [(v.id, village_name(v)) for v in villages.values()]
     response, errors = save_form(form, lambda: alerts.start_sweep(
         form.reason.data, [villages[i] for i in form.villages.data], current_user,
         queries.local_today()),
