@@ -89,14 +89,7 @@ def backup_database(path):
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(sqlite_path(url, must_exist=True))
-        target = sqlite3.connect(partial)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(sqlite_path(url, must_exist=True)), partial)
     else:
         binary = current_app.config.get("PG_DUMP") or "pg_dump"
         check_client_version(binary)
@@ -104,6 +97,18 @@ def backup_database(path):
         _run([binary, "--format=custom", "--file", str(partial), "--dbname", target_url], env)
     os.replace(partial, path)
     return path
+
+
+def _sqlite_copy(source, target_path):
+    """Copy the open SQLite database `source` into the file at `target_path` with the online
+    backup API (consistent while others write, WAL included); closes both."""
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def _check_sqlite_backup(path):
@@ -136,13 +141,7 @@ def restore_database(path, force=False):
     db.session.remove()
     db.engine.dispose()
     if sqlite:
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        target = sqlite3.connect(sqlite_path(url))
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(sqlite3.connect(f"file:{path}?mode=ro", uri=True), sqlite_path(url))
     else:
         binary = current_app.config.get("PG_RESTORE") or "pg_restore"
         check_client_version(binary)

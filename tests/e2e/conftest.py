@@ -38,10 +38,10 @@ from urllib.parse import urljoin
 
 import flask_migrate
 import pytest
-import sqlalchemy as sa
 from flask import got_request_exception
 
-from config import TestConfig, normalise_database_url
+from config import TestConfig
+from tests.live import fresh_database
 from welfare import create_app
 from welfare.demo.cli import DEMO_ACCOUNTS, SeedContext, seed_all
 from welfare.extensions import db
@@ -96,27 +96,7 @@ def _browser_required():
 
 def _fresh_database(tmp_path_factory):
     """A URL for an empty database of our own (and a function that drops it again)."""
-    base = normalise_database_url(os.environ.get("TEST_DATABASE_URL"))
-    if not base:
-        path = tmp_path_factory.mktemp("e2e") / "welfare.db"
-        return f"sqlite:///{path}", lambda: None
-    url = sa.engine.make_url(base)
-    name = f"{url.database}_e2e"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-    drop()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-
-    def drop_and_dispose():
-        drop()
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop_and_dispose
+    return fresh_database(tmp_path_factory.mktemp("e2e"), "e2e")
 
 
 class LiveServer:
