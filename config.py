@@ -89,15 +89,23 @@ class Config:
     IMPORT_MAX_SHARED_STRINGS_MB = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_MB", "64"))
     IMPORT_MAX_ERRORS = int(os.environ.get("IMPORT_MAX_ERRORS", "1000"))
     PER_PAGE = 25
+    # Emergency aid: an application still undecided after this many days is overdue.
+    AID_DECISION_DAYS = int(os.environ.get("AID_DECISION_DAYS", "7"))
 
     # How the public reaches the Social Affairs Section (shown on the accessibility and
     # privacy pages), e.g. "07-000-0000 分機 000"; empty shows no contact line.
     OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
 
-    # District reference point and the office (start and end of routes).
-    DISTRICT_CENTER = (22.5071324, 120.3949024)
-    DEPOT_LAT = float(os.environ.get("DEPOT_LAT", "22.5071324"))
-    DEPOT_LNG = float(os.environ.get("DEPOT_LNG", "120.3949024"))
+    # The district office(s) served: the MOI town code (64000130 is 高雄市林園區), several
+    # comma-separated for a city bureau. The office's name, the map's centre and the depot
+    # (start and end of routes) follow from it unless set (welfare/geo/district.py).
+    WELFARE_DISTRICT = os.environ.get("WELFARE_DISTRICT", "64000130")
+    OFFICE_NAME = os.environ.get("OFFICE_NAME", "")
+    OFFICE_NAME_EN = os.environ.get("OFFICE_NAME_EN", "")
+    OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "")
+    DISTRICT_CENTER = None
+    DEPOT_LAT = os.environ.get("DEPOT_LAT", "")
+    DEPOT_LNG = os.environ.get("DEPOT_LNG", "")
     TILE_URL = os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://nominatim.openstreetmap.org")
     GEOCODER_PROVIDER = os.environ.get("GEOCODER_PROVIDER", "nominatim")
@@ -122,6 +130,13 @@ class Config:
     # (with Redis, `make cron` runs it): `make run` turns it on; one process should.
     SCHEDULER = _env_bool("WELFARE_SCHEDULER")
     VISITS_ESCALATE_SECONDS = int(os.environ.get("VISITS_ESCALATE_SECONDS", "300"))
+    # Background jobs: the longest a job may run, how often a running job records that its
+    # process is alive, after how long without a heartbeat it counts as interrupted, and how
+    # often the scheduler looks for such jobs (0: never, as in tests unless they ask).
+    JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))
+    JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
+    JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "45"))
+    JOBS_RECOVER_SECONDS = int(os.environ.get("JOBS_RECOVER_SECONDS", "20"))
 
     WTF_CSRF_TIME_LIMIT = None
 
@@ -141,4 +156,5 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     REDIS_URL = ""
     SCHEDULER = False
+    JOBS_RECOVER_SECONDS = 0
     LOGIN_MAX_FAILURES = 3

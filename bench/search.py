@@ -1,7 +1,7 @@
 """First page of people searches against the bench database, through a real HTTP server.
 
 Starts gunicorn (2 workers) on 127.0.0.1, signs in as admin, and times GET /people for
-names, ID numbers, phones and villages drawn from the data; prints p50/p95/max per kind,
+names, ID numbers, phones, villages and address substrings drawn from the data; prints p50/p95/max per kind,
 and beside them the time of the search queries alone (in-process, no HTTP or template).
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/welfare_bench \\
@@ -29,7 +29,7 @@ def samples(rng, count):
     with engine.connect() as conn:
         conn.execute(sa.text("SELECT setseed(0.832)"))
         rows = conn.execute(sa.text(
-            "SELECT name, id_number, phone, mobile FROM people TABLESAMPLE SYSTEM (2) "
+            "SELECT name, id_number, phone, mobile, address FROM people TABLESAMPLE SYSTEM (2) "
             "REPEATABLE (832) WHERE merged_into_id IS NULL LIMIT :n"), {"n": count * 4}).all()
         villages = list(conn.scalars(sa.text("SELECT code FROM villages ORDER BY code")))
     engine.dispose()
@@ -48,7 +48,20 @@ def samples(rng, count):
         "village + 65+": [{"village": rng.choice(villages), "category": "senior"}
                           for _ in range(count)],
         "surname only": [{"q": r.name[:1]} for r in rows[:count]],
+        # Address substrings (trigram indexes): a house ("林園北路244號", a few households)
+        # and a whole road ("林園北路", tens of thousands).
+        "address (road + number)": [{"address": a} for a in _parts(rows, HOUSE)[:count]],
+        "address (road)": [{"address": a} for a in _parts(rows, ROAD)[:count]],
     }
+
+
+HOUSE = re.compile(r"^.*?\d+號")
+ROAD = re.compile(r"^.*?(?:路|街|段)")
+
+
+def _parts(rows, pattern):
+    found = (pattern.match(r.address or "") for r in rows)
+    return [m.group(0) for m in found if m]
 
 
 def query_times(kinds):

@@ -3,7 +3,7 @@
  * Caches the app shell so the app opens without signal; API calls are never cached
  * here (the app keeps its own copy and clears it on sign-out, with these caches).
  */
-const SHELL = "visits-shell-v2";
+const SHELL = "visits-shell-v3";
 const SHELL_URLS = [
   "/visits/app",
   "/static/css/app.css",

@@ -23,6 +23,15 @@ def _fresh_database_url(app, tmp_path):
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+def _for_dialect(dialect):
+    """Leave out of the comparison what the models create on another database only
+    (`Index(...).ddl_if(dialect=...)`, which Alembic does not read)."""
+    def include(obj, name, type_, reflected, compare_to):
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return ddl_if is None or ddl_if.dialect in (None, dialect)
+    return include
+
+
 def test_migrations_build_the_models_schema(app, tmp_path):
     class MigratedConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = _fresh_database_url(app, tmp_path)
@@ -31,7 +40,8 @@ def test_migrations_build_the_models_schema(app, tmp_path):
     with migrated.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": False})
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": False, "include_object": _for_dialect(conn.dialect.name)})
             diffs = compare_metadata(context, db.metadata)
             villages = conn.scalar(sa.text("select count(*) from villages"))
         assert diffs == []

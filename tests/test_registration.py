@@ -11,9 +11,9 @@ from welfare.menu import NAV
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LITERAL_LINK = re.compile(r"""url_for\(\s*['"]([\w.]+)['"]""")
 BLUEPRINTS = {"auth", "roster", "jobs", "rounds", "delivery", "visits", "visits_api",
-              "reports"}
+              "inquiries", "aid", "reports", "lookup", "notify"}
 COMMANDS = {"users", "roster", "rounds", "delivery", "visits", "reports", "demo", "backup",
-            "restore"}
+            "restore", "villages", "notify", "aid"}
 
 
 def test_every_domain_is_registered(app):

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.test_access_matrix import clients, fill, get_rules, world  # noqa: F401
+from tests.test_access_matrix import clerk_district, clients, fill, get_rules, world  # noqa: F401
 from tests.zh_text import AM_PM, WESTERN_DATE, simplified
 
 ROLES = ("admin", "volunteer", "serviceman")

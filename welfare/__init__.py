@@ -9,6 +9,7 @@ from flask_login import current_user
 from config import INSTANCE_DIR, Config
 from welfare import sqlite_writes
 from welfare.extensions import babel, csrf, db, login_manager, migrate
+from welfare.geo import district
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -17,18 +18,34 @@ ROOT = PACKAGE.parent
 def register_domains(app):
     """Every domain's blueprints, CLI groups and settings, imported by name in the code
     (STYLE habit 13): a missing or renamed piece fails here, at start-up."""
-    from welfare import auth, delivery, jobs, reports, roster, rounds, visits
+    from welfare import (
+        aid,
+        auth,
+        delivery,
+        inquiries,
+        jobs,
+        lookup,
+        notify,
+        reports,
+        roster,
+        rounds,
+        visits,
+    )
     from welfare.backup import backup_command, restore_command
     from welfare.demo import demo_cli
+    from welfare.geo.cli import villages_cli
 
     for blueprint in (auth.bp, roster.bp, jobs.bp, rounds.bp, delivery.bp, visits.bp,
-                      visits.api_bp, reports.bp):
+                      visits.api_bp, inquiries.bp, aid.bp, reports.bp, lookup.bp,
+                      notify.bp):
         app.register_blueprint(blueprint)
     for command in (*auth.cli_commands, *roster.cli_commands, *rounds.cli_commands,
                     *delivery.cli_commands, *visits.cli_commands, *reports.cli_commands,
-                    demo_cli, backup_command, restore_command):
+                    *notify.cli_commands, *aid.cli_commands,
+                    demo_cli, backup_command, restore_command, villages_cli):
         app.cli.add_command(command)
-    for init_app in (auth.init_app, delivery.init_app, visits.init_app):
+    for init_app in (auth.init_app, jobs.init_app, delivery.init_app, visits.init_app,
+                     lookup.init_app, notify.init_app, inquiries.init_app):
         init_app(app)
 
 
@@ -68,6 +85,7 @@ def create_app(config_class=Config):
         instance_path=str(INSTANCE_DIR),
     )
     app.config.from_object(config_class)
+    district.settle(app.config)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translation_directories())
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -83,12 +101,13 @@ def create_app(config_class=Config):
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
 
-    from welfare import models, params  # noqa: F401  (models registers every table)
+    from welfare import errors, models, params  # noqa: F401  (models registers every table)
     from welfare.auth import scope
     from welfare.menu import register_menu
     from welfare.web import register_web
 
     params.init_app(app)
+    errors.init_app(app)
     register_web(app)
     register_menu(app)
     scope.install(app)

@@ -11,11 +11,6 @@ import io
 import tempfile
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 from welfare.auth import audit, scope
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,8 +62,8 @@ def _width(value):
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _xlsx_cell(sheet, value, bold=None):
-    cell = WriteOnlyCell(sheet)
+def _xlsx_cell(cell_class, sheet, value, bold=None):
+    cell = cell_class(sheet)
     if isinstance(value, datetime | date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
@@ -85,6 +80,11 @@ def _xlsx_cell(sheet, value, bold=None):
 
 def to_xlsx(headers, rows, title="Sheet1", sample=200):
     """An .xlsx file as bytes: bold header, frozen first row, widths from the first rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     rows = iter(rows)
     head = [row for _, row in zip(range(sample), rows, strict=False)]
     book = Workbook(write_only=True)
@@ -94,11 +94,11 @@ def to_xlsx(headers, rows, title="Sheet1", sample=200):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, h, bold) for h in headers])
+    sheet.append([_xlsx_cell(WriteOnlyCell, sheet, h, bold) for h in headers])
     for row in head:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        sheet.append([_xlsx_cell(WriteOnlyCell, sheet, v) for v in row])
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        sheet.append([_xlsx_cell(WriteOnlyCell, sheet, v) for v in row])
     with tempfile.TemporaryFile() as handle:
         book.save(handle)
         handle.seek(0)

@@ -6,7 +6,6 @@ tiles cannot load (no network)."""
 
 import re
 
-import folium
 from flask import current_app, url_for
 from markupsafe import Markup, escape
 
@@ -24,6 +23,8 @@ def _local_assets():
 
 def make_map(location=None, zoom_start=14, **kwargs):
     """A folium Map with local Leaflet and the configured tile layer."""
+    import folium
+
     js, css = _local_assets()
     m = folium.Map(
         location=location or current_app.config["DISTRICT_CENTER"],
@@ -76,6 +77,8 @@ def embed(m):
 def numbered_icon(number, colour="#1d70b8"):
     """A round numbered marker drawn with HTML (no icon font needed); the colour is an SVG
     fill because the CSP allows no style attributes."""
+    import folium
+
     return folium.DivIcon(
         html=(
             f'<div class="map-pin" aria-hidden="true"><svg viewBox="0 0 1 1" '
@@ -85,6 +88,39 @@ def numbered_icon(number, colour="#1d70b8"):
         icon_size=(28, 28),
         icon_anchor=(14, 14),
     )
+
+
+# A cluster is a white disc ringed in its route's colour (a stop is a filled pin), with the
+# number of stops it holds.
+CLUSTER_ICON = """function (cluster) {
+  var n = cluster.getChildCount(), size = n < 10 ? 36 : (n < 100 ? 42 : 48);
+  return L.divIcon({className: "map-cluster", iconSize: L.point(size, size),
+    html: '<div class="map-cluster-pin"><svg viewBox="0 0 40 40" focusable="false"'
+      + ' aria-hidden="true"><circle cx="20" cy="20" r="17" fill="#fff" stroke="%s"'
+      + ' stroke-width="6"/></svg><span>' + n + '</span></div>'});
+}"""
+
+
+def marker_cluster(colour="#1d70b8", name=None, radius=40):
+    """Leaflet.markercluster served from static/vendor (folium's own links point at a CDN):
+    stops within `radius` pixels gather into one numbered circle that opens as the map zooms
+    in."""
+    from folium.plugins import MarkerCluster
+
+    cluster = MarkerCluster(
+        name=name,
+        icon_create_function=CLUSTER_ICON % escape(colour),
+        options={"showCoverageOnHover": False, "disableClusteringAtZoom": 17,
+                 "spiderfyOnMaxZoom": True, "maxClusterRadius": radius},
+    )
+    cluster.default_js = [
+        ("markerclusterjs",
+         url_for("static", filename="vendor/markercluster/leaflet.markercluster.js")),
+    ]
+    cluster.default_css = [
+        ("markerclustercss", url_for("static", filename="vendor/markercluster/MarkerCluster.css")),
+    ]
+    return cluster
 
 
 # Colours that keep 3:1 contrast against light tiles, for one colour per route.

@@ -19,7 +19,10 @@ NAV = [
     ("delivery.my_routes", _l("My routes"), SERVICEMEN, "my_routes"),
     ("visits.board", _l("Home visits"), OFFICE, "visits"),
     ("visits.app", _l("My elders"), VOLUNTEERS, "visits_app"),
+    ("inquiries.index", _l("Inquiries"), OFFICE, "inquiries"),
+    ("aid.index", _l("Emergency aid"), OFFICE, "aid"),
     ("reports.dashboard", _l("Statistics"), OFFICE, "reports"),
+    ("notify.outbox", _l("Outbox"), OFFICE, "notify"),
     ("auth.audit_log", _l("Audit log"), OFFICE, "audit"),
     ("auth.users", _l("Accounts"), ADMINS, "users"),
 ]
@@ -52,6 +55,14 @@ def _section_of(endpoint):
 
 
 def register_menu(app):
+    # Each domain's part of the home work list registers itself with auth.worklist.
+    from welfare.aid import home as _aid_home  # noqa: F401
+    from welfare.delivery import home as _delivery_home  # noqa: F401
+    from welfare.jobs import home as _jobs_home  # noqa: F401
+    from welfare.roster import home as _roster_home  # noqa: F401
+    from welfare.rounds import home as _rounds_home  # noqa: F401
+    from welfare.visits import home as _visits_home  # noqa: F401
+
     app.jinja_env.globals["nav_items"] = nav_items
     # Templates name the role sets as views do: {% if current_user.has_role(*CLERKS) %}
     app.jinja_env.globals.update(OFFICE=OFFICE, CLERKS=CLERKS, ADMINS=ADMINS,

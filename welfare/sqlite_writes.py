@@ -108,6 +108,8 @@ def _begin_immediate(raw):
 
 
 def _on_end(connection):
+    if connection.invalidated:  # a lost connection (its server went away): no state left
+        return
     connection.info.pop(STATE, None)
 
 

@@ -12,9 +12,6 @@ import zlib
 from charset_normalizer import from_bytes
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from openpyxl import load_workbook
-from openpyxl.reader.workbook import WorkbookParser
-from openpyxl.utils.exceptions import InvalidFileException
 
 DEFAULTS = {
     # Rows (blank ones included) a file may have: a district has about 70,000 residents.
@@ -29,10 +26,17 @@ MB = 1024 * 1024
 # Deflate squeezes ordinary sheets 5 to 30 times; far more means a file built to explode.
 MAX_RATIO = 300
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-# Anything openpyxl raises on a file that is not a sound workbook.
-DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, InvalidFileException, KeyError, OSError,
+# Anything openpyxl raises on a file that is not a sound workbook (with its own
+# InvalidFileException, added by damaged_errors(): openpyxl is imported when first needed).
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError,
            ValueError, TypeError, IndexError, AttributeError, EOFError, SyntaxError,
            zlib.error, NotImplementedError)
+
+
+def damaged_errors():
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (*DAMAGED, InvalidFileException)
 
 
 class UploadError(Exception):
@@ -123,6 +127,8 @@ def check_xlsx(data):
         raise too_big
     if "xl/workbook.xml" not in sizes:
         raise damaged()
+    from openpyxl.reader.workbook import WorkbookParser
+
     try:
         parser = WorkbookParser(archive, "xl/workbook.xml")
         parser.parse()
@@ -131,7 +137,7 @@ def check_xlsx(data):
         return _count_rows(archive, sheet_path) if sheet_path else None
     except UploadError:
         raise
-    except DAMAGED as exc:
+    except damaged_errors() as exc:
         raise damaged() from exc
 
 
@@ -153,11 +159,13 @@ def _count_rows(archive, path):
 
 def xlsx_rows(data):
     """(rows, row count): rows is an iterator of (row number, cells) of the first sheet."""
+    from openpyxl import load_workbook
+
     count = check_xlsx(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-    except DAMAGED as exc:
+    except damaged_errors() as exc:
         raise damaged() from exc
 
     def rows():
@@ -167,7 +175,7 @@ def xlsx_rows(data):
                 if number > limit:
                     raise too_many_rows()
                 yield number, list(row)
-        except DAMAGED as exc:
+        except damaged_errors() as exc:
             raise damaged() from exc
         finally:
             book.close()

@@ -78,6 +78,19 @@ def show_recorded(value):
     return _ISO_MOMENT.sub(one, str(value))
 
 
+def show_number(value, digits=0):
+    """A figure with thousands separators: 1234 -> '1,234', 14 with digits=1 -> '14.0'."""
+    if value is None or value == "":
+        return ""
+    return f"{value:,.{digits}f}"
+
+
+def show_quantity(value, unit, digits=0):
+    """A figure and its (already translated) unit: '1,683 人', '14.0 小時', '120 戶'."""
+    number = show_number(value, digits)
+    return f"{number} {unit}" if number else ""
+
+
 def masked_id(number):
     return idno.mask(
         number, current_app.config["ID_MASK_KEEP"], current_app.config["ID_MASK_CHAR"]
@@ -88,6 +101,59 @@ def village_name(village):
     if village is None:
         return ""
     return village.name_zh if is_chinese() else village.name_en
+
+
+class Office:
+    """The office this deployment serves, in the interface language (set by
+    WELFARE_DISTRICT and the OFFICE_* settings): `office.name` 高雄市林園區公所,
+    `office.short` 林園區公所, `office.district` 林園區, `office.service` 林園區社區關懷服務."""
+
+    @property
+    def _district(self):
+        return current_app.config["DISTRICTS"][0]
+
+    @property
+    def several(self):
+        return len(current_app.config["DISTRICTS"]) > 1
+
+    @property
+    def name(self):
+        config = current_app.config
+        return config["OFFICE_NAME"] if is_chinese() else config["OFFICE_NAME_EN"]
+
+    @property
+    def short(self):
+        """The office's name without its county or city, as letters and pages say it."""
+        if self.several or current_app.config["OFFICE_NAME"] != self._district.office_name:
+            return self.name
+        d = self._district
+        return f"{d.name}公所" if is_chinese() else f"{d.name_en} Office"
+
+    @property
+    def district(self):
+        if self.several:
+            d = self._district
+            return d.county if is_chinese() else d.county_en
+        return self._district.name if is_chinese() else self._district.name_en
+
+    @property
+    def place(self):
+        """The district's short name for titles: 林園 (林園區), 秀林 (秀林鄉), Linyuan."""
+        if is_chinese():
+            return self.district[:-1] if len(self.district) > 2 else self.district
+        return self.district.rsplit(" ", 1)[0]
+
+    @property
+    def head_zh(self):
+        """The office's head on sign-off rows: 區長, 鄉長, 鎮長 or 市長; a bureau's 局長."""
+        return "局長" if self.several else f"{self._district.name[-1]}長"
+
+    @property
+    def address(self):
+        return current_app.config.get("OFFICE_ADDRESS", "")
+
+
+OFFICE = Office()
 
 
 def url_with(**changes):
@@ -146,9 +212,12 @@ def register_web(app):
     app.jinja_env.filters["recorded"] = show_recorded
     app.jinja_env.filters["month"] = show_month
     app.jinja_env.filters["year"] = show_year
+    app.jinja_env.filters["num"] = show_number
+    app.jinja_env.filters["qty"] = show_quantity
     app.jinja_env.filters["masked_id"] = masked_id
     app.jinja_env.filters["village_name"] = village_name
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["office"] = OFFICE
     app.jinja_env.globals["age_of"] = lambda birth: rocdate.age_on(birth, date.today())
     app.jinja_env.globals["today"] = date.today
     app.jinja_env.globals["is_chinese"] = is_chinese

@@ -3,6 +3,16 @@
  * GPS is watched in the background and attached if known: saving never waits for it. */
 (function () {
   "use strict";
+  // The error summary takes the focus, and its links move it to the field (as GOV.UK's).
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var target = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({block: "center"}); }
+    });
+  }
   var cfg = window.deliveryPhone;
   if (!cfg || !window.Outbox || !window.indexedDB) return;  // plain form posts still work
   var lastFix = null;
@@ -17,10 +27,6 @@
   function show(records) {
     var waiting = records.filter(function (r) { return r.status !== "failed"; });
     var failed = records.filter(function (r) { return r.status === "failed"; });
-    records.forEach(function (r) {
-      var cell = document.querySelector('[data-state="' + r.payload.stop_id + '"]');
-      if (cell) cell.innerHTML = '<span class="tag orange">' + cfg.labels[r.payload.outcome] + " · " + cfg.text.saved + "</span>";
-    });
     var parts = [];
     if (waiting.length) parts.push(cfg.text.waiting.replace("{n}", waiting.length));
     failed.forEach(function (r) { parts.push(cfg.text.failed.replace("{e}", r.last_error || r.http_status)); });
@@ -53,9 +59,10 @@
     box.list().then(show);
     document.querySelectorAll("form.outcome-form").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        event.preventDefault();
         var chosen = form.querySelector("input[name=outcome]:checked");
-        if (!chosen) { form.querySelector("input[name=outcome]").focus(); return; }
+        // Nothing chosen: the server answers with its error summary.
+        if (!chosen) return;
+        event.preventDefault();
         var file = form.querySelector("input[name=photo]").files[0];
         resizePhoto(file).then(function (photo) {
           var payload = {
@@ -70,13 +77,16 @@
             payload.accuracy_m = lastFix.coords.accuracy;
           }
           return box.add(cfg.api, payload);
-        }).then(function () {
+        }).then(function (record) {
           // A fresh UUID for any later change of this stop's report.
           form.querySelector("input[name=uuid]").value = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
-          form.closest("details").open = false;
-          return box.flush();
-        }).then(function (result) {
-          if (result && result.auth) { status.hidden = false; status.textContent = cfg.text.auth; }
+          return box.flush().then(function (result) {
+            if (result && result.auth) { status.hidden = false; status.textContent = cfg.text.auth; }
+            return box.get(record.uuid);
+          });
+        }).then(function (left) {
+          // Sent (no longer in the outbox): on to the next stop. Else it waits on the phone.
+          if (!left) window.location.assign(form.dataset.next);
         });
       });
     });

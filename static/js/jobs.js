@@ -21,12 +21,15 @@
       meter.setAttribute("aria-valuenow", s.percent);
       status.textContent = text(s);
       if (s.status === "done" || s.status === "failed") {
-        if (s.message) heading.textContent = s.message;
+        if (s.status === "failed") heading.textContent = heading.dataset.failedLabel;
+        else if (s.message) heading.textContent = s.message;
         var hint = document.getElementById("job-hint");
         if (hint) hint.hidden = true;
         var back = document.getElementById("job-return");
         if (back && s.status === "done") { back.textContent = back.dataset.doneLabel; back.classList.remove("secondary"); }
         if (s.download_url) { link.href = s.download_url; link.hidden = false; }
+        var again = document.getElementById("job-again");
+        if (again && s.again) again.hidden = false;
         return;
       }
       setTimeout(poll, 1000);

@@ -32,8 +32,14 @@
     try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
 
+  const NUMBER = new Intl.NumberFormat("en-US");
+
+  // Figures get thousands separators, as the server's `num` filter gives them.
   function fmt(text, params) {
-    return text.replace(/%\((\w+)\)s/g, (m, name) => (name in params ? params[name] : m));
+    return text.replace(/%\((\w+)\)s/g, (m, name) => {
+      if (!(name in params)) return m;
+      return typeof params[name] === "number" ? NUMBER.format(params[name]) : params[name];
+    });
   }
 
   function el(tag, attrs, children) {
@@ -45,18 +51,28 @@
     return node;
   }
 
-  function message(text, kind) {
+  // `notice` names what the message says, so a later state can take it back.
+  let notice = "";
+
+  function message(text, kind, key) {
     const box = $("app-message");
     box.textContent = text;
     box.className = "notice" + (kind ? " notice-" + kind : "");
     box.hidden = !text;
+    notice = text ? (key || "other") : "";
   }
 
   const localDate = RocDate.date;
 
+  // The interface language's name, as the server's `village_name` gives it; the cached
+  // list keeps both names, so switching language needs no new download.
   function villageName(item) {
     const zh = document.documentElement.lang.startsWith("zh");
     return (zh ? item.village.name : item.village.name_en) || item.village.name;
+  }
+
+  function neighbourhood(item) {
+    return item.neighbourhood ? fmt(S.ui.neighbourhood, {n: item.neighbourhood}) + " " : "";
   }
 
   // Token and API
@@ -90,8 +106,9 @@
       localStorage.setItem(KEY + "elders", JSON.stringify(data));
       render();
     } catch (e) {
+      if (!data) data = {items: [], failed: true};
       render();
-      if (data) $("list-updated").textContent = S.ui.stale;
+      if (!data.failed) $("list-updated").textContent = S.ui.stale;
     }
   }
 
@@ -119,17 +136,21 @@
   }
 
   function render() {
-    const items = (data && data.items) || [];
+    // Until the first list arrives the skeleton cards keep its place (no layout shift).
+    if (!data) return;
+    const items = data.items || [];
     const today = items.filter((i) => i.task && !waitingFor(i.id));
     today.sort((a, b) => TASK_ORDER[a.task] - TASK_ORDER[b.task] || b.care_level - a.care_level ||
                b.overdue_days - a.overdue_days);
     const todayList = $("today-list");
-    todayList.replaceChildren(...(today.length ? today.map(card) : [el("li", {text: data ? S.ui.no_tasks : S.ui.loading})]));
+    const empty = data.failed ? S.ui.loading : S.ui.no_tasks;
+    todayList.replaceChildren(...(today.length ? today.map(card) : [el("li", {text: empty})]));
     const all = items.slice().sort((a, b) => (a.due_on || "").localeCompare(b.due_on || ""));
-    $("all-list").replaceChildren(...(all.length ? all.map(card) : (data ? [el("li", {text: S.ui.no_elders})] : [])));
-    if (data) {
-      const when = new Date(data.fetched_at);
-      $("list-updated").textContent = fmt(S.ui.updated, {time: RocDate.dateTime(when)});
+    $("all-list").replaceChildren(...(all.length ? all.map(card) : (data.failed ? [] : [el("li", {text: S.ui.no_elders})])));
+    todayList.removeAttribute("aria-busy");
+    $("all-list").removeAttribute("aria-busy");
+    if (data.fetched_at) {
+      $("list-updated").textContent = fmt(S.ui.updated, {time: RocDate.dateTime(data.fetched_at)});
     }
   }
 
@@ -140,7 +161,7 @@
   function showElder(item) {
     $("elder-name").textContent = item.name;
     const list = $("elder-details");
-    const place = (villageName(item) + " " + (item.neighbourhood ? item.neighbourhood + "鄰 " : "") +
+    const place = (villageName(item) + " " + neighbourhood(item) +
                    (item.address || "")).trim();
     list.replaceChildren(
       el("li", {text: fmt(S.ui.level, {n: item.care_level}) + (item.role ? " · " + S.ui[item.role] : "")}),
@@ -161,26 +182,145 @@
     $("record-link").href = "#record/" + item.id;
   }
 
-  // The visit form
+  // The visit form: one step on screen at a time (#record/<elder>/<step>), each checked
+  // before the next; messages sit beside their fields and in the summary above.
 
-  function nowLocal() {
-    const d = new Date();
-    d.setMinutes(d.getMinutes() - d.getTimezoneOffset());
-    return d.toISOString().slice(0, 16);
+  const form = $("visit-form");
+  const STEPS = Number(form.dataset.steps);
+  const ZONE = document.documentElement.dataset.tz || "Asia/Taipei";
+
+  function officeParts(moment) {
+    const found = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: ZONE, year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+    }).formatToParts(moment).forEach((p) => { found[p.type] = Number(p.value); });
+    return found;
+  }
+
+  // A wall-clock time at the office as a moment (the zone's offset found by one guess).
+  function officeMoment(y, mo, d, h, mi) {
+    const guess = Date.UTC(y, mo - 1, d, h, mi);
+    const p = officeParts(new Date(guess));
+    return new Date(guess - (Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - guess));
+  }
+
+  // 115/12/04, 1151204, 115年12月4日 (ROC) or 2026-12-04, 2026/12/04 (AD), as the server's
+  // RocDateField reads them.
+  function parseDate(text) {
+    const clean = text.trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+    let m = clean.match(/^(\d{1,4})\s*[/\-.年]\s*(\d{1,2})\s*[/\-.月]\s*(\d{1,2})\s*日?$/);
+    if (!m) m = clean.match(/^(\d{3})(\d{2})(\d{2})$/) || clean.match(/^(\d{4})(\d{2})(\d{2})$/);
+    if (!m) return {error: "format"};
+    let year = Number(m[1]);
+    if (m[1].length < 4) year += 1911;
+    const month = Number(m[2]), day = Number(m[3]);
+    const check = new Date(Date.UTC(year, month - 1, day));
+    if (month < 1 || month > 12 || check.getUTCDate() !== day) return {error: "impossible"};
+    return {year: year, month: month, day: day};
+  }
+
+  function parseTime(text) {
+    const m = text.trim().replace(/：/g, ":").match(/^(\d{1,2}):?(\d{2})$/);
+    if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+    return {hour: Number(m[1]), minute: Number(m[2])};
+  }
+
+  function visitedAt(fd) {
+    const day = parseDate(fd.get("visited_on") || "");
+    const time = parseTime(fd.get("visited_time") || "");
+    if (day.error || !time) return null;
+    return officeMoment(day.year, day.month, day.day, time.hour, time.minute);
+  }
+
+  // [group id, the control the summary links to, message] for one step.
+  function stepErrors(n, fd) {
+    const errors = [];
+    if (n === 1 && !fd.get("kind")) errors.push(["group-kind", "kind-home_visit", S.ui.choose_kind]);
+    if (n === 2 && !fd.get("outcome")) errors.push(["group-outcome", "outcome-met_well", S.ui.choose_outcome]);
+    if (n === 3) {
+      const text = (fd.get("visited_on") || "").trim();
+      const day = parseDate(text);
+      if (!text) errors.push(["group-visited_on", "visited_on", S.ui.enter_date]);
+      else if (day.error) errors.push(["group-visited_on", "visited_on", day.error === "impossible" ? S.ui.date_impossible : S.ui.date_format]);
+      if (!parseTime(fd.get("visited_time") || "")) errors.push(["group-visited_time", "visited_time", S.ui.enter_time]);
+      const when = visitedAt(fd);
+      if (when && when.getTime() > Date.now() + 10 * 60000) errors.push(["group-visited_on", "visited_on", S.ui.future]);
+      if (when && when.getTime() < Date.now() - 400 * 86400000) errors.push(["group-visited_on", "visited_on", S.ui.too_old]);
+      const minutes = (fd.get("duration") || "0").trim();
+      if (!/^\d{1,4}$/.test(minutes) || Number(minutes) > 1440) errors.push(["group-duration", "duration", S.ui.minutes]);
+    }
+    return errors;
+  }
+
+  function clearErrors() {
+    $("form-errors").hidden = true;
+    form.querySelectorAll(".error-message").forEach((node) => node.remove());
+    form.querySelectorAll(".has-error").forEach((g) => g.classList.remove("has-error"));
+    form.querySelectorAll("[aria-invalid]").forEach((c) => c.removeAttribute("aria-invalid"));
+    form.querySelectorAll("[data-described]").forEach((c) => {
+      if (c.dataset.described) c.setAttribute("aria-describedby", c.dataset.described);
+      else c.removeAttribute("aria-describedby");
+      delete c.dataset.described;
+    });
+  }
+
+  // The GOV.UK pattern: the message under the label or legend, tied to the control,
+  // and the same words in the summary linking to it.
+  function showErrors(list) {
+    clearErrors();
+    list.forEach(([groupId, target, text]) => {
+      const group = $(groupId);
+      const id = groupId + "-error";
+      group.classList.add("has-error");
+      const span = el("span", {class: "error-message", id: id},
+                      [el("span", {class: "visually-hidden", text: S.ui.error_prefix}), " " + text]);
+      const fieldset = group.querySelector("fieldset");
+      const control = fieldset || $(target);
+      const anchor = fieldset ? fieldset.querySelector("legend") : (group.querySelector(".hint") || group.querySelector("label"));
+      if (group.querySelector(".error-message")) return;  // one message per field
+      anchor.after(span);
+      const described = control.getAttribute("aria-describedby") || "";
+      if (!("described" in control.dataset)) control.dataset.described = described;
+      control.setAttribute("aria-describedby", (described + " " + id).trim());
+      if (!fieldset) control.setAttribute("aria-invalid", "true");
+    });
+    const box = $("form-errors");
+    box.querySelector("ul").replaceChildren(...list.map(([, target, text]) => {
+      const link = el("a", {href: "#" + target, text: text});
+      link.addEventListener("click", (e) => {
+        e.preventDefault();
+        $(target).focus();
+        $(target).scrollIntoView({block: "center"});
+      });
+      return el("li", {}, [link]);
+    }));
+    box.hidden = false;
+    box.focus();
+  }
+
+  function showStep(n) {
+    form.dataset.step = n;
+    form.querySelectorAll(".form-step").forEach((s) => { s.hidden = Number(s.dataset.step) !== n; });
+    $("step-next").hidden = n === STEPS;
+    $("save-visit").hidden = n !== STEPS;
+    const elder = form.dataset.elder;
+    $("form-back").href = n === 1 ? "#elder/" + elder : "#record/" + elder + "/" + (n - 1);
+    clearErrors();
   }
 
   function startForm(item) {
-    const form = $("visit-form");
     form.reset();
     form.dataset.elder = item.id;
     $("form-elder").textContent = item.name;
-    $("form-back").href = "#elder/" + item.id;
-    $("visited_at").value = nowLocal();
-    $("form-errors").hidden = true;
+    const [day, time] = RocDate.dateTime(new Date()).split(" ");
+    $("visited_on").value = day;
+    $("visited_time").value = time;
     $("photo-state").textContent = "";
-    document.querySelectorAll("#visit-form .has-error").forEach((g) => g.classList.remove("has-error"));
+    if (notice !== "sign_in_again") message("");
     photo = null;
     gps = null;
+    showStep(1);
     // Position is a bonus: ask once, never wait for it.
     if (navigator.geolocation) {
       $("gps-state").textContent = S.ui.gps_wait;
@@ -190,6 +330,20 @@
       }, () => { $("gps-state").textContent = S.ui.gps_none; },
       {timeout: 5000, maximumAge: 300000, enableHighAccuracy: false});
     }
+  }
+
+  // #record/<elder>/<n>: a step is shown only when the steps before it are complete.
+  function openStep(item, n) {
+    if (String(form.dataset.elder) !== String(item.id) || !(n >= 1 && n <= STEPS)) {
+      startForm(item);
+      history.replaceState(null, "", "#record/" + item.id);
+      return;
+    }
+    const fd = new FormData(form);
+    for (let k = 1; k < n; k++) {
+      if (stepErrors(k, fd).length) { n = k; break; }
+    }
+    showStep(n);
   }
 
   function readPhoto(file) {
@@ -222,34 +376,26 @@
     }
   });
 
-  function formErrors(list) {
-    const box = $("form-errors");
-    const ul = box.querySelector("ul");
-    ul.replaceChildren(...list.map(([id, text]) => el("li", {}, [el("a", {href: "#" + id, text: text})])));
-    list.forEach(([id]) => $(id).closest(".form-group").classList.add("has-error"));
-    box.querySelectorAll("a").forEach((a) => a.addEventListener("click", (e) => {
-      e.preventDefault();
-      const first = $(a.getAttribute("href").slice(1)).querySelector("input");
-      if (first) first.focus();
-    }));
-    box.hidden = false;
-    box.focus();
-  }
-
-  $("visit-form").addEventListener("submit", async (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const form = event.target;
     const fd = new FormData(form);
-    const errors = [];
-    if (!fd.get("kind")) errors.push(["group-kind", S.ui.choose_kind]);
-    if (!fd.get("outcome")) errors.push(["group-outcome", S.ui.choose_outcome]);
-    if (errors.length) { formErrors(errors); return; }
+    const step = Number(form.dataset.step);
+    const errors = stepErrors(step, fd);
+    if (errors.length) { showErrors(errors); return; }
     const elderId = Number(form.dataset.elder);
+    if (step < STEPS) {
+      location.hash = "#record/" + elderId + "/" + (step + 1);
+      return;
+    }
+    for (let k = 1; k < STEPS; k++) {
+      const earlier = stepErrors(k, fd);
+      if (earlier.length) { showStep(k); showErrors(earlier); return; }
+    }
     const assessment = {};
     for (const [name, value] of fd.entries()) {
       if (name.startsWith("a_") && value) assessment[name.slice(2)] = value;
     }
-    const when = fd.get("visited_at") ? new Date(fd.get("visited_at")) : new Date();
+    const when = visitedAt(fd);
     const payload = {
       elder_id: elderId, kind: fd.get("kind"), outcome: fd.get("outcome"),
       visited_at: when.toISOString(), duration_minutes: Number(fd.get("duration") || 0),
@@ -261,17 +407,19 @@
     await box.add(API + "/visits", payload);
     const item = findElder(elderId);
     if (item && ["met_well", "met_concerns", "not_alone", "refused"].includes(payload.outcome)) {
+      const p = officeParts(when);
       item.task = null;
       item.status = "ok";
       item.overdue_days = 0;
-      item.last_contact = nowLocal().slice(0, 10);
+      item.last_contact = p.year + "-" + String(p.month).padStart(2, "0") + "-" + String(p.day).padStart(2, "0");
       localStorage.setItem(KEY + "elders", JSON.stringify(data));
     }
+    form.dataset.elder = "";
     location.hash = "";
-    message(navigator.onLine ? S.ui.sent : S.ui.saved_offline, navigator.onLine ? "success" : "warning");
+    message(S.ui.saved_offline, "warning", "saved_offline");
     if (navigator.onLine) {
       const result = await flush();
-      if (result.waiting) message(S.ui.saved_offline, "warning");
+      if (result.sent && !result.waiting && !result.failed) message(S.ui.sent, "success", "sent");
     }
   });
 
@@ -284,7 +432,7 @@
         await getToken(true);
         result = await box.flush();
       } catch (e) { /* the web session has ended too */ }
-      if (result.auth) message(S.ui.sign_in_again, "error");
+      if (result.auth) message(S.ui.sign_in_again, "error", "sign_in_again");
     }
     if (result.sent) refresh();
     return result;
@@ -298,6 +446,8 @@
     if (waiting) parts.push(fmt(S.ui.waiting, {n: waiting}));
     if (failed) parts.push(fmt(S.ui.failed, {n: failed}));
     $("outbox-state").textContent = parts.length ? parts.join(" · ") : S.ui.all_sent;
+    // "Saved on this phone" or "sign in again" are stale once everything has gone.
+    if (!waiting && ["saved_offline", "sign_in_again"].includes(notice)) message("");
     const list = $("outbox-list");
     list.replaceChildren(...rows.map((r) => {
       const item = findElder(r.payload.elder_id);
@@ -332,13 +482,20 @@
 
   function route() {
     const hash = location.hash.replace(/^#/, "");
-    const [view, id] = hash.split("/");
+    const [view, id, step] = hash.split("/");
     let show = "view-list";
     if (view === "elder" && findElder(Number(id))) { showElder(findElder(Number(id))); show = "view-elder"; }
-    else if (view === "record" && findElder(Number(id))) { startForm(findElder(Number(id))); show = "view-form"; }
+    else if (view === "record" && findElder(Number(id))) {
+      const item = findElder(Number(id));
+      if (step) openStep(item, Number(step)); else startForm(item);
+      show = "view-form";
+    }
     else if (view === "outbox") show = "view-outbox";
     document.querySelectorAll(".app-view").forEach((v) => { v.hidden = v.id !== show; });
-    const heading = document.querySelector("#" + show + " h1");
+    if ((show === "view-elder" || show === "view-form") && notice !== "sign_in_again") message("");
+    const heading = show === "view-form" && step
+      ? document.querySelector(".form-step:not([hidden]) .step-title")
+      : document.querySelector("#" + show + " h1");
     if (hash && heading) heading.focus();
     window.scrollTo(0, 0);
   }

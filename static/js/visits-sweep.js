@@ -4,6 +4,7 @@
   const box = document.getElementById("sweep-counts");
   if (!box || box.dataset.live !== "1") return;
   const names = JSON.parse(document.getElementById("sweep-labels").textContent);
+  const NUMBER = new Intl.NumberFormat("en-US");
   const colours = {needs_help: "red", unreachable: "orange", pending: "grey", checked: "green"};
   async function refresh() {
     try {
@@ -13,7 +14,8 @@
       const data = await response.json();
       for (const [state, count] of Object.entries(data.counts)) {
         const cell = box.querySelector('[data-state="' + state + '"]');
-        if (cell && cell.textContent !== String(count)) cell.textContent = count;
+        const shown = NUMBER.format(count);  // as the server's `num` filter: 1,234
+        if (cell && cell.textContent !== shown) cell.textContent = shown;
       }
       for (const check of data.checks) {
         const cell = document.querySelector('[data-check="' + check.elder_id + '"]');

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from welfare.aid.models import AidCase
 from welfare.auth.models import User, utcnow
 from welfare.delivery.models import DeliveryOutcome, DeliveryRoute, DeliveryStop, Vehicle
 from welfare.demo.cli import SeedContext, seed_all
 from welfare.extensions import db
 from welfare.geo.models import Village
+from welfare.inquiries.models import Inquiry
 from welfare.jobs.models import Job
 from welfare.roster.models import (
     DuplicateFlag,
@@ -20,6 +22,7 @@ from welfare.roster.models import (
     HouseholdMember,
     IsolatedElder,
     Person,
+    PersonMerge,
 )
 from welfare.rounds.models import Payout, RoundEntry
 from welfare.visits import alerts
@@ -46,8 +49,9 @@ def _serviceman_route_ids(account):
         Vehicle.user_id == account.id)))
 
 
-def build():
-    """Seed, add what the demo lacks (a sweep, a doorstep outcome, a job), pick the ids."""
+def build(clerk_district=None):
+    """Seed, add what the demo lacks (a sweep, a doorstep outcome, a job), pick the ids. The
+    clerk is limited to one village, or with `clerk_district` (a town code) to its villages."""
     ctx = SeedContext(rng=random.Random(832), today=date.today(), people=DEMO_PEOPLE,
                       password=PASSWORD, echo=lambda *a, **k: None)
     seed_all(ctx)
@@ -55,17 +59,28 @@ def build():
     volunteer, serviceman = users["volunteer"], users["serviceman"]
     theirs_elders = _volunteer_elder_ids(volunteer)
     theirs_routes = _serviceman_route_ids(serviceman)
-    # The clerk's village: one on a route that also calls elsewhere (a route across villages).
     stop = _first(sa.select(DeliveryStop).where(DeliveryStop.route_id.is_not(None),
                                                 DeliveryStop.route_id.not_in(theirs_routes))
                   .order_by(DeliveryStop.id), "stop on a route")
-    other_stop = _first(sa.select(DeliveryStop).where(
-        DeliveryStop.route_id == stop.route_id, DeliveryStop.village_id != stop.village_id),
-        "route across villages")
-    mine = stop.village_id
+    if clerk_district is None:
+        # The clerk's village: one on a route that also calls elsewhere (a route across
+        # villages).
+        other_stop = _first(sa.select(DeliveryStop).where(
+            DeliveryStop.route_id == stop.route_id, DeliveryStop.village_id != stop.village_id),
+            "route across villages")
+        mine = stop.village_id
+        clerk_villages = [db.session.get(Village, mine)]
+    else:  # a district's clerk: every village of the district
+        clerk_villages = db.session.scalars(sa.select(Village).where(
+            Village.code.startswith(clerk_district))).all()
+        mine = clerk_villages[0].id
+    theirs = [v.id for v in clerk_villages]
+    if clerk_district is not None:
+        other_stop = _first(sa.select(DeliveryStop).where(DeliveryStop.village_id.not_in(theirs))
+                            .order_by(DeliveryStop.id), "stop of another district")
     clerk = User(username="matrix-clerk", role="staff", display_name="里別承辦")
     clerk.set_password(PASSWORD)
-    clerk.villages = [db.session.get(Village, mine)]
+    clerk.villages = clerk_villages
     db.session.add(clerk)
     users["clerk"] = clerk
     for role in ("admin", "staff", "supervisor"):
@@ -74,23 +89,27 @@ def build():
     serviceman.set_password(PASSWORD)
 
     elder = _first(sa.select(IsolatedElder).join(Person).where(
-        Person.village_id != mine, IsolatedElder.id.not_in(theirs_elders))
+        Person.village_id.not_in(theirs), IsolatedElder.id.not_in(theirs_elders))
         .order_by(IsolatedElder.id), "elder of another village")
     if not elder.contacts:
         db.session.add(EmergencyContact(elder_id=elder.id, name="他里聯絡人", phone="07-1"))
-    household = _first(sa.select(Household).where(Household.village_id != mine)
+    household = _first(sa.select(Household).where(Household.village_id.not_in(theirs))
                        .join(HouseholdMember).order_by(Household.id), "household")
     person = household.members[0].person
     entry = _first(sa.select(RoundEntry).join(Payout, Payout.entry_id == RoundEntry.id)
-                   .where(RoundEntry.village_id != mine).order_by(RoundEntry.id),
+                   .where(RoundEntry.village_id.not_in(theirs)).order_by(RoundEntry.id),
                    "paid entry of another village")
     payout = _first(sa.select(Payout).where(Payout.entry_id == entry.id), "payout")
     flag = db.session.scalars(sa.select(DuplicateFlag).limit(1)).first()
-    if flag is None or {flag.person_a.village_id, flag.person_b.village_id} & {mine}:
+    if flag is None or {flag.person_a.village_id, flag.person_b.village_id} & set(theirs):
         a, b = sorted(db.session.scalars(sa.select(Person.id).where(
             Person.village_id == person.village_id).limit(2)))
         flag = DuplicateFlag(person_a_id=a, person_b_id=b, reason="name_birth")
         db.session.add(flag)
+    db.session.flush()
+    merge = PersonMerge(flag_id=flag.id, kept_id=flag.person_a_id, merged_id=flag.person_b_id,
+                        moves={}, merged_by_id=users["admin"].id)
+    db.session.add(merge)
     outcome = DeliveryOutcome(uuid="00000000-0000-4000-8000-00000000a11e",
                               stop_id=other_stop.id, outcome="delivered", note="他里門口",
                               recorded_at=utcnow(), user_id=users["staff"].id,
@@ -109,16 +128,22 @@ def build():
         "member_id": household.members[0].id, "elder_id": elder.id,
         "contact_id": db.session.scalars(sa.select(EmergencyContact.id).where(
             EmergencyContact.elder_id == elder.id)).first(),
-        "flag_id": flag.id, "round_id": entry.round_id, "entry_id": entry.id,
+        "flag_id": flag.id, "merge_id": merge.id, "round_id": entry.round_id, "entry_id": entry.id,
         "payout_id": payout.id, "number": 0, "event_id": stop.event_id,
         "route_id": stop.route_id, "stop_id": other_stop.id, "outcome_id": outcome.id,
         "vehicle_id": db.session.scalar(sa.select(sa.func.min(Vehicle.id))),
         "job_id": job.id, "user_id": users["admin"].id,
         "alert_id": _first(sa.select(Alert.id).where(Alert.elder_id == elder.id), "alert"),
         "visit_id": _first(sa.select(Visit.id).where(Visit.elder_id.not_in(theirs_elders))
-                           .join(IsolatedElder).join(Person).where(Person.village_id != mine),
+                           .join(IsolatedElder).join(Person).where(Person.village_id.not_in(theirs)),
                            "visit of another village"),
         "sweep_id": sweep.id,
+        "inquiry_id": _first(sa.select(Inquiry.id).where(Inquiry.village_id != mine,
+                                                         Inquiry.person_id.is_not(None)),
+                             "inquiry of another village"),
+        "case_id": _first(sa.select(AidCase.id).where(AidCase.village_id != mine,
+                                                      AidCase.status == "paid"),
+                          "emergency-aid case of another village"),
         "volunteer_id": _first(sa.select(Volunteer.id).where(Volunteer.user_id != volunteer.id),
                                "volunteer"),
     }
@@ -129,7 +154,7 @@ def build():
             "round_id": entry.round_id, "stop_id": other_stop.id,
             "route_stop_names": (stop.recipient_name, other_stop.recipient_name),
             "usernames": {role: u.username for role, u in users.items()},
-            "forbidden": forbidden(users, mine, theirs_elders, theirs_routes)}
+            "forbidden": forbidden(users, theirs, theirs_elders, theirs_routes)}
 
 
 EVERY = sa.true()
@@ -147,14 +172,16 @@ def _people(where_person=EVERY, where_entry=EVERY, where_stop=EVERY, where_conta
     return names, numbers
 
 
-def forbidden(users, mine, theirs_elders, theirs_routes):
+def forbidden(users, clerks_villages, theirs_elders, theirs_routes):
     """Per role: the names and ID numbers its responses must never hold. Names also borne by
     someone the role may see, or by an account or volunteer, are left out (not evidence)."""
     everyone = _people()
     elder_people = sa.select(IsolatedElder.person_id).where(IsolatedElder.id.in_(theirs_elders))
     allowed = {
-        "clerk": _people(Person.village_id == mine, RoundEntry.village_id == mine,
-                         DeliveryStop.village_id == mine, Person.village_id == mine),
+        "clerk": _people(Person.village_id.in_(clerks_villages),
+                         RoundEntry.village_id.in_(clerks_villages),
+                         DeliveryStop.village_id.in_(clerks_villages),
+                         Person.village_id.in_(clerks_villages)),
         "volunteer": _people(Person.id.in_(elder_people), sa.false(), sa.false(),
                              IsolatedElder.id.in_(theirs_elders)),
         "serviceman": _people(sa.false(), sa.false(), DeliveryStop.route_id.in_(theirs_routes),

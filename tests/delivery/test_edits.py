@@ -135,14 +135,13 @@ def test_refused_reports_are_problem_bodies(client, db, reported):
     assert stop.outcome == "delivered"
 
 
-def test_a_reused_identifier_on_the_plain_form_is_flashed(client, db, reported):
+def test_a_reused_identifier_on_the_plain_form_is_summarised(client, db, reported):
     stop, key = reported
     response = client.post(f"/delivery/my/stops/{stop.id}/outcome",
                            data={"uuid": key, "outcome": "not_home"})
-    assert response.status_code == 302 and f"/delivery/my/routes/{stop.route_id}" in \
-        response.location
-    with client.session_transaction() as session:
-        assert [c for c, _m in session["_flashes"]] == ["error"]
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'class="error-summary"' in page
+    assert "此回報識別碼已用於另一筆回報。" in page and 'href="#stop-form"' in page
     assert stop.outcome == "delivered"
     other = client.post("/delivery/my/stops/999999/outcome",
                         data={"uuid": str(uuid.uuid4()), "outcome": "delivered"})

@@ -1,12 +1,15 @@
 """The route engine: CVRPLIB through the command line, and the app's own problems."""
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
+import pyvrp
 
+from welfare.delivery import solver
 from welfare.delivery.cvrplib import check_solution, read_instance
-from welfare.delivery.solver import Problem, VehicleSpec, solve
+from welfare.delivery.solver import Problem, VehicleSpec, build_data, solve, vehicle_groups
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cvrplib"
 
@@ -81,3 +84,47 @@ def test_reloads_let_a_small_vehicle_serve_everyone():
     result = solve(problem, seconds=1)
     assert result.unserved == []
     assert max(result.trips[0]) >= 2
+
+
+def _square_problem(vehicles, n=40, seed=3):
+    rng = np.random.default_rng(seed)
+    points = np.vstack([[50, 50], rng.uniform(0, 100, size=(n, 2))])
+    m = np.rint(np.sqrt(((points[:, None] - points[None]) ** 2).sum(axis=2)) * 10).astype(np.int64)
+    return Problem(distances=m, durations=[m], place_count=1, demands=[1] * n,
+                   vehicles=vehicles, service=[30] * n, optional=True, cost="duration")
+
+
+def test_identical_vehicles_are_one_vehicle_type():
+    same = [VehicleSpec(capacity=12, shift_start=0, shift_end=20000) for _ in range(3)]
+    later = VehicleSpec(capacity=12, shift_start=3600, shift_end=20000)
+    problem = _square_problem([same[0], later, same[1], same[2]])
+    assert vehicle_groups(problem.vehicles) == [[0, 2, 3], [1]]
+    data = build_data(problem)
+    assert data.num_vehicle_types == 2
+    assert [data.vehicle_type(k).num_available for k in range(2)] == [3, 1]
+    result = solve(problem, seconds=1, processes=1)
+    assert result.feasible and result.unserved == []
+    served = [i for route in result.routes for i in route]
+    assert sorted(served) == list(range(40))  # each stop on exactly one of the four vehicles
+    assert all(len(route) <= 12 for route in result.routes)
+    assert all(arrival >= 3600 for arrival in result.arrivals[1])  # the later shift kept
+
+
+def test_two_processes_return_a_feasible_solution():
+    problem = _square_problem([VehicleSpec(capacity=15) for _ in range(4)], n=50)
+    helper = solver._helper()
+    assert helper is not None and helper.alive()
+    deadline = time.time() + 1
+    assert helper.send(problem, deadline, 2, None)
+    visits = helper.receive(10)
+    data = build_data(problem)
+    from_helper = pyvrp.Solution(data, solver._routes(data, visits))
+    assert from_helper.is_feasible() and from_helper.num_clients() == 50
+
+    started = time.perf_counter()
+    result = solve(problem, seconds=1, seed=1, processes=2)
+    assert time.perf_counter() - started < 4  # the helper stops at the same deadline
+    assert result.feasible and result.unserved == []
+    assert sorted(i for route in result.routes for i in route) == list(range(50))
+    assert all(len(route) <= 15 for route in result.routes)
+    assert solver._HELPER is helper and helper.alive()  # kept for the next solve

@@ -1,6 +1,7 @@
 """An elder-gift round end to end: prepare, freeze, approve, pay at the counter on a phone,
 print a sheet, close; axe-core on every page."""
 
+import re
 import subprocess
 from datetime import date, timedelta
 
@@ -14,6 +15,11 @@ from welfare.rounds.models import Round, RoundEntry
 
 def roc(day):
     return rocdate.format_roc(day)
+
+
+def label_start(msg, msgid):
+    """A check page's button label before its figures."""
+    return msg(msgid, people="\x00", amount="\x00").split("\x00")[0]
 
 
 def two_entries(live_server, round_id):
@@ -52,7 +58,11 @@ def test_round_from_preparation_to_closing(desk_page, phone_page, login, url, ms
     assert "/preview" in page.url
     check_axe(page)
     snap(page, "rounds-preview-desk")
-    page.get_by_role("button", name=msg("Freeze the roster")).first.click()
+    page.get_by_role("link", name=msg("Freeze the roster"), exact=True).click()
+    page.wait_for_load_state()
+    check_axe(page)
+    page.get_by_role("button", name=re.compile("^" + re.escape(
+        label_start(msg, "Freeze the roster: %(people)s, %(amount)s")))).click()
     page.wait_for_load_state()
     round_id = int(page.url.rstrip("/").split("/")[-1])
     check_axe(page)
@@ -62,7 +72,10 @@ def test_round_from_preparation_to_closing(desk_page, phone_page, login, url, ms
     boss = supervisor.new_page()
     login(boss, "supervisor")
     boss.goto(url(f"/rounds/{round_id}"))
-    boss.get_by_role("button", name=msg("Approve the frozen roster")).click()
+    boss.get_by_role("link", name=msg("Approve the frozen roster")).click()
+    boss.wait_for_load_state()
+    boss.get_by_role("button", name=re.compile("^" + re.escape(
+        label_start(msg, "Approve: %(people)s, %(amount)s")))).click()
     boss.wait_for_load_state()
     check_axe(boss)
     supervisor.close()

@@ -75,7 +75,7 @@ def queued_jobs(app, monkeypatch):
     """Jobs queued as in production (not inline); the ids their start was asked for."""
     started = []
     monkeypatch.setattr(job_services, "_start",
-                        lambda _app, job_id, func_path, args: started.append(job_id))
+                        lambda _app, job_id, func_path, args, attempt=1: started.append(job_id))
     monkeypatch.setitem(app.config, "JOBS_INLINE", False)
     return started
 

@@ -92,3 +92,13 @@ def test_csv_headers_for_reuse(client, roster):
     assert "charset=utf-8" in response.headers["Content-Type"]
     assert "license" in response.headers["Link"]
     assert client.get("/open-data/nothing.csv").status_code == 404
+
+
+def test_an_empty_dataset_says_why(client, roster):
+    # The test roster has no delivery event and no finished round: both say why.
+    page = client.get("/open-data").text
+    deliveries = page.split('id="ds-relief-deliveries"')[1].split("</section>")[0]
+    assert "<dd>0</dd>" in deliveries
+    assert "截至資料日期（上月底）尚未辦理物資發放" in deliveries
+    population = page.split('id="ds-population"')[1].split("</section>")[0]
+    assert 'role="note"' not in population

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from welfare.rounds import services
 
@@ -48,3 +49,58 @@ def make_round(db, make_user):
 @pytest.fixture
 def approved_round(make_round, elders):
     return make_round(status="approved")
+
+
+@pytest.fixture
+def make_household(db, make_person, villages):
+    """A household with `members` registered people, the first its head, and a status."""
+    from welfare.roster.models import Household, HouseholdMember, LowIncomeCategory, LowIncomeStatus
+
+    count = [0]
+
+    def make(kind="low", members=1, village=None, category=None, head=0):
+        count[0] += 1
+        village = village or villages[count[0] % 3]
+        address = f"林園北路{count[0]}號"
+        household = Household(village_id=village.id, address=address, neighbourhood=1,
+                              household_no=f"H{count[0]:07d}")
+        db.session.add(household)
+        db.session.flush()
+        people = [make_person(village=village, address=address,
+                              birth_date=date(1960 + i * 15, 1, 1)) for i in range(members)]
+        for index, person in enumerate(people):
+            db.session.add(HouseholdMember(household_id=household.id, person_id=person.id,
+                                           relationship_to_head="本人" if index == head else "子"))
+        household.head_id = people[head].id
+        if kind:
+            category_id = None
+            if category:
+                category_id = db.session.scalar(
+                    sa.select(LowIncomeCategory.id).where(LowIncomeCategory.code == category))
+            db.session.add(LowIncomeStatus(
+                household_id=household.id, kind=kind, category_id=category_id,
+                certified_from=date(date.today().year - 1, 1, 1),
+                certified_until=date(date.today().year + 1, 12, 31)))
+        db.session.flush()
+        return household
+
+    return make
+
+
+HOUSEHOLD_PLAN = {"base": 3000, "per_member": 1000, "max_members": 4}
+
+
+@pytest.fixture
+def make_household_round(make_round):
+    """A household round for 低收入戶 and 中低收入戶, amounts by household size."""
+    from dataclasses import replace
+
+    def make(status="draft", plan=HOUSEHOLD_PLAN, statuses=("low_income", "mid_low_income"),
+             status_amounts=None, **overrides):
+        rules = services.new_round_data("other", date.today().year)["rules"]
+        rules = replace(rules, include_statuses=tuple(statuses), household_amount=plan,
+                        status_amounts=status_amounts or {})
+        return make_round(status=status, unit="household", rules=rules,
+                          name="歲末送溫情慰問金", **overrides)
+
+    return make

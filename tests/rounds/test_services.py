@@ -177,7 +177,7 @@ def test_proxy_payout_recorded(db, approved_round, elders, make_user):
     assert (payout.proxy_id_number, payout.amount) == ("A123456789", 5000)
 
 
-def test_payout_held_after_death(db, approved_round, elders, make_user):
+def test_payout_held_after_death(app, db, approved_round, elders, make_user):
     person = elders["hundred"]
     person.status, person.status_date = "deceased", date.today()
     db.session.flush()
@@ -186,9 +186,10 @@ def test_payout_held_after_death(db, approved_round, elders, make_user):
     clerk = make_user("staff")
     assert services.hold_entries(approved_round, left, actor=clerk) == 1
     entry = entries(db, approved_round)[person.id]
-    with pytest.raises(ServiceError, match=zh(
-            "Payout held: this person has died or moved out since the roster was frozen. "
-            "Record that outcome instead.")):
+    assert (entry.hold, entry.hold_on) == ("deceased", date.today())
+    with app.test_request_context():
+        held = re.escape(payouts.held_message("deceased", date.today()))
+    with pytest.raises(ServiceError, match=held):
         payouts.record_payout(entry, "elder", actor=clerk)
     assert payouts.record_payout(entry, "deceased", actor=clerk).amount == 0
 

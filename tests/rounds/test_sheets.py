@@ -5,7 +5,9 @@ import io
 import json
 import subprocess
 import zipfile
+from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from welfare.core.money import capitals
@@ -151,8 +153,11 @@ def test_worker_processes_render_the_same_pdfs(app, db, approved_round, elders, 
         pdf_text(tmp_path, data) for _, data in alone]
 
 
-def test_home_delivery_notices_two_to_a_page(client, as_role, db, approved_round, elders,
-                                             tmp_path):
+def test_home_delivery_notices_two_to_a_page(client, as_role, db, make_round, make_person,
+                                             elders, tmp_path):
+    for day in (2, 3):  # three centenarians: the notices go to them only
+        make_person(birth_date=date(1921, 4, day))
+    approved_round = make_round(status="approved")
     as_role("staff")
     code = db.session.scalar(sa.select(Village.code).order_by(Village.code))
     response = client.get(f"/rounds/{approved_round.id}/notices/{code}")
@@ -160,3 +165,27 @@ def test_home_delivery_notices_two_to_a_page(client, as_role, db, approved_round
     pages = page_texts(tmp_path, response.data)
     assert len(pages) == 2  # three notices
     assert pages[0].count("到府致送通知") == 2 and "第 1 頁，共 2 頁" in pages[0]
+
+
+@pytest.mark.parametrize("rows", sheets.ROW_CHOICES)
+def test_every_row_choice_fits_an_a4_page(rows):
+    used = sheet_layout.HEADER_MM + sheet_layout.table_height_mm(rows) + sheet_layout.FOOT_MM
+    assert used <= sheet_layout.PAGE_MM
+    assert sheet_layout.line_mm(rows) >= 4  # two 9 pt lines per row stay legible
+
+
+def test_the_clerk_chooses_rows_per_page(client, as_role, db, make_round, make_person,
+                                         tmp_path):
+    for n in range(23):
+        make_person(birth_date=date(1940, 1, 1 + n), address=f"林園北路{n + 1}號")
+    round_ = make_round(status="approved")
+    code = db.session.scalar(sa.select(Village.code).order_by(Village.code))
+    as_role("staff")
+    page = client.get(f"/rounds/{round_.id}/sheets").data.decode()
+    assert 'name="rows"' in page and '<option selected value="10">' in page
+    for rows, count in ((10, 3), (20, 2)):
+        response = client.get(f"/rounds/{round_.id}/sheets",
+                              query_string={"village": code, "rows": rows})
+        pages = page_texts(tmp_path, response.data)
+        assert sum("本頁小計" in p for p in pages) == count, rows  # pages of rows
+        assert "共計 23 人" in pages[-1]

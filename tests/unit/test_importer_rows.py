@@ -74,7 +74,7 @@ def test_villages_by_name_code_or_english(raw, village_id):
 
 
 @pytest.mark.parametrize("raw, message", [
-    ("火星里", "not a village in Linyuan"), ("64000130099", "not a village"),
+    ("火星里", "not a village of the district"), ("64000130099", "not a village"),
     ("", "Enter the village"),
 ])
 def test_unknown_villages(raw, message):

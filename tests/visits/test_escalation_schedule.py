@@ -89,6 +89,12 @@ def _all_alerts(app):
     return ids
 
 
+def _visits(names):
+    """The tasks run, without the outbox retries and the reminders."""
+    return [name for name in names
+            if name not in ("notify-retry", "inquiries-remind", "visits-remind")]
+
+
 class FrozenClock:
     def __init__(self, now):
         self.seconds, self.utc = 0.0, now
@@ -104,16 +110,16 @@ def test_the_scheduler_moves_a_step_at_its_deadline_and_not_before(live):
     ticker = schedule.Ticker(live, clock=lambda: clock.seconds, now=lambda: clock.utc)
     every = live.config["VISITS_ESCALATE_SECONDS"]
 
-    assert ticker.run_due() == ["visits-escalate"]  # the first turn runs at once
+    assert _visits(ticker.run_due()) == ["visits-escalate"]  # the first turn runs at once
     assert _state(live, [alert_id]) == {alert_id: (0, 0)}  # ten minutes before: no move
     clock.tick(every - 1)
-    assert ticker.run_due() == []  # not its turn yet
+    assert _visits(ticker.run_due()) == []  # not its turn yet
     clock.tick(1)
     assert clock.utc < FIRST_DEADLINE
-    assert ticker.run_due() == ["visits-escalate"]
+    assert _visits(ticker.run_due()) == ["visits-escalate"]
     assert _state(live, [alert_id]) == {alert_id: (0, 0)}
     clock.tick(every)  # now past the deadline
-    assert ticker.run_due() == ["visits-escalate"]
+    assert _visits(ticker.run_due()) == ["visits-escalate"]
     assert _state(live, [alert_id]) == {alert_id: (1, 1)}
     clock.tick(every)  # the same step again: nothing moves, nothing is logged twice
     ticker.run_due()
@@ -187,11 +193,11 @@ def test_a_failing_turn_is_logged_and_the_scheduler_goes_on(live, caplog):
     schedule.every(other, "failing", f"{__name__}.failing_task", 60)
     clock = FrozenClock(NOW)
     ticker = schedule.Ticker(other, clock=lambda: clock.seconds, now=lambda: clock.utc)
-    assert ticker.run_due() == ["visits-escalate", "failing"]
+    assert _visits(ticker.run_due()) == ["visits-escalate", "failing"]
     assert "scheduled task tests.visits.test_escalation_schedule.failing_task failed" in (
         caplog.text)
     clock.tick(60)
-    assert ticker.run_due() == ["failing"]  # its next turn still comes
+    assert _visits(ticker.run_due()) == ["failing"]  # its next turn still comes
     with pytest.raises(RuntimeError):  # under RQ the failure is the job's
         schedule.run_task(other, f"{__name__}.failing_task", keep_going=False)
     with other.app_context():

@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -139,3 +139,41 @@ def test_pwa_files(client):
     for icon in manifest["icons"]:
         with client.get(icon["src"]) as response:
             assert response.status_code == 200
+
+
+def test_record_form_puts_each_message_beside_its_field(client, db, scene, as_role):
+    as_role("staff")
+    url = f"/visits/elders/{scene['elder'].id}/record"
+    page = client.post(url, data={"visited_on": "", "visited_time": ""}).get_data(as_text=True)
+    for name in ("kind", "outcome", "visited_on", "visited_time"):
+        assert f'id="{name}-error"' in page, name  # beside the field
+        assert f'href="#{name}"' in page, name  # and linked from the summary
+    # A rule the service checks (no visits in the future) lands beside the date too.
+    later = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Visit))
+    response = client.post(url, data={
+        "uuid": str(uuid.uuid4()), "volunteer_id": scene["volunteer"].id, "kind": "home_visit",
+        "outcome": "met_well", "visited_on": later, "visited_time": "09:00"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    beside = page.split('id="visited_on-error"')[1].split("</span>", 2)[1]
+    assert "訪視時間不能是未來" in beside
+    assert 'href="#visited_on"' in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == before
+
+
+def test_app_page_reserves_one_card_per_elder_the_api_lists(client, scene, make_elder, assign):
+    for level in (1, 2):
+        assign(make_elder(level), scene["volunteer"])
+    login(client, scene["volunteer"].user)
+    page = client.get("/visits/app").get_data(as_text=True)
+    today_list = page.split('id="today-list"')[1].split("</ul>")[0]
+    all_list = page.split('id="all-list"')[1].split("</ul>")[0]
+    token = client.post("/visits/app/token").get_json()["token"]
+    items = client.get("/api/v1/elders?per_page=200",
+                       headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
+    assert len(items) == 3
+    assert all_list.count('class="skeleton"') == len(items)
+    tasks = [i for i in items if i["task"]]
+    assert tasks  # the scene's elder has a safety check open
+    assert today_list.count('class="skeleton"') == len(tasks)

@@ -29,6 +29,10 @@ def load_user(session_id):
 
 
 def init_app(app):
+    from welfare.auth import audit_labels
+
+    app.jinja_env.globals.update(audit_action_label=audit_labels.action_label,
+                                 audit_entity_label=audit_labels.entity_label)
     hops = app.config.get("TRUSTED_PROXY_HOPS", 0)
     if hops:
         # Behind nginx every request comes from 127.0.0.1: take the client's address (for

@@ -17,11 +17,19 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", "display_name", default="")
 @click.option("--village", "village_codes", multiple=True, help="Limit to a village code.")
-def create(username, role, password, display_name, village_codes):
+@click.option("--district", "district_codes", multiple=True,
+              help="Limit to every village of a district (town code, e.g. 64000130).")
+def create(username, role, password, display_name, village_codes, district_codes):
     """Create an account."""
     villages = db.session.scalars(sa.select(Village).where(Village.code.in_(village_codes))).all()
     if len(villages) != len(set(village_codes)):
         raise click.ClickException("unknown village code")
+    for code in district_codes:
+        theirs = db.session.scalars(sa.select(Village).where(
+            Village.code.startswith(code, autoescape=True))).all()
+        if len(code) != 8 or not theirs:
+            raise click.ClickException(f"no villages of district {code} are loaded")
+        villages.extend(v for v in theirs if v not in villages)
     try:
         user = services.create_user(username, password, role, display_name, villages=villages)
     except ServiceError as exc:

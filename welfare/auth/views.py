@@ -5,7 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from welfare.auth import bp, queries, services
+from welfare.auth import audit_labels, bp, queries, services, worklist
 from welfare.auth.forms import LoginForm, PasswordForm, UserForm
 from welfare.auth.models import User
 from welfare.auth.permissions import ADMINS, OFFICE, roles_required
@@ -64,7 +64,8 @@ def logout():
 @bp.route("/")
 @login_required
 def home():
-    return render_template("auth/home.html", summary=queries.home_summary(current_user))
+    return render_template("auth/home.html", summary=queries.home_summary(current_user),
+                           work=worklist.work_for(current_user))
 
 
 # The day the accessibility statement was last reviewed (shown on the page).
@@ -99,7 +100,9 @@ def audit_log():
     filters["entity_id"] = "" if entity_id is None else str(entity_id)
     pagination = queries.audit_page(filters, page, current_app.config["PER_PAGE"])
     users = db.session.scalars(sa.select(User).order_by(User.username)).all()
-    return render_template("auth/audit.html", pagination=pagination, filters=filters, users=users)
+    return render_template("auth/audit.html", pagination=pagination, filters=filters, users=users,
+                           actions=audit_labels.action_choices(),
+                           entities=audit_labels.entity_choices())
 
 
 @bp.route("/users")

@@ -21,7 +21,15 @@ def init_app(app):
         app.config.setdefault(name, cast(os.environ.get(name, default)))
 
 
-from welfare.delivery import views, views_phone, views_routes, views_stops  # noqa: E402,F401
+from welfare.delivery import (  # noqa: E402,F401
+    history,
+    merges,
+    quality,
+    views,
+    views_phone,
+    views_routes,
+    views_stops,
+)
 from welfare.delivery.cli import delivery_cli  # noqa: E402
 
 cli_commands = [delivery_cli]

@@ -37,7 +37,7 @@ CREWS = [
 
 def _servicemen(ctx):
     users = [ctx.users["serviceman"]]
-    for username, _, name, *_rest in CREWS[1:]:
+    for username, name, *_rest in CREWS[1:]:
         user = User(username=username, role="serviceman", display_name=name)
         user.set_password(ctx.password)
         db.session.add(user)

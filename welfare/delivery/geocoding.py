@@ -49,8 +49,17 @@ def make_geocoder(config):
 
 
 def query_text(address, village_name):
-    """What we ask the geocoder: district, village and street address."""
-    return f"高雄市林園區{village_name}{address}"
+    """What we ask the geocoder: county, district, village and street address."""
+    from welfare.geo import district
+    from welfare.geo.models import Village
+
+    chosen = current_app.config["DISTRICTS"]
+    place = chosen[0]
+    if len(chosen) > 1 and village_name:
+        code = db.session.scalar(sa.select(Village.code).where(Village.name_zh == village_name)
+                                 .order_by(Village.code).limit(1))
+        place = district.of_village_code(code) if code else place
+    return f"{place.county}{place.name}{village_name}{address}"
 
 
 def cached(keys):

@@ -24,3 +24,11 @@ REASON_LABELS = {
     "no_room": _l("No room left on any route (capacity, time or stop limit)"),
     "removed": _l("Taken off its route by staff"),
 }
+
+
+def goods_with_units(event, stop):
+    """(name, quantity, unit) for each item the stop receives, in the event's item order."""
+    units = {item.name: item.unit for item in event.items}
+    order = {item.name: index for index, item in enumerate(event.items)}
+    return [(name, qty, units.get(name, ""))
+            for name, qty in sorted(stop.goods.items(), key=lambda kv: order.get(kv[0], 99))]

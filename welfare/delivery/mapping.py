@@ -4,12 +4,12 @@ import json
 import math
 import re
 
-import folium
 import segno
 from flask import current_app
 from markupsafe import Markup, escape
 
-from welfare.maps import ROUTE_COLOURS, embed, make_map, numbered_icon
+from welfare.maps import ROUTE_COLOURS, embed, make_map, marker_cluster, numbered_icon
+from welfare.web import OFFICE
 
 
 def _embed(m):
@@ -34,12 +34,22 @@ def colour(position):
     return ROUTE_COLOURS[position % len(ROUTE_COLOURS)]
 
 
+# Solid, dashed, dotted: routes stay apart where colours are hard to tell.
+DASHES = [None, "10 6", "2 6"]
+
+
+def dash(position):
+    return DASHES[(position // len(ROUTE_COLOURS) + position) % len(DASHES)]
+
+
 def _office(m):
+    import folium
+
     depot = (current_app.config["DEPOT_LAT"], current_app.config["DEPOT_LNG"])
     folium.Marker(
         depot,
-        tooltip="區公所",
-        title="區公所",
+        tooltip=OFFICE.short,
+        title=OFFICE.short,
         icon=folium.DivIcon(
             html='<div class="map-pin map-office" aria-hidden="true">公</div>',
             icon_size=(28, 28),
@@ -66,6 +76,8 @@ def _title(route, stop):
 
 
 def _popup(stop, number=None):
+    import folium
+
     lines = [
         f"<strong>{escape(number) + '. ' if number else ''}{escape(stop.recipient_name)}</strong>",
         escape(stop.address),
@@ -88,7 +100,10 @@ def _fit(m, points):
 
 
 def overview_map(event, unserved=()):
-    """All routes of an event: one colour per route, markers numbered in order."""
+    """All routes of an event: one colour and line pattern per route (the page lists them
+    as the legend); each route's stops gather into clusters of its colour until zoomed in."""
+    import folium
+
     m = make_map()
     depot = _office(m)
     points = [depot]
@@ -96,15 +111,17 @@ def overview_map(event, unserved=()):
         c = colour(route.position)
         path = route_path(route, depot)
         folium.PolyLine(
-            route.line or path, color=c, weight=3, opacity=0.8, tooltip=route.vehicle.name
+            route.line or path, color=c, weight=4, opacity=0.85, dash_array=dash(route.position),
+            tooltip=route.vehicle.name,
         ).add_to(m)
+        cluster = marker_cluster(c, name=route.vehicle.name).add_to(m)
         for s in route.stops:
             folium.Marker(
                 (s.lat, s.lng),
                 icon=numbered_icon(s.sequence, c),
                 popup=_popup(s, s.sequence),
                 title=_title(route, s),
-            ).add_to(m)
+            ).add_to(cluster)
         points += path
     for s in unserved:
         if s.lat is not None:
@@ -122,14 +139,20 @@ def overview_map(event, unserved=()):
 
 
 def route_map(route, draggable=False):
-    """One route: numbered markers with popups; staff may drag a marker to correct it.
-    Returns (header, body, script, drag_targets) where drag_targets maps JS names to stops."""
+    """One route: numbered markers with popups, clustered where they overlap; staff may drag
+    a marker to correct it. Returns (header, body, script, drag_targets) where drag_targets
+    maps JS names to stops."""
+    import folium
+
     m = make_map()
     depot = _office(m)
     c = colour(route.position)
     path = route_path(route, depot)
-    folium.PolyLine(route.line or path, color=c, weight=4, opacity=0.8).add_to(m)
+    folium.PolyLine(route.line or path, color=c, weight=4, opacity=0.8,
+                    dash_array=dash(route.position)).add_to(m)
     targets = {}
+    # Only pins that would cover each other gather: staff drag single pins to correct them.
+    cluster = marker_cluster(c, name=route.vehicle.name, radius=20).add_to(m)
     for s in route.stops:
         marker = folium.Marker(
             (s.lat, s.lng),
@@ -138,11 +161,24 @@ def route_map(route, draggable=False):
             draggable=draggable,
             title=_title(route, s),
         )
-        marker.add_to(m)
+        marker.add_to(cluster)
         targets[marker.get_name()] = s.id
     _fit(m, path)
     header, body, script = _embed(m)
     return header, body, script, Markup(json.dumps(targets))
+
+
+def stop_map(route, stop):
+    """A small map of one stop for the serviceman's phone: its numbered marker, close up."""
+    import folium
+
+    m = make_map(location=(stop.lat, stop.lng), zoom_start=16)
+    folium.Marker(
+        (stop.lat, stop.lng),
+        icon=numbered_icon(stop.sequence, colour(route.position)),
+        title=_title(route, stop),
+    ).add_to(m)
+    return _embed(m)
 
 
 def schematic_svg(points, depot, width=520, height=300, trips=None):
@@ -180,7 +216,7 @@ def schematic_svg(points, depot, width=520, height=300, trips=None):
     ]
     x, y = coords[0]
     parts.append(f'<rect x="{x - 7:.1f}" y="{y - 7:.1f}" width="14" height="14" fill="#0b0c0c"/>')
-    parts.append(f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" font-size="10">區公所</text>')
+    parts.append(f'<text x="{x + 9:.1f}" y="{y + 4:.1f}" font-size="10">公所</text>')
     for n, (x, y) in enumerate(coords[1:], start=1):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#fff" stroke="#0b0c0c"/>')
         parts.append(

@@ -83,3 +83,14 @@ def needs_follow_up(outcome):
 
 def is_done(outcome):
     return outcome in DONE_OUTCOMES
+
+
+def next_unreported(outcomes, start=0):
+    """1-based position of the first stop with no report after position `start`, going
+    round to the top of the list; None when every stop is reported."""
+    count = len(outcomes)
+    for step in range(count):
+        index = (start + step) % count
+        if outcomes[index] is None:
+            return index + 1
+    return None

@@ -2,8 +2,22 @@
 
 PyVRP was chosen by measurement (bench/README.md, "Relief delivery"): on the
 office's shape (hundreds of stops, few vehicles, shift windows) and on the X
-set it came out ahead of VROOM at exploration level 5 in the same time."""
+set it came out ahead of VROOM at exploration level 5 in the same time.
 
+Identical vehicles are one PyVRP vehicle type with a count. A second search with another
+seed runs in a helper process (this file run as a script, so it loads numpy and PyVRP but
+not the app) for the same time limit; the better solution is kept (bench/README.md).
+
+This module imports nothing from the app: the helper runs it by path."""
+
+import atexit
+import dataclasses
+import os
+import pickle
+import select
+import subprocess
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -82,13 +96,14 @@ def build_data(problem):
             )
         )
     types = []
-    for v in problem.vehicles:
+    for group in vehicle_groups(problem.vehicles):
+        v = problem.vehicles[group[0]]
         capacity = [int(v.capacity)]
         if count_stops:
             capacity.append(int(v.max_stops or n_stops))
         types.append(
             pyvrp.VehicleType(
-                num_available=1,
+                num_available=len(group),
                 capacity=capacity,
                 start_depot=v.start,
                 end_depot=v.end,
@@ -104,6 +119,15 @@ def build_data(problem):
     dist = np.ascontiguousarray(problem.distances, dtype=np.int64)
     durations = [np.ascontiguousarray(d, dtype=np.int64) for d in problem.durations]
     return pyvrp.ProblemData(coords, clients, depots, types, [dist] * len(durations), durations)
+
+
+def vehicle_groups(vehicles):
+    """Indexes of identical vehicles (same capacity, shift, places, profile, limits), in
+    order of first appearance: each group is one PyVRP vehicle type with a count."""
+    groups = {}
+    for k, v in enumerate(vehicles):
+        groups.setdefault(dataclasses.astuple(v), []).append(k)
+    return list(groups.values())
 
 
 OVERTIME_COST = 3  # per second beyond an even share: sharing out beats a slightly shorter total
@@ -155,22 +179,119 @@ def solve_balanced(problem, seconds=10.0, seed=1, slack=1.1, on_tick=None):
     return second if len(second.unserved) <= len(first.unserved) else first
 
 
-def solve(problem, seconds=10.0, seed=1, initial=None, on_tick=None, tick_offset=0.0):
-    """Best routes found within `seconds`; stops it had to leave out are `unserved`."""
+def solve(problem, seconds=10.0, seed=1, initial=None, on_tick=None, tick_offset=0.0,
+          processes=None):
+    """Best routes found within `seconds`; stops it had to leave out are `unserved`.
+    `processes` searches run side by side with seeds seed, seed + 1, ...: by default one per
+    core, at most two; 1 searches in this process only. With EXCHANGES > 1 the time is cut
+    into that many rounds, each starting both searches from the best so far."""
+    started = time.time()
+    # Both searches stop a little early: building, the helper's answer and the result fit
+    # within `seconds`.
+    end = started + seconds - min(0.5, 0.05 * seconds)
+    helper = _helper() if _processes(processes) > 1 else None
     data = build_data(problem)
-    n_stops = len(problem.demands)
+    visits = _visits(initial) if initial is not None else None
+    ticker = [Ticker(on_tick, offset=tick_offset)] if on_tick else []
+    for n in range(1, EXCHANGES + 1):
+        deadline = started + (end - started) * n / EXCHANGES
+        best, helper = _round(data, problem, deadline, seed + 2 * (n - 1), visits, ticker, helper)
+        visits = _visits(best)
+    return _result(problem, best)
+
+
+EXCHANGES = 1  # rounds of two searches; measured in bench/vrp_office.py
+
+
+def _round(data, problem, deadline, seed, visits, ticker, helper):
+    """Both searches until the deadline from these visits; (the better solution, the helper
+    if it is still usable)."""
+    started = time.time()
+    if helper is not None and not helper.send(problem, deadline, seed + 1, visits):
+        helper = None
+    try:
+        best = _search(data, problem, max(0.0, deadline - time.time()), seed, visits, ticker)
+    except BaseException:
+        if helper is not None:
+            helper.abandon()
+        raise
+    if helper is not None:
+        # It stops at the same deadline (or earlier); an answer much later than that is not
+        # waited for (0.1 s after a 1 s search, 1 s after 9 s or more).
+        grace = min(1.0, 0.1 + 0.1 * (deadline - started))
+        other = helper.receive(max(0.0, deadline - time.time()) + grace)
+        if other is None:
+            return best, helper
+        other = pyvrp.Solution(data, _routes(data, other))
+        if _objective(other) < _objective(best):
+            best = other
+    return best, helper
+
+
+def _processes(processes):
+    if processes is not None:
+        return processes
+    return min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+def _search(data, problem, seconds, seed, initial_visits=None, extra_criteria=()):
     # Small instances converge long before the limit; stop after a quiet spell.
-    patience = max(20000, 200 * n_stops)
-    criteria = [MaxRuntime(seconds), NoImprovement(patience)]
-    if on_tick is not None:
-        criteria.append(Ticker(on_tick, offset=tick_offset))
-    stop = MultipleCriteria(criteria)
-    if initial is not None:
-        initial = pyvrp.Solution(data, [_as_route(data, r) for r in initial.routes()])
-    outcome = pyvrp.solve(
-        data, stop=stop, seed=seed, display=False, collect_stats=False, initial_solution=initial
-    )
-    best = outcome.best
+    patience = max(20000, 200 * len(problem.demands))
+    stop = MultipleCriteria([MaxRuntime(seconds), NoImprovement(patience), *extra_criteria])
+    initial = pyvrp.Solution(data, _routes(data, initial_visits)) if initial_visits else None
+    outcome = pyvrp.solve(data, stop=stop, seed=seed, display=False, collect_stats=False,
+                          initial_solution=initial, **solve_params())
+    return outcome.best
+
+
+# PyVRP's parameters by name, e.g. {"num_neighbours": 40}; measured in bench/vrp_office.py.
+PARAMS = {}
+
+
+def solve_params():
+    if not PARAMS:
+        return {}
+    from pyvrp import IteratedLocalSearchParams, PenaltyParams, SolveParams
+    from pyvrp.search import NeighbourhoodParams, PerturbationParams
+
+    groups = {IteratedLocalSearchParams: {}, PenaltyParams: {}, NeighbourhoodParams: {},
+              PerturbationParams: {}}
+    for name, value in PARAMS.items():
+        kind = next(k for k in groups if name in _fields(k))
+        groups[kind][name] = value
+    made = {k: k(**v) for k, v in groups.items()}
+    return {"params": SolveParams(
+        ils=made[IteratedLocalSearchParams], penalty=made[PenaltyParams],
+        neighbourhood=made[NeighbourhoodParams], perturbation=made[PerturbationParams])}
+
+
+def _fields(kind):
+    return kind.__dataclass_fields__ if dataclasses.is_dataclass(kind) else dir(kind)
+
+
+def _objective(solution):
+    """PyVRP's objective (travel cost, overtime, prizes left uncollected); infeasible last."""
+    if not solution.is_feasible():
+        return float("inf")
+    return pyvrp.CostEvaluator([], 0, 0).cost(solution)
+
+
+def _visits(solution):
+    """A solution as plain data another process can rebuild: (vehicle type, visits)."""
+    return [
+        (route.vehicle_type(), [pyvrp.Activity(a.type, a.idx) for a in route.schedule()[1:-1]])
+        for route in solution.routes()
+    ]
+
+
+def _routes(data, visits):
+    return [pyvrp.Route(data, steps, vehicle_type) for vehicle_type, steps in visits]
+
+
+def _result(problem, best):
+    n_stops = len(problem.demands)
+    groups = vehicle_groups(problem.vehicles)
+    free = [list(group) for group in groups]  # vehicles of each type not yet given a route
     routes = [[] for _ in problem.vehicles]
     arrivals = [[] for _ in problem.vehicles]
     trips = [[] for _ in problem.vehicles]
@@ -178,7 +299,7 @@ def solve(problem, seconds=10.0, seed=1, initial=None, on_tick=None, tick_offset
     duration = [0] * len(problem.vehicles)
     served = set()
     for route in best.routes():
-        k = route.vehicle_type()
+        k = free[route.vehicle_type()].pop(0)
         clients = [a for a in route.schedule() if a.is_client()]
         routes[k] = [a.idx for a in clients]
         served.update(routes[k])
@@ -193,7 +314,103 @@ def solve(problem, seconds=10.0, seed=1, initial=None, on_tick=None, tick_offset
     )
 
 
-def _as_route(data, route):
-    """The same visits (trips included) as a route of the new problem data."""
-    steps = route.schedule()[1:-1]  # without the start and end depot
-    return pyvrp.Route(data, [pyvrp.Activity(a.type, a.idx) for a in steps], route.vehicle_type())
+class _Helper:
+    """A process running this file as a script: it reads (problem, deadline, seed, initial
+    visits, PARAMS) as a pickle on stdin, searches until the deadline and writes the best visits
+    back. It loads numpy and PyVRP only, stays up between solves and ends when its stdin
+    closes (this process ending, however it ends)."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.late = 0  # answers still to come for searches this process stopped waiting for
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.abspath(__file__), "--helper"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True,
+        )
+
+    def alive(self):
+        return self.pid == os.getpid() and self.process.poll() is None
+
+    def send(self, problem, deadline, seed, initial_visits):
+        if not self.lock.acquire(blocking=False):  # another thread is using it: search alone
+            return False
+        try:
+            while self.late:  # past its deadline: it answers within moments, or is stuck
+                if not select.select([self.process.stdout], [], [], 2.0)[0]:
+                    raise OSError("the helper did not answer")
+                pickle.load(self.process.stdout)
+                self.late -= 1
+            request = (dataclasses.asdict(problem), deadline, seed, initial_visits, PARAMS)
+            pickle.dump(request, self.process.stdin, protocol=5)
+            self.process.stdin.flush()
+            return True
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.abandon()
+            return False
+
+    def receive(self, timeout):
+        """The helper's visits, or None if they are not there within `timeout` seconds
+        (still starting up on a busy machine, say: the answer is read and dropped later)."""
+        try:
+            if not select.select([self.process.stdout], [], [], timeout)[0]:
+                self.late += 1
+                return None
+            return pickle.load(self.process.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.stop()
+            return None
+        finally:
+            self.lock.release()
+
+    def abandon(self):
+        self.stop()
+        self.lock.release()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+_HELPER = None
+
+
+def _helper():
+    global _HELPER
+    if _HELPER is None or not _HELPER.alive():
+        try:
+            _HELPER = _Helper()
+        except OSError:
+            return None
+    return _HELPER
+
+
+@atexit.register
+def _close_helper():
+    if _HELPER is not None and _HELPER.pid == os.getpid() and _HELPER.process.stdin:
+        _HELPER.process.stdin.close()
+
+
+def _helper_main():
+    out, sys.stdout = sys.stdout.buffer, sys.stderr
+    while True:
+        try:
+            plain, deadline, seed, initial_visits, params = pickle.load(sys.stdin.buffer)
+        except EOFError:
+            return
+        PARAMS.clear()
+        PARAMS.update(params)
+        vehicles = [VehicleSpec(**v) for v in plain.pop("vehicles")]
+        problem = Problem(vehicles=vehicles, **plain)
+        data = build_data(problem)
+        best = _search(data, problem, max(0.0, deadline - time.time()), seed, initial_visits)
+        try:
+            pickle.dump(_visits(best), out, protocol=5)
+            out.flush()
+        except BrokenPipeError:  # the parent has gone
+            return
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--helper"]:
+    _helper_main()

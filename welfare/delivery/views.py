@@ -51,6 +51,8 @@ def delivery_helpers():
     return {
         "delivery_labels": labels,
         "route_colour": mapping.colour,
+        "route_dash": mapping.dash,
+        "goods_with_units": labels.goods_with_units,
         "hours": _hours,
         "outcome_labels_json": _outcome_labels_json,
         "delivery_clerk": lambda: current_user.has_role(*CLERKS),

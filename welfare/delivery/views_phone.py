@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare.auth.permissions import PHONE_ROUTES, SERVICEMEN, roles_required
-from welfare.delivery import bp, outcomes, queries
-from welfare.delivery.labels import OUTCOME_LABELS
+from welfare.delivery import bp, mapping, outcomes, queries, rules
+from welfare.delivery.labels import OUTCOME_LABELS, goods_with_units
 from welfare.errors import ServiceError
+from welfare.params import int_arg
 from welfare.uow import Work, unit_of_work
 
 
@@ -25,15 +26,50 @@ def my_routes():
     return render_template("delivery/my_routes.html", routes=queries.routes_for_user(current_user))
 
 
-@bp.route("/my/routes/<int:route_id>")
-@roles_required(*PHONE_ROUTES)
-def phone_route(route_id):
+def _my_route(route_id):
     route = queries.route_for_user(route_id, current_user)
     if route is None:
         abort(404)
+    return route
+
+
+@bp.route("/my/routes/<int:route_id>")
+@roles_required(*PHONE_ROUTES)
+def phone_route(route_id):
+    """One stop per screen: `?n=` (1-based), else the first stop not yet reported."""
+    route = _my_route(route_id)
+    n = int_arg("n", minimum=1, label=_("Stop"))
+    if n is None:
+        n = rules.next_unreported([s.outcome for s in route.stops])
+        if n is None:
+            return redirect(url_for("delivery.phone_stops", route_id=route.id))
+    if n > len(route.stops):
+        abort(404)
+    return _stop_screen(route, n)
+
+
+def _stop_screen(route, n, errors=(), chosen=None, note="", status=200):
+    stop = route.stops[n - 1]
+    outcomes_so_far = [s.outcome for s in route.stops]
+    outcomes_so_far[n - 1] = outcomes_so_far[n - 1] or "saved"
+    after = rules.next_unreported(outcomes_so_far, start=n)
+    header, body, script = mapping.stop_map(route, stop)
     return render_template(
-        "delivery/phone_route.html", route=route, event=route.event, outcomes=OUTCOME_LABELS
-    )
+        "delivery/phone_route.html", route=route, event=route.event, stop=stop, n=n,
+        total=len(route.stops), reported=sum(1 for s in route.stops if s.outcome),
+        after=after, outcomes=OUTCOME_LABELS, errors=errors, chosen=chosen, note=note,
+        goods=goods_with_units(route.event, stop), stop_map=(header, body, script),
+    ), status
+
+
+@bp.route("/my/routes/<int:route_id>/stops")
+@roles_required(*PHONE_ROUTES)
+def phone_stops(route_id):
+    """Every stop of the route as a short list, to jump to one."""
+    route = _my_route(route_id)
+    return render_template("delivery/phone_stops.html", route=route, event=route.event,
+                           outcomes=OUTCOME_LABELS,
+                           reported=sum(1 for s in route.stops if s.outcome))
 
 
 def _record(payload):
@@ -81,20 +117,21 @@ def phone_outcome(stop_id):
     if photo and photo.filename:
         mime = "image/png" if photo.mimetype == "image/png" else "image/jpeg"
         payload["photo"] = f"data:{mime};base64," + base64.b64encode(photo.read()).decode()
-    work, stored, status = _record(payload)
-    if status == 404:
-        abort(404)
-    if work.failed:
-        work.flash_errors()
-        return redirect(url_for("delivery.phone_route", route_id=_route_of(stop_id)))
-    flash(_("Report saved."), "success")
-    return redirect(
-        url_for("delivery.phone_route", route_id=stored[0].stop.route_id) + f"#stop-{stop_id}"
-    )
-
-
-def _route_of(stop_id):
     stop = queries.stop_for_serviceman(stop_id, current_user)
     if stop is None:
         abort(404)
-    return stop.route_id
+    work, stored, status = _record(payload)
+    if status == 404:
+        abort(404)
+    route = _my_route(stop.route_id)
+    n = route.stops.index(stop) + 1
+    if work.failed:
+        # The GOV.UK pattern: the same screen again with a summary linking to the field.
+        errors = [(field or "outcome", message) for field, message in work.field_errors]
+        return _stop_screen(route, n, errors=errors, chosen=payload.get("outcome"),
+                            note=payload.get("note") or "", status=status)
+    flash(_("Report saved for stop %(n)s.", n=n), "success")
+    after = rules.next_unreported([s.outcome for s in route.stops], start=n)
+    if after is None:
+        return redirect(url_for("delivery.phone_stops", route_id=route.id))
+    return redirect(url_for("delivery.phone_route", route_id=route.id, n=after))

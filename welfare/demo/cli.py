@@ -53,14 +53,17 @@ def create_accounts(ctx):
 
 def seed_all(ctx):
     """Accounts first, then each domain's demo data, lower domains first."""
+    from welfare.aid import demo as aid_demo
     from welfare.delivery import demo as delivery_demo
+    from welfare.inquiries import demo as inquiries_demo
     from welfare.roster import demo as roster_demo
     from welfare.rounds import demo as rounds_demo
     from welfare.visits import demo as visits_demo
 
     create_accounts(ctx)
     for name, seed_domain in (("roster", roster_demo.seed), ("rounds", rounds_demo.seed),
-                              ("delivery", delivery_demo.seed), ("visits", visits_demo.seed)):
+                              ("delivery", delivery_demo.seed), ("visits", visits_demo.seed),
+                              ("inquiries", inquiries_demo.seed), ("aid", aid_demo.seed)):
         started = time.perf_counter()
         seed_domain(ctx)
         db.session.commit()
@@ -79,7 +82,7 @@ def print_logins(password):
               help="Password for the demo accounts (random if omitted).")
 @click.option("--seed", "rng_seed", default=832, show_default=True, help="Random seed.")
 def seed(people, password, rng_seed):
-    """Load a believable Linyuan into an empty database."""
+    """Load believable residents of the district into an empty database."""
     if db.session.scalar(sa.select(sa.func.count(User.id))):
         raise click.ClickException("the database already has accounts; seed an empty database")
     password = password or secrets.token_urlsafe(9)

@@ -17,7 +17,7 @@ class Job(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    status: Mapped[str] = mapped_column(sa.String(20), default="queued", index=True)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -28,6 +28,14 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # What runs it (run again starts the same function with the same arguments), which
+    # attempt this is, the process running it ("host:pid") and when that process last
+    # said it was alive: a running job whose heartbeat stops is failed by jobs.recovery.
+    func_path: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    args: Mapped[str] = mapped_column(sa.Text, default="[]", server_default="[]")
+    attempt: Mapped[int] = mapped_column(default=1, server_default="1")
+    worker: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    heartbeat_at: Mapped[datetime | None]
 
     created_by = relationship("User")
 
@@ -36,6 +44,11 @@ class Job(db.Model):
         if self.status == "done":
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def rq_id(self):
+        """The RQ job id of this attempt."""
+        return f"welfare-job-{self.id}-{self.attempt}"
 
     @property
     def finished(self):

@@ -3,7 +3,7 @@
 _app = None
 
 
-def run_in_worker(job_id, func_path, args):
+def run_in_worker(job_id, func_path, args, attempt=None):
     """Run a queued job inside an app context built from the environment."""
     global _app
     from welfare import create_app
@@ -13,7 +13,7 @@ def run_in_worker(job_id, func_path, args):
     if _app is None:
         _app = create_app()
     with _app.app_context():
-        run(job_id, func_path, args)
+        run(job_id, func_path, args, attempt)
         db.session.remove()
 
 

@@ -1,38 +1,51 @@
 """The dashboard's figures in order, the request's scope, and the measures the map can show."""
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from welfare.auth import scope
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.params import whole_number
-from welfare.reports import figures, figures_delivery
+from welfare.reports import figures, figures_aid, figures_delivery
 from welfare.reports import figures_domains as d
 from welfare.reports.rules import parse_period
 
 
 def builders():
     """(figure key, builder) in page order."""
-    return [("villages", figures.by_village), ("age_sex", figures.age_sex),
-            ("categories", figures.categories), ("rounds", d.round_progress),
+    return [("districts", figures.by_district), ("villages", figures.by_village),
+            ("age_sex", figures.age_sex), ("categories", figures.categories),
+            ("rounds", d.round_progress),
             ("round_villages", d.round_villages), ("deliveries", figures_delivery.completion),
             ("delivery_villages", figures_delivery.villages), ("visits", d.visit_coverage),
-            ("visit_villages", d.visit_villages), ("trends", d.trends)]
+            ("visit_villages", d.visit_villages), ("aid", figures_aid.aid_causes),
+            ("aid_villages", figures_aid.aid_villages), ("trends", d.trends)]
 
 
 # Figures with a number per village, which the map can show.
-MAPPABLE = ("villages", "round_villages", "delivery_villages", "visit_villages")
+MAPPABLE = ("villages", "round_villages", "delivery_villages", "visit_villages",
+            "aid_villages")
 
 
 def scope_for(args, user, today=None):
-    """A Scope from the query string (village, start, end), narrowed to the user's villages."""
+    """A Scope from the query string (district, village, start, end), narrowed to the user's
+    villages; a village chosen outside the district chosen is taken as chosen."""
     today = today or date.today()
     period = parse_period(args.get("start"), args.get("end"), today)
     allowed = (scope.for_user(user).village_ids() or set()) if user is not None else set()
     village_ids = set(allowed) or None
+    town = (args.get("district") or "").strip()
+    if re.fullmatch(r"\d{8}", town):
+        inside = set(db.session.scalars(sa.select(Village.id).where(
+            Village.code.startswith(town, autoescape=True))))
+        inside = inside & allowed if allowed else inside
+        if inside:
+            village_ids = inside
     code = (args.get("village") or "").strip()
     if code:
         village_id = db.session.scalar(sa.select(Village.id).where(Village.code == code))
@@ -47,6 +60,15 @@ def scope_for(args, user, today=None):
 def selectable_villages(user):
     """The villages a user may filter by: theirs, or all."""
     return figures.queries.villages(scope.for_user(user).village_ids())
+
+
+def selectable_districts(user):
+    """(code, name) of the districts a user may filter by: those whose villages they see, in
+    a deployment of several (a city bureau); none when they see one district only."""
+    codes = {v.code[:8] for v in selectable_villages(user)}
+    shown = [(d.code, figures.district_label(d)) for d in current_app.config["DISTRICTS"]
+             if d.code in codes]
+    return shown if len(shown) > 1 else []
 
 
 def selectable_rounds(scope):

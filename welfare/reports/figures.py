@@ -75,6 +75,15 @@ class Scope:
     def villages(self):
         return self.once("villages", lambda: queries.villages(self.village_ids))
 
+    def districts(self):
+        """The deployment's districts with villages in this scope, in the settings' order."""
+        codes = {v.code[:8] for v in self.villages()}
+        return [d for d in current_app.config["DISTRICTS"] if d.code in codes]
+
+    def village_label(self, village):
+        """The village's name, after its district's when the scope spans several."""
+        return village_label(village, qualified=len(self.districts()) > 1)
+
     def roster(self):
         """The roster counts on the as-of day that the roster figures share: the stored
         snapshot of the one grouped scan of the people table (see `snapshots`)."""
@@ -104,10 +113,28 @@ class Scope:
         return self.once("elders", lambda: queries.elders_by_village_level(self.counts()))
 
 
-def village_label(village):
-    from welfare.web import village_name
+def village_label(village, qualified=False):
+    from welfare.web import is_chinese, village_name
 
-    return village_name(village)
+    if not qualified:
+        return village_name(village)
+    town = district_of(village)
+    if town is None:
+        return village_name(village)
+    if is_chinese():
+        return f"{town.name}{village.name_zh}"
+    return f"{village.name_en}, {town.name_en}"
+
+
+def district_of(village):
+    return next((d for d in current_app.config["DISTRICTS"] if village.code.startswith(d.code)),
+                None)
+
+
+def district_label(district):
+    from welfare.web import is_chinese
+
+    return district.name if is_chinese() else district.name_en
 
 
 def total_row(rows, columns):
@@ -121,7 +148,7 @@ def village_figure(scope, key, title, description, columns, row_of, total, chart
     """A figure with one row per village (`row_of(village)` gives its numbers) and the
     `total` row; `chart` is (title, description, percent column key) of a bar per village,
     `mapped` the column keys the map can show."""
-    rows = [{**row_of(v), "village": village_label(v), "village_id": v.id}
+    rows = [{**row_of(v), "village": scope.village_label(v), "village_id": v.id}
             for v in scope.villages()]
     chart_title, chart_description, share = chart
     label = next(c.label for c in columns if c.key == share)
@@ -144,7 +171,7 @@ def by_village(scope):
     rows = []
     for v in scope.villages():
         rows.append({
-            "village": village_label(v), "village_id": v.id, "code": v.code,
+            "village": scope.village_label(v), "village_id": v.id, "code": v.code,
             "people": _sum(people, lambda k, v=v: k[0] == v.id),
             "seniors": _sum(people, lambda k, v=v: k[0] == v.id and k[1] in seniors),
             "low": low.get((v.id, "low"), 0),
@@ -168,6 +195,38 @@ def by_village(scope):
                   _("People on the roster on %(day)s, by village of registration.",
                     day=_day(scope.as_of)),
                   columns, rows, total, chart, mapped)
+
+
+def by_district(scope):
+    """The village figure's numbers added up per district, and over all of them: for a city
+    bureau's deployment, when the scope spans several districts."""
+    districts = scope.districts()
+    if len(districts) < 2:
+        return None
+    villages = scope.once(("figure", "villages"), lambda: by_village(scope))
+    keys = [c.key for c in villages.columns[1:]]
+    rows = []
+    for town in districts:
+        inside = [r for r in villages.rows if r["code"].startswith(town.code)]
+        rows.append({"district": district_label(town), "code": town.code,
+                     "villages": len(inside), **{k: sum(r[k] for r in inside) for k in keys}})
+    columns = [Column("district", _("District"), numeric=False),
+               Column("villages", _("Number of villages")), *villages.columns[1:]]
+    total = total_row(rows, columns)
+    every = {d.code for d in current_app.config["DISTRICTS"]} == {d.code for d in districts}
+    one_city = len({d.county for d in districts}) == 1
+    total["district"] = (_("City-wide") if every and one_city and scope.village_ids is None
+                         else _("All these districts"))
+    chart = charts.bar_chart(
+        _("People and people aged 65+ by district"),
+        _("Horizontal bars per district; the table beside gives the same numbers."),
+        [r["district"] for r in rows],
+        {_("People"): [r["people"] for r in rows], _("Aged 65+"): [r["seniors"] for r in rows]},
+    )
+    return Figure("districts", _("People by district"),
+                  _("People on the roster on %(day)s, by district of registration.",
+                    day=_day(scope.as_of)),
+                  columns, rows, total, chart)
 
 
 def age_sex(scope):
@@ -218,7 +277,6 @@ def categories(scope):
         _("People and households by category"),
         _("One bar per category; the table beside gives the numbers."),
         [r["category"] for r in rows], {_("Count"): [r["count"] for r in rows]},
-        width=560,
     )
     return Figure("categories", _("Categories"),
                   _("Statuses current on %(day)s; isolated elders on the register now.",

@@ -53,6 +53,8 @@ def completion(scope):
         [r["event"] for r in rows],
         {_("Delivered"): [r["done"] for r in rows], _("Not delivered"): [r["failed"] for r in rows],
          _("Not reported yet"): [r["pending"] for r in rows]},
+        meanings={_("Delivered"): "done", _("Not delivered"): "problem",
+                  _("Not reported yet"): "pending"},
     ) if rows else None
     return Figure("deliveries", _("Relief deliveries"),
                   _("Delivery events held in the chosen months. Goods left with family or a "

@@ -70,6 +70,7 @@ def round_progress(scope):
         [r["round"] for r in rows],
         {_("Paid"): [r["paid"] for r in rows], _("Unpaid"): unpaid,
          _("Not yet recorded"): [r["pending"] for r in rows]},
+        meanings={_("Paid"): "done", _("Unpaid"): "problem", _("Not yet recorded"): "pending"},
     ) if rows else None
     return Figure("rounds", _("Elder-gift rounds"),
                   _("Rounds whose payout period overlaps the chosen months. Corrected "
@@ -187,7 +188,8 @@ def trends(scope):
     total = total_row(rows, columns)
     chart = charts.line_chart(
         _("Month by month"), _("One line per measure; the table beside gives the numbers."),
-        [r["month"] for r in rows], {label: [r[key] for r in rows] for key, label, _c in series},
+        [show_month(r["month"]) for r in rows],
+        {label: [r[key] for r in rows] for key, label, _c in series},
     )
     return Figure("trends", _("Trends by month"),
                   _("Statuses count in the month they begin and in the month they end (a "
@@ -199,3 +201,9 @@ def _day(day):
     from welfare.web import show_date
 
     return show_date(day)
+
+
+def show_month(text):
+    from welfare.web import show_month as month
+
+    return month(text)

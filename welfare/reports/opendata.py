@@ -14,12 +14,18 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
+
 from welfare.reports.rules import suppress
 
 LICENSE = "政府資料開放授權條款-第1版"
 LICENSE_URL = "https://data.gov.tw/license"
-PUBLISHER = "高雄市林園區公所社會課"
-PUBLISHER_EN = "Social Affairs Section, Linyuan District Office, Kaohsiung City"
+
+
+def publisher():
+    """The office that publishes the data sets (its name follows WELFARE_DISTRICT)."""
+    return f"{current_app.config['OFFICE_NAME']}社會課"
+
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Dataset:
     as_of: date
     frequency: object = ""
     notes: list = field(default_factory=list)
+    empty_note: object = ""  # why the dataset has no rows yet, said on the page
 
 
 def cutoff(today):
@@ -71,7 +78,7 @@ def to_json(dataset, meanings):
         "dataset": dataset.slug,
         "title": str(dataset.title),
         "description": str(dataset.description),
-        "publisher": PUBLISHER,
+        "publisher": publisher(),
         "license": LICENSE,
         "license_url": LICENSE_URL,
         "as_of": dataset.as_of.isoformat(),

@@ -110,7 +110,9 @@ def gift_rounds(as_of):
         _l("Each elder-gift (敬老禮金) round of the last five years whose payout period has "
            "ended, with the people paid and not paid in each village. Amounts are not "
            "published per village."),
-        columns, records, as_of, _l("After each round"))
+        columns, records, as_of, _l("After each round"),
+        empty_note=_l("No round's payout period had ended by the day the counts refer to. "
+                      "A round is published the month after its payout period ends."))
 
 
 def visit_coverage(as_of):
@@ -160,7 +162,9 @@ def deliveries(as_of):
         "relief-deliveries", _l("Relief goods delivered by village"),
         _l("Relief-goods deliveries (such as year-end relief, 歲末送溫情) to low-income "
            "households and isolated elders in the last five years, per village."),
-        columns, records, as_of, _l("After each delivery event"))
+        columns, records, as_of, _l("After each delivery event"),
+        empty_note=_l("No delivery event was held by the day the counts refer to (the end "
+                      "of last month). An event is published the month after it is held."))
 
 
 def builders():

@@ -17,7 +17,9 @@ def _scope():
 
 def _page(template, scope, **context):
     """A statistics page with the filters, period and freshness every one shows."""
+    districts = dashboard.selectable_districts(current_user)
     filters = {
+        "district": request.args.get("district", "") if districts else "",
         "village": request.args.get("village", ""),
         "start": f"{scope.period.start:%Y-%m}",
         "end": f"{scope.period.end:%Y-%m}",
@@ -25,7 +27,7 @@ def _page(template, scope, **context):
     }
     return render_template(
         template, scope=scope, filters=filters,
-        villages=dashboard.selectable_villages(current_user),
+        villages=dashboard.selectable_villages(current_user), districts=districts,
         rounds=dashboard.selectable_rounds(scope), period=dashboard.describe_period(scope),
         freshness=dashboard.freshness(scope), cache_minutes=report_cache.seconds() // 60,
         **context)

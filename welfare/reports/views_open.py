@@ -42,7 +42,7 @@ def _public(response, slug, ext):
 def open_data_page():
     return render_template("reports/open_data.html", datasets=_datasets(),
                            license=opendata.LICENSE, license_url=opendata.LICENSE_URL,
-                           publisher=opendata.PUBLISHER)
+                           publisher=opendata.publisher())
 
 
 @bp.route("/open-data/<slug>.csv", endpoint="open_data_csv")

@@ -3,7 +3,7 @@ d3 from a CDN for its colour legend); the legend is plain HTML on the page."""
 
 import math
 
-import folium
+from markupsafe import escape
 
 from welfare.maps import embed, make_map
 from welfare.reports.figures import village_label
@@ -52,8 +52,24 @@ def _fmt(value):
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _label_villages(m, villages):
+    """Each village's name at its centre, as text on the map (not a marker one can tab to)."""
+    import folium
+
+    for v in villages:
+        if v.boundary and v.centroid_lat is not None:
+            folium.Marker(
+                (v.centroid_lat, v.centroid_lng),
+                icon=folium.DivIcon(html=f"<span>{escape(village_label(v))}</span>",
+                                    icon_size=(0, 0), class_name="map-village-label"),
+                interactive=False, keyboard=False,
+            ).add_to(m)
+
+
 def choropleth(villages, values, column):
     """(header, body, script) of a map colouring each village by its value, and the legend."""
+    import folium
+
     bounds = breaks(values.values(), whole=not column.percent)
     features = []
     for v in villages:
@@ -79,6 +95,7 @@ def choropleth(villages, values, column):
                                           aliases=["", column.label + ":"]),
         )
         layer.add_to(m)
+        _label_villages(m, villages)
         bounds_of_map = layer.get_bounds()
         m.fit_bounds(bounds_of_map)
     # The page refits the map when it is printed (the paper is narrower than the screen).

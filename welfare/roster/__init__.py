@@ -8,6 +8,8 @@ from welfare.roster import (  # noqa: E402,F401
     views_export,
     views_households,
     views_import,
+    views_merges,
+    views_quality,
 )
 from welfare.roster.cli import roster_cli  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Demo roster: ctx.people residents of Linyuan in households, low-income households,
+"""Demo roster: ctx.people residents of the district in households, low-income households,
 isolated elders and a few suspected duplicates, written in bulk (COPY on PostgreSQL)."""
 
 from datetime import timedelta
@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from welfare.auth import audit
 from welfare.auth.models import utcnow
 from welfare.extensions import db
+from welfare.geo import district
 from welfare.geo.models import Village
 from welfare.roster.demo_elders import elder_rows
-from welfare.roster.demo_people import Town
+from welfare.roster.demo_people import Town, profile_for
 from welfare.roster.models import (
     DuplicateFlag,
     EmergencyContact,
@@ -29,11 +30,15 @@ STATUS_NOTES = ("", "", "", "", "年度總清查通過", "家庭總收入重新�
 
 
 def seed(ctx):
-    """Fill the roster with a believable Linyuan of ctx.people residents."""
+    """Fill the roster with ctx.people believable residents of the district's villages."""
     writer = BulkWriter(db.session.connection(), utcnow())
-    villages = list(db.session.scalars(sa.select(Village.id).order_by(Village.code)))
-    town = Town(ctx.rng, ctx.today, villages,
-                taken_ids=db.session.scalars(sa.select(Person.id_number)))
+    rows = db.session.execute(sa.select(Village.id, Village.name_zh, Village.code)
+                              .order_by(Village.code)).all()
+    place = district.of_village_code(rows[0].code) if rows else None
+    town = Town(ctx.rng, ctx.today, [r.id for r in rows],
+                taken_ids=db.session.scalars(sa.select(Person.id_number)),
+                profile=profile_for(place.county, place.name) if place else None,
+                village_names={r.id: r.name_zh for r in rows})
     pools = _write_people(ctx, town, writer)
     statuses = _write_low_income(ctx, writer, pools)
     elders = _write_elders(ctx, town, writer, pools)

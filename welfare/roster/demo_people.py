@@ -1,6 +1,8 @@
-"""Believable Linyuan residents for demo data: names, ID numbers, ages, addresses,
-households. Pure Python (no Flask, no database) so that a million rows stay fast."""
+"""Believable residents for demo data (Linyuan's by default, any district's by its
+profile): names, ID numbers, ages, addresses, households. Pure Python (no Flask, no
+database) so that a million rows stay fast."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from welfare.core import idno
@@ -40,6 +42,54 @@ ROADS = (
     "五福路", "溪州路", "西溪路", "汕尾路", "頂厝路", "潭頭路",
 )
 OTHER_LETTERS = "ABCDFGHKLMNPQTUVX"
+# The first letter of ID numbers issued in each county or city (the later-merged counties'
+# letters second: 高雄縣 S, 臺中縣 L, 臺南縣 R).
+ID_LETTERS = {
+    "臺北市": "A", "臺中市": "BL", "基隆市": "C", "臺南市": "DR", "高雄市": "ES", "新北市": "F",
+    "宜蘭縣": "G", "桃園市": "H", "嘉義市": "I", "新竹縣": "J", "苗栗縣": "K", "南投縣": "M",
+    "彰化縣": "N", "新竹市": "O", "雲林縣": "P", "嘉義縣": "Q", "屏東縣": "T", "花蓮縣": "U",
+    "臺東縣": "V", "金門縣": "W", "澎湖縣": "X", "連江縣": "Z",
+}
+# Landline area codes and the digits after them.
+AREA_CODES = {
+    "臺北市": ("02", 8), "新北市": ("02", 8), "基隆市": ("02", 8), "桃園市": ("03", 7),
+    "新竹縣": ("03", 7), "新竹市": ("03", 7), "宜蘭縣": ("03", 7), "花蓮縣": ("03", 7),
+    "苗栗縣": ("037", 6), "臺中市": ("04", 8), "彰化縣": ("04", 7), "南投縣": ("049", 7),
+    "雲林縣": ("05", 7), "嘉義縣": ("05", 7), "嘉義市": ("05", 7), "臺南市": ("06", 7),
+    "澎湖縣": ("06", 7), "高雄市": ("07", 7), "屏東縣": ("08", 7), "臺東縣": ("089", 6),
+    "金門縣": ("082", 6), "連江縣": ("0836", 5),
+}
+# The 30 mountain indigenous townships (山地原住民鄉/區), where most residents are indigenous.
+MOUNTAIN_INDIGENOUS = {
+    ("新北市", "烏來區"), ("桃園市", "復興區"), ("新竹縣", "尖石鄉"), ("新竹縣", "五峰鄉"),
+    ("苗栗縣", "泰安鄉"), ("臺中市", "和平區"), ("南投縣", "仁愛鄉"), ("南投縣", "信義鄉"),
+    ("嘉義縣", "阿里山鄉"), ("高雄市", "茂林區"), ("高雄市", "桃源區"), ("高雄市", "那瑪夏區"),
+    ("屏東縣", "三地門鄉"), ("屏東縣", "霧臺鄉"), ("屏東縣", "瑪家鄉"), ("屏東縣", "泰武鄉"),
+    ("屏東縣", "來義鄉"), ("屏東縣", "春日鄉"), ("屏東縣", "獅子鄉"), ("屏東縣", "牡丹鄉"),
+    ("臺東縣", "金峰鄉"), ("臺東縣", "達仁鄉"), ("臺東縣", "延平鄉"), ("臺東縣", "海端鄉"),
+    ("臺東縣", "蘭嶼鄉"), ("花蓮縣", "秀林鄉"), ("花蓮縣", "萬榮鄉"), ("花蓮縣", "卓溪鄉"),
+    ("宜蘭縣", "南澳鄉"), ("宜蘭縣", "大同鄉"),
+}
+COMMON_ROADS = ("中山路", "中正路", "民生路", "民族路", "復興路", "文化路")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What differs between districts in demo data."""
+    roads: tuple | None  # the district's roads, or None: roads named after each village
+    id_letters: str  # first letters of ID numbers, the commonest first
+    area_code: str
+    landline_digits: int
+    indigenous_share: float
+
+
+def profile_for(county, town):
+    """The demo profile of a district by its county and town name (e.g. 高雄市, 林園區)."""
+    if (county, town) == ("高雄市", "林園區"):
+        return LINYUAN
+    area, digits = AREA_CODES.get(county, ("07", 7))
+    share = 0.85 if (county, town) in MOUNTAIN_INDIGENOUS else 0.015
+    return Profile(None, ID_LETTERS.get(county, "E"), area, digits, share)
 # Household sizes and their shares: Linyuan averages about 2.4 people per household.
 SIZES = (1, 2, 3, 4, 5, 6)
 SIZE_WEIGHTS = (26, 27, 19, 16, 8, 4)
@@ -52,8 +102,9 @@ MOBILE_PREFIXES = tuple(f"09{n:02d}" for n in range(10, 90) if n % 10 != 0 or n 
 class Town:
     """Generates households of residents; keeps issued ID numbers unique."""
 
-    def __init__(self, rng, today, villages, taken_ids=()):
+    def __init__(self, rng, today, villages, taken_ids=(), profile=None, village_names=None):
         self.rng = rng
+        self.profile = profile or LINYUAN
         self.today = today
         self.issued = set(taken_ids)
         self.surnames = [s for s, _ in SURNAMES]
@@ -61,7 +112,13 @@ class Town:
         self.villages = villages
         self.village_cum = _cumulative(rng.uniform(0.45, 1.8) for _ in villages)
         self.lins = {v: rng.randint(14, 30) for v in villages}
-        self.roads = {v: rng.sample(ROADS, 3) for v in villages}
+        if self.profile.roads:
+            self.roads = {v: rng.sample(self.profile.roads, 3) for v in villages}
+        else:  # 富世村 -> 富世路, 富世一街 and a road most towns have
+            names = village_names or {}
+            self.roads = {v: (f"{names.get(v, '中興村')[:-1]}路",
+                              f"{names.get(v, '中興村')[:-1]}一街", rng.choice(COMMON_ROADS))
+                          for v in villages}
 
     # Single values
 
@@ -80,7 +137,8 @@ class Town:
     def id_number(self, sex, resident=False):
         rng = self.rng
         r = rng.random()
-        letter = "E" if r < 0.5 else "S" if r < 0.88 else rng.choice(OTHER_LETTERS)
+        letters = self.profile.id_letters
+        letter = letters[0] if r < 0.5 else letters[-1] if r < 0.88 else rng.choice(OTHER_LETTERS)
         while True:
             number = idno.generate(letter, sex, rng, resident=resident)
             if number not in self.issued:
@@ -100,7 +158,11 @@ class Town:
 
     def landline(self):
         # Linyuan numbers are 07-641xxxx to 07-647xxxx; stored as digits so searches match.
-        return f"0764{self.rng.randint(10000, 79999)}"
+        profile = self.profile
+        if profile is LINYUAN:
+            return f"0764{self.rng.randint(10000, 79999)}"
+        low = 2 * 10 ** (profile.landline_digits - 1)
+        return f"{profile.area_code}{self.rng.randint(low, 10 ** profile.landline_digits - 1)}"
 
     def address(self, village):
         rng = self.rng
@@ -127,7 +189,7 @@ class Town:
         size = rng.choices(SIZES, SIZE_WEIGHTS)[0]
         members = self._members(size)
         return village, rng.randint(1, self.lins[village]), self.address(village), \
-            rng.random() < 0.015, members
+            rng.random() < self.profile.indigenous_share, members
 
     def _members(self, size):
         rng = self.rng
@@ -224,6 +286,9 @@ class Town:
 
     def recent(self, days):
         return self.today - timedelta(days=self.rng.randint(1, days))
+
+
+LINYUAN = Profile(ROADS, "ES", "07", 7, 0.015)
 
 
 def _m(relation, sex, age, surname, resident=False):

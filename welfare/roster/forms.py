@@ -16,7 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from welfare.forms import RocDateField, TextForm
+from welfare.forms import Phone, RocDateField, TextForm
 
 SEX_CHOICES = [("M", _l("Male")), ("F", _l("Female"))]
 STATUS_CHOICES = [
@@ -45,9 +45,9 @@ class PersonForm(TextForm):
                      validators=[DataRequired(_l("Choose the sex."))])
     birth_date = RocDateField(_l("Date of birth"), required=True)
     indigenous = BooleanField(_l("Indigenous"))
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)],
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), Phone()],
                         render_kw={"type": "tel", "autocomplete": "off", "class": "short"})
-    mobile = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=30)],
+    mobile = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=30), Phone()],
                          render_kw={"type": "tel", "autocomplete": "off", "class": "short"})
     village_id = SelectField(_l("Village"), coerce=int,
                              validators=[DataRequired(_l("Choose a village."))])
@@ -138,9 +138,13 @@ class ElderForm(TextForm):
 class ContactForm(TextForm):
     name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=60)])
     relation = StringField(_l("Relation"), validators=[Optional(), Length(max=30)])
-    phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=30)],
+    phone = StringField(_l("Contact phone"), validators=[DataRequired(), Length(max=30), Phone()],
                         render_kw={"type": "tel"})
 
 
 class FindPersonForm(TextForm):
     id_number = StringField(_l("ID number"), validators=[DataRequired(_l("Enter the ID number."))])
+
+
+class ConfirmForm(TextForm):
+    """A check page's button: nothing to fill, the CSRF token only."""

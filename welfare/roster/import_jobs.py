@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from welfare.auth.models import User
 from welfare.extensions import db
 from welfare.jobs.services import enqueue, progress
-from welfare.roster.importer import import_file
+from welfare.roster.feeds import import_file
 
 KEEP_SECONDS = 24 * 3600
 # The job functions, named once: the queue finds them by these paths.
@@ -56,13 +56,20 @@ def discard(token):
         path.unlink(missing_ok=True)
 
 
+def end_missing(meta):
+    """The date a full low-income list ends missing statuses on, or None."""
+    value = meta.get("end_missing")
+    return date.fromisoformat(value) if value else None
+
+
 def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
 def preview_meta(result):
     """What the preview page shows of a dry run, kept beside the upload."""
-    return {"result": result.to_dict(), "unchanged": result.unchanged,
+    return {"result": result.to_dict(), "unchanged": result.unchanged, "ended": result.ended,
+            "kind": getattr(result, "kind", None) or "people",
             "errors_more": result.errors_more,
             "headers": result.headers,
             "valid_sample": [{k: _plain(v) for k, v in r.items()} for r in result.valid_sample],
@@ -98,13 +105,14 @@ def preview_job(job_id, token, user_id):
     """Background dry run of a big upload: judge every row, keep the preview, write nothing."""
     meta = read_meta(token)
     progress(job_id, 0, message=_("Checking %(name)s", name=meta["filename"]))
-    result = import_file(upload_path(token, meta), dry_run=True,
+    result = import_file(upload_path(token, meta), kind=meta.get("kind"), dry_run=True,
                          actor=db.session.get(User, user_id), filename=meta["filename"],
+                         end_missing=end_missing(meta),
                          on_progress=lambda done, total: progress(job_id, done, total))
     if result.file_error:
         discard(token)
         raise RuntimeError(result.file_error)
-    meta = {key: meta[key] for key in ("user_id", "ext", "filename")}
+    meta = {key: meta.get(key) for key in ("user_id", "ext", "filename", "end_missing")}
     write_meta(token, {**meta, **preview_meta(result)})
     return {"message": _("Checked %(rows)s rows: %(valid)s can be imported. Open the preview "
                          "to confirm.", rows=f"{result.rows:,}", valid=f"{result.valid:,}")}
@@ -114,9 +122,9 @@ def import_job(job_id, token, user_id):
     """Background confirm for large files; the job runner commits."""
     meta = read_meta(token)
     progress(job_id, 0, message=_("Saving %(n)s rows", n=meta["result"]["rows"]))
-    result = import_file(upload_path(token, meta), dry_run=False,
+    result = import_file(upload_path(token, meta), kind=meta.get("kind"), dry_run=False,
                          actor=db.session.get(User, user_id), filename=meta["filename"],
-                         commit=False,
+                         end_missing=end_missing(meta), commit=False,
                          on_progress=lambda done, total: progress(job_id, done, total))
     discard(token)
     if result.file_error:

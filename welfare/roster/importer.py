@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -18,6 +19,8 @@ from flask_babel import gettext as _
 from welfare.core import idno, rocdate
 from welfare.core.text import strip_invisible
 from welfare.extensions import db
+from welfare.forms import phone_is_valid
+from welfare.geo import atlas
 from welfare.geo.models import Village
 from welfare.roster import importer_write
 from welfare.roster.importer_read import ImportFileError, header_key, is_blank, open_table
@@ -62,10 +65,15 @@ class ImportResult:
     # Problems beyond the first max_errors are counted, not listed.
     max_errors: int = 1000
     errors_more: int = 0
+    # Statuses ended because a full list no longer names them (low-income, when asked).
+    ended: int | None = None
 
     def to_dict(self):
-        return {"rows": self.rows, "valid": self.valid, "created": self.created,
+        data = {"rows": self.rows, "valid": self.valid, "created": self.created,
                 "updated": self.updated, "errors": self.errors}
+        if self.ended is not None:
+            data["ended"] = self.ended
+        return data
 
     def error(self, row, key, message):
         if len(self.errors) < self.max_errors:
@@ -83,25 +91,103 @@ def _text(value):
 
 
 class VillageFinder:
-    """Finds a village by code, Chinese name (with or without 里/村) or English name."""
+    """Finds a village by code, Chinese name (with or without 里/村, after its county and
+    town as registers write them: 高雄市林園區東林里, 高雄縣林園鄉東林村, 花蓮縣秀林鄉秀林村,
+    宜蘭縣羅東鎮仁愛里) or English name. In a deployment of several districts a name that
+    two of them share is resolved by the town the cell or the address names; `candidates`
+    lists the villages when neither does."""
 
     def __init__(self, villages):
-        self.by_key, self.seen = {}, {}
+        self.by_key, self.by_id, self.seen = {}, {}, {}
         for v in villages:
-            for name in (v.code, v.name_zh, v.name_zh.rstrip("里"), v.name_en,
-                         v.name_en.removesuffix(" Village")):
-                self.by_key[self.key(name)] = v.id
+            self.by_id[v.id] = v
+            for name in {v.code, v.name_zh, v.name_en, v.name_en.removesuffix(" Village")}:
+                ids = self.by_key.setdefault(self.key(name), [])
+                if v.id not in ids:
+                    ids.append(v.id)
 
     @staticmethod
     def key(text):
-        text = _text(text).lower().replace("’", "'")
-        text = re.sub(r"^.*[區鄉]", "", text)  # 高雄市林園區東林里, 林園鄉東林村
+        text = _text(text).lower().replace("’", "'").replace("台", "臺")
         return re.sub(r"[\s'\-]|village|vil\.?$|[里村]$", "", text)
 
-    def find(self, value):
+    def resolve(self, value, address=""):
+        """(village id or None, the villages the name fits when it fits several)."""
         if value not in self.seen:  # a file names the same few villages over and over
-            self.seen[value] = self.by_key.get(self.key(value))
-        return self.seen[value]
+            self.seen[value] = self._fitting(value)
+        ids = self.seen[value]
+        if len(ids) > 1:
+            towns, _rest = split_town(address)
+            ids = [i for i in ids if self._town(i) in towns] or ids
+        if not ids:
+            return None, []
+        if len(ids) == 1:
+            return ids[0], []
+        return None, [self.by_id[i] for i in ids]
+
+    def find(self, value, address=""):
+        return self.resolve(value, address)[0]
+
+    def _town(self, village_id):
+        return self.by_id[village_id].code[:8]
+
+    def _fitting(self, value):
+        """The ids of every village the name fits, by itself or after its town."""
+        ids = self.by_key.get(self.key(value))
+        if not ids:
+            towns, rest = split_town(value)
+            ids = [i for i in self.by_key.get(self.key(rest), ()) if self._town(i) in towns]
+        return ids
+
+
+def several_villages(value, candidates):
+    """Why a village name shared by districts was not taken, naming each candidate."""
+    places = []
+    for village in candidates:
+        town = atlas.town(village.code[:8]) or {"county": "", "name": ""}
+        places.append(f"{town['county']}{town['name']}{village.name_zh}（{village.code}）")
+    return _("“%(value)s” is a village of several districts: %(places)s. Write the district "
+             "before the village (e.g. %(example)s) or in the address.", value=value,
+             places="、".join(places), example=places[0].split("（")[0])
+
+
+OLD_COUNTIES = {"臺北縣": "新北市", "桃園縣": "桃園市", "臺中縣": "臺中市", "臺南縣": "臺南市",
+                "高雄縣": "高雄市"}
+TOWN_SUFFIXES = "區鄉鎮市"
+
+
+@cache
+def _towns_by_county():
+    found = {}
+    for town in atlas.towns():
+        county = town["county"].replace("台", "臺")
+        found.setdefault(county, []).append((town["name"].replace("台", "臺")[:-1], town["code"]))
+    for county in found:
+        found[county].sort(key=lambda t: -len(t[0]))  # 東區 after 東勢區
+    return found
+
+
+def split_town(text):
+    """(town codes, the rest) when `text` starts with a town of the MOI map, as 林園區,
+    林園鄉, 高雄縣林園鄉 or 832高雄市林園區 (any of 區, 鄉, 鎮, 市 after the town's name, for
+    renamed towns); without its county a name may fit several towns (中正區). ((), text)
+    when it names no town."""
+    text = re.sub(r"^\d{3,6}", "", _text(text).replace("台", "臺"))
+    towns_by_county = _towns_by_county()
+    county = next((c for c in (*towns_by_county, *OLD_COUNTIES) if text.startswith(c)), None)
+    rest = text[len(county):] if county else text
+    county = OLD_COUNTIES.get(county, county)
+    towns = towns_by_county[county] if county else sorted(
+        (t for found in towns_by_county.values() for t in found), key=lambda t: -len(t[0]))
+    codes, left = [], text
+    for stem, code in towns:
+        if codes and len(stem) < len(codes[0][0]):
+            break
+        if (rest.startswith(stem) and len(rest) > len(stem) + 1
+                and rest[len(stem)] in TOWN_SUFFIXES):
+            codes.append((stem, code))
+            left = rest[len(stem) + 1:]
+    return tuple(code for _stem, code in codes), left
 
 
 FUTURE = {
@@ -112,31 +198,44 @@ SPACES = re.compile(r"\s+")
 NON_DIGITS = re.compile(r"\D")
 
 
-def _date(raw, key, today=None):
-    """(date, message): a parsed date or why it was refused."""
+def judge_id_number(raw):
+    """(the normalised ID number, None) or (None, why it is refused); full-width, lower case
+    and spaces are accepted. Every registry feed judges its ID column with this."""
+    text = _text(raw)
+    if idno.is_valid(text):
+        return idno.normalise(text), None
+    return None, id_number_error(text)
+
+
+def parse_date(raw, empty_message, future_message=None, today=None):
+    """(date, None) or (None, message) for a cell in any ROC or AD form rocdate reads;
+    empty_message for a blank cell, future_message (when given) for a date after today."""
     try:
         value = rocdate.parse(raw)
     except rocdate.InvalidDate as exc:
         text = _text(raw)
         if exc.code == "empty":
-            return None, _("Enter the date of birth.")
+            return None, empty_message
         if exc.code == "impossible":
             return None, _("%(value)s is not a real date; check the month and day.", value=text)
         return None, _("“%(value)s” is not a date; write it like 114/10/15, 1141015 or "
                        "2025-10-15.", value=text)
-    if value is not None and value > (today or date.today()):
-        return None, FUTURE[key]()
+    if future_message is not None and value > (today or date.today()):
+        return None, future_message
     return value, None
+
+
+def _date(raw, key, today=None):
+    """(date, message): a parsed date or why it was refused."""
+    return parse_date(raw, _("Enter the date of birth."), FUTURE[key](), today)
 
 
 def judge_row(cells, finder, allowed_villages, today=None):
     """(data, errors) for one row given as {key: raw cell}; errors are (key, message)."""
     data, errors = {}, []
-    raw_id = _text(cells.get("id_number"))
-    if idno.is_valid(raw_id):
-        data["id_number"] = idno.normalise(raw_id)
-    else:
-        errors.append(("id_number", id_number_error(raw_id)))
+    data["id_number"], message = judge_id_number(cells.get("id_number"))
+    if message:
+        errors.append(("id_number", message))
     name = SPACES.sub(" ", _text(cells.get("name")))
     if not name:
         errors.append(("name", _("Enter the name.")))
@@ -147,11 +246,13 @@ def judge_row(cells, finder, allowed_villages, today=None):
     if message:
         errors.append(("birth_date", message))
     village_text = _text(cells.get("village"))
-    village_id = finder.find(village_text)
+    village_id, candidates = finder.resolve(village_text, _text(cells.get("address")))
     if not village_text:
         errors.append(("village", _("Enter the village (里).")))
+    elif candidates:
+        errors.append(("village", several_villages(village_text, candidates)))
     elif village_id is None:
-        errors.append(("village", _("“%(value)s” is not a village in Linyuan District.",
+        errors.append(("village", _("“%(value)s” is not a village of the district.",
                                     value=village_text)))
     elif allowed_villages and village_id not in allowed_villages:
         errors.append(("village", _("You can only import people in your own villages.")))
@@ -189,6 +290,8 @@ def _optional_fields(cells, data, errors):
             number = "0" + number  # a spreadsheet dropped the leading zero of a mobile number
         if len(number) > 30:
             errors.append((key, _("The phone number is longer than 30 characters.")))
+        elif number and not phone_is_valid(number):
+            errors.append((key, _("%(number)s is not a phone number.", number=number)))
         elif number:
             digits = NON_DIGITS.sub("", number)
             is_mobile = key == "mobile" or (digits.startswith("09") and len(digits) == 10)
@@ -206,11 +309,13 @@ def _optional_fields(cells, data, errors):
         errors.append(("indigenous", _("Write 是 or 否 (Y or N) for indigenous status.")))
 
 
-def map_headers(headers):
-    """{key: column index} and {key: header as written}; the first matching column wins."""
+def map_headers(headers, header_keys=None):
+    """{key: column index} and {key: header as written}; the first matching column wins.
+    header_keys ({header_key: column key}) defaults to the people kind's."""
+    header_keys = HEADER_KEYS if header_keys is None else header_keys
     index, written = {}, {}
     for position, header in enumerate(headers):
-        key = HEADER_KEYS.get(header_key(header))
+        key = header_keys.get(header_key(header))
         if key and key not in index:
             index[key], written[key] = position, header
     return index, written

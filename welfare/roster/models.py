@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from welfare.auth import scope
@@ -17,6 +18,15 @@ CARE_LEVELS = (1, 2, 3, 4)
 
 
 LIVE = sa.text("merged_into_id IS NULL")
+
+
+@sa.event.listens_for(db.metadata, "before_create")
+def _trigrams(target, connection, **kw):
+    """The address indexes need pg_trgm (a trusted extension: the schema owner may add it)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        # The low-income periods' exclusion constraint compares household ids with "=".
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
 
 
 def searchable(length):
@@ -38,6 +48,9 @@ class Person(db.Model):
                  sqlite_where=LIVE, postgresql_include=["birth_date"]),
         sa.Index("ix_people_village_birth", "village_id", "birth_date"),
         sa.Index("ix_people_name_birth", "name", "birth_date"),
+        # Address substring search (`LIKE '%...%'`) on PostgreSQL: trigrams (pg_trgm).
+        sa.Index("ix_people_address_trgm", "address", postgresql_using="gin",
+                 postgresql_ops={"address": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +87,14 @@ class Person(db.Model):
 
 class Household(db.Model):
     __tablename__ = "households"
+    __table_args__ = (
+        sa.Index("ix_households_address_trgm", "address", postgresql_using="gin",
+                 postgresql_ops={"address": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        # One head per household is head_id itself; a person heads one household at a time.
+        sa.Index("uq_households_head", "head_id", unique=True,
+                 postgresql_where=sa.text("head_id IS NOT NULL"),
+                 sqlite_where=sa.text("head_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_no: Mapped[str] = mapped_column(sa.String(20), default="", index=True)
@@ -116,6 +137,25 @@ class HouseholdMember(db.Model):
     person = relationship("Person", back_populates="membership", lazy="joined")
 
 
+class HouseholdMove(db.Model):
+    """A person's move from one household to another (or into or out of any), kept as
+    history when the household membership changes (the households feed records these)."""
+
+    __tablename__ = "household_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    from_household_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("households.id", ondelete="SET NULL"))
+    to_household_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("households.id", ondelete="SET NULL"))
+    from_household_no: Mapped[str] = mapped_column(sa.String(20), default="")
+    to_household_no: Mapped[str] = mapped_column(sa.String(20), default="")
+    relationship_to_head: Mapped[str] = mapped_column(sa.String(20), default="")
+    source: Mapped[str] = mapped_column(sa.String(200), default="")
+    moved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LowIncomeCategory(db.Model):
     """Configurable sub-categories of 低收入戶 (Kaohsiung's were not published)."""
 
@@ -133,6 +173,13 @@ class LowIncomeStatus(db.Model):
     __table_args__ = (
         sa.CheckConstraint(sa.column("kind").in_(LOW_INCOME_KINDS), name="kind"),
         sa.CheckConstraint("certified_until >= certified_from", name="period"),
+        # A household's periods of one kind never overlap (PostgreSQL; on SQLite the
+        # services and the low-income import check it).
+        postgresql.ExcludeConstraint(
+            (sa.column("household_id"), "="), (sa.column("kind"), "="),
+            (sa.text("daterange(certified_from, certified_until, '[]')"), "&&"),
+            name="low_income_statuses_no_overlap", using="gist",
+        ).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -224,6 +271,7 @@ scope.narrow(Person, villages=lambda ids: Person.village_id.in_(ids))
 scope.narrow(Household, villages=lambda ids: Household.village_id.in_(ids))
 scope.narrow(HouseholdMember,
              villages=lambda ids: HouseholdMember.household_id.in_(households_in(ids)))
+scope.narrow(HouseholdMove, villages=lambda ids: HouseholdMove.person_id.in_(people_in(ids)))
 scope.narrow(LowIncomeStatus,
              villages=lambda ids: LowIncomeStatus.household_id.in_(households_in(ids)))
 scope.narrow(IsolatedElder, villages=lambda ids: IsolatedElder.person_id.in_(people_in(ids)))
@@ -231,3 +279,40 @@ scope.narrow(EmergencyContact, villages=lambda ids: EmergencyContact.elder_id.in
 # A suspected pair across villages names a person of the other village: neither side sees it.
 scope.narrow(DuplicateFlag, villages=lambda ids: sa.and_(
     DuplicateFlag.person_a_id.in_(people_in(ids)), DuplicateFlag.person_b_id.in_(people_in(ids))))
+
+
+class PersonMerge(db.Model):
+    """One merge of a duplicate into the kept record, with every row it moved (table.column ->
+    ids), so that an admin can undo it."""
+
+    __tablename__ = "person_merges"
+    __table_args__ = (
+        # One standing merge per pair, and a record is merged away once until undone: two
+        # clerks merging at once cannot both win (the service also locks the pair).
+        sa.Index("uq_person_merges_flag_live", "flag_id", unique=True,
+                 postgresql_where=sa.text("undone_at IS NULL"),
+                 sqlite_where=sa.text("undone_at IS NULL")),
+        sa.Index("uq_person_merges_merged_live", "merged_id", unique=True,
+                 postgresql_where=sa.text("undone_at IS NULL"),
+                 sqlite_where=sa.text("undone_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(sa.ForeignKey("duplicate_flags.id"))
+    kept_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"))
+    moves: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    merged_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    undone_at: Mapped[datetime | None]
+
+    flag = relationship("DuplicateFlag")
+    kept = relationship("Person", foreign_keys=[kept_id])
+    merged = relationship("Person", foreign_keys=[merged_id])
+    merged_by = relationship("User", foreign_keys=[merged_by_id])
+    undone_by = relationship("User", foreign_keys=[undone_by_id])
+
+
+scope.narrow(PersonMerge, villages=lambda ids: sa.and_(
+    PersonMerge.kept_id.in_(people_in(ids)), PersonMerge.merged_id.in_(people_in(ids))))

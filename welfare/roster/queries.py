@@ -117,7 +117,11 @@ class Page:
 
 def search_people(filters, user, page=1, per_page=25):
     """A page of matching people; the total is exact up to COUNT_CAP, else AtLeast(COUNT_CAP)."""
-    stmt = people_stmt(filters, user)
+    return paginate_stmt(people_stmt(filters, user), page, per_page)
+
+
+def paginate_stmt(stmt, page=1, per_page=25):
+    """A page of `stmt`'s rows with a capped total, as search_people shows."""
     page = max(1, page or 1)
     items = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
     if page == 1 and len(items) < per_page:
@@ -158,8 +162,18 @@ def elders_stmt(filters, user):
     return stmt.order_by(IsolatedElder.care_level.desc(), Person.name)
 
 
-def expiring_statuses(user, today=None, days=60):
-    """Low-income statuses ending within `days` (and not already renewed)."""
+def expiring_statuses(user, today=None, days=60, village=None):
+    """Low-income statuses ending within `days` (and not already renewed), of one village's
+    households when `village` (a code) is given."""
+    stmt = expiring_stmt(today, days)
+    if village:
+        stmt = stmt.join(Village, Household.village_id == Village.id).where(
+            Village.code == village)
+    return db.session.scalars(stmt).all()
+
+
+def expiring_stmt(today=None, days=60):
+    """The select of expiring_statuses (joined to Household), for counting by village."""
     today = today or date.today()
     later = sa.orm.aliased(LowIncomeStatus)
     renewed = sa.select(later.id).where(
@@ -176,7 +190,7 @@ def expiring_statuses(user, today=None, days=60):
         )
         .order_by(LowIncomeStatus.certified_until)
     )
-    return db.session.scalars(stmt).all()
+    return stmt
 
 
 def open_duplicates(user):

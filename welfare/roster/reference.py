@@ -1,11 +1,12 @@
-"""Reference data present in every install: the 24 villages and low-income categories."""
+"""Reference data present in every install: the district's villages and low-income
+categories."""
 
-import json
-from pathlib import Path
+import os
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
-VILLAGES_FILE = Path(__file__).resolve().parent.parent / "data" / "linyuan_villages.geojson"
+from welfare.geo import district
 
 DEFAULT_CATEGORIES = [
     ("L0", "第0類", "Category 0"),
@@ -16,21 +17,16 @@ DEFAULT_CATEGORIES = [
 ]
 
 
-def village_rows():
-    """Dicts for the villages table, from the shipped GeoJSON."""
-    data = json.loads(VILLAGES_FILE.read_text(encoding="utf-8"))
-    rows = []
-    for feature in data["features"]:
-        props = feature["properties"]
-        rows.append({
-            "code": props["VILLCODE"],
-            "name_zh": props["VILLNAME"],
-            "name_en": props["VILLENG"].replace(" Vil.", " Village"),
-            "centroid_lat": props["centroid_lat"],
-            "centroid_lng": props["centroid_lng"],
-            "boundary": feature["geometry"],
-        })
-    return sorted(rows, key=lambda r: r["code"])
+def configured_districts():
+    if has_app_context():
+        return current_app.config.get("WELFARE_DISTRICT")
+    return os.environ.get("WELFARE_DISTRICT")
+
+
+def village_rows(districts=None):
+    """Dicts for the villages table: every village of the configured district(s), from the
+    MOI village map (welfare/geo/atlas.py)."""
+    return district.village_rows(districts or configured_districts())
 
 
 def category_rows():
@@ -38,21 +34,17 @@ def category_rows():
             for c, zh, en in DEFAULT_CATEGORIES]
 
 
-# Lightweight tables, so that migrations calling this do not depend on today's models.
-_villages = sa.table(
-    "villages", sa.column("code"), sa.column("name_zh"), sa.column("name_en"),
-    sa.column("centroid_lat"), sa.column("centroid_lng"), sa.column("boundary", sa.JSON),
-)
+# A lightweight table, so that migrations calling this do not depend on today's models.
 _categories = sa.table(
     "low_income_categories", sa.column("code"), sa.column("name_zh"), sa.column("name_en"),
     sa.column("active"),
 )
 
 
-def ensure_reference_data(connection):
+def ensure_reference_data(connection, districts=None):
     """Insert the villages and default categories that are missing (idempotent)."""
-    for table, rows in ((_villages, village_rows()), (_categories, category_rows())):
-        have = set(connection.scalars(sa.select(table.c.code)))
-        missing = [r for r in rows if r["code"] not in have]
-        if missing:
-            connection.execute(sa.insert(table), missing)
+    district.ensure_villages(connection, districts or configured_districts())
+    have = set(connection.scalars(sa.select(_categories.c.code)))
+    missing = [r for r in category_rows() if r["code"] not in have]
+    if missing:
+        connection.execute(sa.insert(_categories), missing)

@@ -1,6 +1,6 @@
 """People: search, detail, create, edit, reveal ID, duplicates."""
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from welfare.auth.queries import history_for
 from welfare.params import int_arg, page_arg
 from welfare.roster import bp, queries, services
 from welfare.roster.forms import PersonForm
+from welfare.roster.history import person_events
 from welfare.roster.models import DuplicateFlag, Person
 from welfare.uow import do_action, form_page, unit_of_work
 from welfare.web import village_name
@@ -66,7 +67,17 @@ def people():
 def person(person_id):
     person = visible_person(person_id)
     return render_template("roster/person.html", person=person, full_id=None,
-                           history=history_for("people", person.id))
+                           history=history_for("people", person.id),
+                           events=person_events(person, current_user))
+
+
+@bp.route("/people/<int:person_id>/story")
+@roles_required(*OFFICE)
+def person_story_print(person_id):
+    """The person's history across programmes on a printable sheet."""
+    person = visible_person(person_id)
+    return render_template("print/person_history.html", person=person,
+                           events=person_events(person, current_user))
 
 
 @bp.route("/people/<int:person_id>/reveal", methods=["POST"])
@@ -76,7 +87,8 @@ def person_reveal(person_id):
     with unit_of_work():
         full_id = services.reveal_id_number(person, actor=current_user)
     return render_template("roster/person.html", person=person, full_id=full_id,
-                           history=history_for("people", person.id))
+                           history=history_for("people", person.id),
+                           events=person_events(person, current_user))
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -118,18 +130,18 @@ def duplicate_resolve(flag_id):
     visible_person(flag.person_b_id)
 
     def resolve():
-        if request.form.get("action") == "dismiss":
-            services.dismiss_duplicate(flag, actor=current_user)
-            return _("Marked as two different people.")
-        keep = visible_person(int_arg("keep", 0, values=request.form))
-        services.merge_duplicate(flag, keep, actor=current_user)
-        return _("Records merged into %(name)s.", name=keep.name)
+        services.dismiss_duplicate(flag, actor=current_user)
+        return _("Marked as two different people.")
 
+    if request.form.get("action") != "dismiss":
+        keep = visible_person(int_arg("keep", 0, values=request.form))
+        return redirect(url_for("roster.merge_check", flag_id=flag.id, keep=keep.id))
     return do_action(resolve, url_for("roster.duplicates"))
 
 
 @bp.route("/low-income/expiring")
 @roles_required(*OFFICE)
 def expiring():
+    village = request.args.get("village", "").strip()
     return render_template("roster/expiring.html",
-                           statuses=queries.expiring_statuses(current_user))
+                           statuses=queries.expiring_statuses(current_user, village=village))

@@ -9,9 +9,11 @@ from flask_login import current_user
 
 from welfare import exports
 from welfare.auth.permissions import CLERKS, roles_required
+from welfare.core import rocdate
 from welfare.params import page_arg
-from welfare.roster import bp, import_jobs, queries
-from welfare.roster.importer import COLUMNS, HEADER_KEYS, REQUIRED, import_file
+from welfare.roster import bp, feeds, import_jobs, queries
+from welfare.roster.feeds import import_file
+from welfare.roster.importer import COLUMNS
 from welfare.roster.importer_read import EXTENSIONS, ImportFileError, extension_of, open_table
 from welfare.uow import unit_of_work
 from welfare.web import village_name
@@ -21,7 +23,8 @@ ERRORS_PER_PAGE = 50
 BACKGROUND_ROWS = 5000
 # Uploads bigger than this (about 5,000 rows) are also checked in the background.
 BACKGROUND_BYTES = 400_000
-DATE_KEYS = ("birth_date", "registered_on")
+DATE_KEYS = ("birth_date", "registered_on", "date", "status_date", "certified_from",
+             "certified_until", "assessed_on")
 
 
 def _stored(token):
@@ -39,35 +42,49 @@ def _revive(row):
 @bp.route("/people/import", methods=["GET", "POST"])
 @roles_required(*CLERKS)
 def import_upload():
-    errors = []
+    errors, kind = [], request.values.get("kind", "")
+    if kind not in feeds.KINDS:
+        kind = ""  # recognised from the column headings
+    end_text, end_missing = request.values.get("end_missing", "").strip(), None
     if request.method == "POST":
         upload = request.files.get("file")
         ext = extension_of(upload.filename) if upload else ""
+        if end_text:
+            try:
+                end_missing = rocdate.parse(end_text)
+            except rocdate.InvalidDate:
+                errors.append(("end_missing", _("Write the date like 114/10/31 or "
+                                                "2025-10-31.")))
+            else:
+                if kind and kind not in feeds.END_MISSING_KINDS:
+                    errors.append(("end_missing", _(
+                        "Ending statuses missing from a list works for low-income lists "
+                        "only.")))
         if upload is None or not upload.filename:
-            errors.append(_("Choose a file to import."))
+            errors.append(("file", _("Choose a file to import.")))
         elif ext not in EXTENSIONS:
-            errors.append(_("Choose a CSV or Excel (.xlsx) file."))
-        else:
-            response, problem = _accept(upload, ext)
+            errors.append(("file", _("Choose a CSV or Excel (.xlsx) file.")))
+        elif not errors:
+            response, problem = _accept(upload, ext, kind or None, end_missing)
             if response is not None:
                 return response
-            errors.append(problem)
-    return render_template("roster/import_upload.html", errors=errors,
-                           columns=[COLUMNS[k][0] for k in REQUIRED],
-                           optional=[COLUMNS[k][0] for k in COLUMNS if k not in REQUIRED]), \
-        (400 if errors else 200)
+            errors.append(("file", problem))
+    return render_template("roster/import_upload.html", errors=errors, kinds=feeds.KINDS,
+                           kind=kind, end_text=end_text,
+                           end_kinds=feeds.END_MISSING_KINDS), (400 if errors else 200)
 
 
-def _accept(upload, ext):
-    """Save and check an upload: (a redirect to its preview or its job, None), or
-    (None, why it cannot be imported)."""
+def _accept(upload, ext, kind=None, end_missing=None):
+    """Save and check an upload of the given kind (None: recognised from its headings):
+    (a redirect to its preview or its job, None), or (None, why it cannot be imported)."""
     import_jobs.sweep()
     token = uuid.uuid4().hex
     path = import_jobs.folder() / f"{token}.{ext}"
     upload.save(path)
-    meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename}
+    meta = {"user_id": current_user.id, "ext": ext, "filename": upload.filename, "kind": kind,
+            "end_missing": end_missing.isoformat() if end_missing else None}
     if path.stat().st_size > BACKGROUND_BYTES:
-        problem = _file_problem(path, upload.filename)
+        problem, meta["kind"] = _file_problem(path, upload.filename, kind)
         if problem:
             path.unlink(missing_ok=True)
             return None, problem
@@ -75,7 +92,8 @@ def _accept(upload, ext):
             job = import_jobs.start_preview(
                 token, meta, current_user, url_for("roster.import_preview", token=token))
         return redirect(url_for("jobs.job", job_id=job.id)), None
-    result = import_file(path, dry_run=True, actor=current_user, filename=upload.filename)
+    result = import_file(path, kind=kind, dry_run=True, actor=current_user,
+                         filename=upload.filename, end_missing=end_missing)
     if result.file_error:
         path.unlink(missing_ok=True)
         return None, result.file_error
@@ -83,14 +101,18 @@ def _accept(upload, ext):
     return redirect(url_for("roster.import_preview", token=token)), None
 
 
-def _file_problem(path, filename):
-    """Why a big file cannot be imported at all (too many rows, damaged, wrong type), found
-    in a second or two, before a background check is started; else None."""
+def _file_problem(path, filename, kind):
+    """(why a big file cannot be imported at all (too many rows, damaged, wrong type, kind
+    not recognised) or None, its kind), found in a second or two, before a background check
+    is started."""
     try:
-        open_table(path.read_bytes(), filename, set(HEADER_KEYS))
+        if kind is None:
+            kind = feeds.recognise_file(path.read_bytes(), filename)
+        else:
+            open_table(path.read_bytes(), filename, feeds.HEADER_KEYS)
     except ImportFileError as exc:
-        return str(exc)
-    return None
+        return str(exc), kind
+    return None, kind
 
 
 @bp.route("/people/import/template.<any(csv, xlsx):fmt>")
@@ -126,6 +148,8 @@ def import_preview(token):
     return render_template(
         "roster/import_preview.html", token=token, meta=meta, result=result,
         rejected=result["rows"] - result["valid"], errors_shown=shown, page=page, pages=pages,
+        kind_label=feeds.KINDS[meta.get("kind") or "people"].label,
+        end_missing=import_jobs.end_missing(meta),
         valid_sample=[_revive(r) for r in meta["valid_sample"][:20]],
         village_names={v.id: village_name(v) for v in queries.villages()},
         update_sample=[{**u, "before": _revive(u["before"]), "after": _revive(u["after"])}
@@ -144,16 +168,22 @@ def import_confirm(token):
             job = import_jobs.start_import(token, meta["result"]["rows"], current_user,
                                            url_for("roster.people"))
         return redirect(url_for("jobs.job", job_id=job.id))
-    result = import_file(path, dry_run=False, actor=current_user, filename=meta["filename"])
+    result = import_file(path, kind=meta.get("kind"), dry_run=False, actor=current_user,
+                         filename=meta["filename"], end_missing=import_jobs.end_missing(meta))
     import_jobs.discard(token)
     if result.file_error:
         flash(result.file_error, "error")
         return redirect(url_for("roster.import_upload"))
     session["import_result"] = {**result.to_dict(),
                                 "errors": len(result.errors) + result.errors_more,
-                                "unchanged": result.unchanged, "filename": meta["filename"]}
-    flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
-            created=result.created, updated=result.updated), "success")
+                                "unchanged": result.unchanged, "filename": meta["filename"],
+                                "kind": result.kind, "ended": result.ended}
+    if result.kind in ("people", "changes"):
+        flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
+                created=result.created, updated=result.updated), "success")
+    else:
+        flash(_("The import is finished: %(created)s records added, %(updated)s changed.",
+                created=result.created, updated=result.updated), "success")
     return redirect(url_for("roster.import_result"))
 
 

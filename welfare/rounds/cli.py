@@ -11,7 +11,7 @@ from welfare.extensions import db
 from welfare.rounds import queries, sheets
 from welfare.rounds.models import Round
 
-rounds_cli = AppGroup("rounds", help="Elder-gift rounds.")
+rounds_cli = AppGroup("rounds", help="Elder-gift and household rounds.")
 
 
 def _round(round_id):
@@ -26,12 +26,13 @@ def _round(round_id):
 def list_rounds(as_json):
     """Every round, newest first."""
     rows = [{"id": r.id, "name": r.name, "status": r.status, "year": r.year,
-             "festival": r.festival} for r in queries.rounds()]
+             "festival": r.festival, "unit": r.unit} for r in queries.rounds()]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        click.echo(f"{row['id']:>4}  {row['status']:<9} {row['year']}  {row['name']}")
+        click.echo(f"{row['id']:>4}  {row['status']:<9} {row['year']}  {row['unit']:<9} "
+                   f"{row['name']}")
 
 
 @rounds_cli.command("show")
@@ -43,10 +44,11 @@ def show(round_id, as_json):
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
-    click.echo(f"{data['name']} ({data['status']}): {data['people']} people, "
+    count = "households" if "households" in data else "people"
+    click.echo(f"{data['name']} ({data['status']}): {data[count]} {count}, "
                f"NT${data['amount']:,}")
     for v in data["villages"]:
-        click.echo(f"  {v['code']} {v['name']:<6} {v['people']:>6} NT${v['amount']:>12,}")
+        click.echo(f"  {v['code']} {v['name']:<6} {v[count]:>6} NT${v['amount']:>12,}")
 
 
 @rounds_cli.command("print")

@@ -1,7 +1,9 @@
 """Demo rounds: this year's Double Ninth round frozen, approved and partly paid out,
-and a draft Spring Festival round for next year. Bulk writes, so 15,000 people stay fast."""
+a draft Spring Festival round for next year, and the year-end household round (frozen and
+approved). Bulk writes, so 15,000 people stay fast."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -33,6 +35,29 @@ def seed(ctx):
     spring["name"] = f"{year + 1 - 1911}年春節敬老禮金"
     services.create_round(spring, actor=staff)
     ctx.echo(f"  rounds: {people} frozen (NT${amount:,}), {paid} outcomes recorded")
+    households, total = _year_end_round(ctx, staff, supervisor)
+    ctx.echo(f"  household round: {households} households frozen (NT${total:,})")
+
+
+# 歲末送溫情: the base plus an amount per member, members counted up to five.
+YEAR_END_AMOUNTS = {"base": 2000, "per_member": 1000, "max_members": 5}
+
+
+def _year_end_round(ctx, staff, supervisor):
+    """115年歲末送溫情慰問金: 低收入戶 and 中低收入戶, by household size; frozen, approved."""
+    year = ctx.today.year
+    data = services.new_round_data("other", year)
+    data["rules"] = replace(data["rules"], include_statuses=("low_income", "mid_low_income"),
+                            household_amount=YEAR_END_AMOUNTS)
+    data["payout_start"] = min(date(year, 12, 1), ctx.today - timedelta(days=7))
+    data["payout_end"] = max(date(year, 12, 31), ctx.today + timedelta(days=30))
+    data["late_claim_end"] = data["payout_end"] + timedelta(days=31)
+    data.update(name=f"{year - 1911}年歲末送溫情慰問金", unit="household",
+                notes="林園有愛歲末送溫情：低收入戶及中低收入戶，依戶內人口數發給。")
+    round_ = services.create_round(data, actor=staff)
+    households, total = services.freeze_round(round_, actor=staff)
+    services.approve_round(round_, actor=supervisor)
+    return households, total
 
 
 def _bank_accounts(ctx):

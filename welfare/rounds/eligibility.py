@@ -5,21 +5,36 @@ Mirrors rules.assess; tests check both agree person by person."""
 import sqlalchemy as sa
 
 from welfare.geo.models import Village
-from welfare.roster.models import HouseholdMember, IsolatedElder, LowIncomeStatus, Person
-from welfare.rounds.models import BankAccount, RoundEntry
-from welfare.rounds.rules import GROUPS, PersonFacts, cutoff_for, tier_birth_ranges
+from welfare.roster.models import (
+    HouseholdMember,
+    IsolatedElder,
+    LowIncomeCategory,
+    LowIncomeStatus,
+    Person,
+)
+from welfare.rounds.models import BankAccount, Payout, RoundEntry
+from welfare.rounds.rules import GROUPS, PAID_OUTCOMES, PersonFacts, cutoff_for, tier_birth_ranges
 
 
-def programme_clauses(rules):
+def programme_clauses(rules, code_of=None):
     """{programme: SQL condition true when the person is in it} on the reference day."""
     on = rules.still_registered_on or rules.reference_date
 
-    def low_income(kind):
-        return sa.exists(
+    def low_income(kind, code=None):
+        query = (
             sa.select(1).select_from(HouseholdMember)
             .join(LowIncomeStatus, LowIncomeStatus.household_id == HouseholdMember.household_id)
             .where(HouseholdMember.person_id == Person.id, LowIncomeStatus.kind == kind,
                    LowIncomeStatus.certified_from <= on, LowIncomeStatus.certified_until >= on))
+        if code:
+            query = query.join(LowIncomeCategory,
+                               LowIncomeCategory.id == LowIncomeStatus.category_id).where(
+                LowIncomeCategory.code == code)
+        return sa.exists(query)
+
+    if code_of is not None:
+        kind, code = code_of
+        return low_income({"low_income": "low", "mid_low_income": "mid_low"}[kind], code)
 
     return {
         "low_income": low_income("low"),
@@ -27,6 +42,14 @@ def programme_clauses(rules):
         "isolated_elder": sa.exists(sa.select(1).where(
             IsolatedElder.person_id == Person.id, IsolatedElder.active.is_(True))),
     }
+
+
+def status_clause(key, rules, clauses):
+    """A status key ("low_income" or "low_income:CODE" for one 款別) as SQL."""
+    programme, _sep, code = key.partition(":")
+    if not code or programme == "isolated_elder":
+        return clauses[programme]
+    return programme_clauses(rules, (programme, code))
 
 
 def _group_clause(groups):
@@ -65,6 +88,15 @@ def eligible_conditions(rules):
     clauses = programme_clauses(rules)
     for programme in rules.exclude_programmes:
         conditions.append(sa.not_(clauses[programme]))
+    if rules.include_statuses:
+        conditions.append(sa.or_(*(status_clause(key, rules, clauses)
+                                   for key in rules.include_statuses)))
+    if rules.exclude_paid_rounds:
+        conditions.append(sa.not_(sa.exists(
+            sa.select(1).select_from(Payout).join(RoundEntry, RoundEntry.id == Payout.entry_id)
+            .where(RoundEntry.person_id == Person.id,
+                   Payout.round_id.in_(rules.exclude_paid_rounds),
+                   Payout.reversed_at.is_(None), Payout.outcome.in_(PAID_OUTCOMES)))))
     if rules.exclude_rounds:
         conditions.append(sa.not_(sa.exists(sa.select(1).where(
             RoundEntry.person_id == Person.id, RoundEntry.round_id.in_(rules.exclude_rounds)))))

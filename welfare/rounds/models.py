@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy import DDL, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from welfare.auth import scope
@@ -12,6 +13,7 @@ from welfare.roster.models import people_in, searchable
 from welfare.rounds.rules import FESTIVALS, OUTCOMES, PAID_OUTCOMES, RoundRules
 
 ROUND_STATUSES = ("draft", "freezing", "frozen", "approved", "closed")
+UNITS = ("person", "household")
 BANKS = ("post_office", "farmers_association")
 HOLDS = ("deceased", "moved_out")
 
@@ -21,6 +23,7 @@ class Round(db.Model):
     __table_args__ = (
         sa.CheckConstraint(sa.column("status").in_(ROUND_STATUSES), name="status"),
         sa.CheckConstraint(sa.column("festival").in_(FESTIVALS), name="festival"),
+        sa.CheckConstraint(sa.column("unit").in_(UNITS), name="unit"),
         sa.CheckConstraint("payout_end >= payout_start", name="window"),
         # Four eyes: whoever prepared or froze the roster cannot approve it.
         sa.CheckConstraint(
@@ -32,6 +35,7 @@ class Round(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     festival: Mapped[str] = mapped_column(sa.String(20))
+    unit: Mapped[str] = mapped_column(sa.String(20), default="person", server_default="person")
     year: Mapped[int]
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
     payout_start: Mapped[date]
@@ -57,6 +61,10 @@ class Round(db.Model):
     @property
     def rules(self):
         return RoundRules.from_json(self.rules_data)
+
+    @property
+    def by_household(self):
+        return self.unit == "household"
 
     @property
     def is_frozen(self):
@@ -96,9 +104,13 @@ class RoundEntry(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("round_id", "person_id", name="uq_gift_round_entries_person"),
         sa.UniqueConstraint("round_id", "token", name="uq_gift_round_entries_token"),
+        # A household round pays each household once; person rounds leave household_id NULL.
+        sa.UniqueConstraint("round_id", "household_id", name="uq_gift_round_entries_household"),
+        sa.CheckConstraint("household_id IS NULL OR household_size >= 1", name="household_size"),
         sa.Index("ix_gift_round_entries_village", "round_id", "village_id"),
         sa.Index("ix_gift_round_entries_id_number", "round_id", "id_number"),
         sa.CheckConstraint("amount >= 0", name="amount"),
+        sa.CheckConstraint(sa.column("hold").in_(HOLDS), name="hold"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,7 +133,13 @@ class RoundEntry(db.Model):
     bank: Mapped[str | None] = mapped_column(sa.String(30))
     bank_account: Mapped[str | None] = mapped_column(sa.String(40))
     hold: Mapped[str | None] = mapped_column(sa.String(20))
+    # Household rounds: the head is the payee (person_id); the members as frozen.
+    household_id: Mapped[int | None]
+    household_size: Mapped[int | None]
+    members: Mapped[list | None] = mapped_column(sa.JSON)
     hold_note: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The date of the death or move-out that put the payout on hold (事件日).
+    hold_on: Mapped[date | None]
 
     round = relationship("Round")
     village = relationship("Village", lazy="joined", foreign_keys="RoundEntry.village_id",
@@ -193,6 +211,58 @@ class BankAccount(db.Model):
 
     person = relationship("Person")
 
+
+# A held entry cannot be paid, and a paid one is not held: the database decides, also when a
+# payout at the counter and a registry import race (the payout locks its entry row, so one of
+# the two waits for the other and then sees what it committed). Migration 0022 adds these.
+_PAID = ", ".join(f"'{o}'" for o in PAID_OUTCOMES)
+HOLD_TRIGGERS = {
+    "postgresql": [
+        f"""CREATE OR REPLACE FUNCTION gift_payout_not_held() RETURNS trigger AS $$
+           DECLARE held varchar;
+           BEGIN
+             IF NEW.outcome IN ({_PAID}) AND NEW.reversed_at IS NULL THEN
+               SELECT hold INTO held FROM gift_round_entries WHERE id = NEW.entry_id FOR SHARE;
+               IF held IS NOT NULL THEN
+                 RAISE EXCEPTION USING ERRCODE = 'check_violation',
+                   CONSTRAINT = 'gift_payouts_not_held',
+                   MESSAGE = 'gift_payouts_not_held: entry ' || NEW.entry_id || ' is held';
+               END IF;
+             END IF;
+             RETURN NEW;
+           END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS gift_payouts_not_held ON gift_payouts",
+        """CREATE TRIGGER gift_payouts_not_held BEFORE INSERT ON gift_payouts
+           FOR EACH ROW EXECUTE FUNCTION gift_payout_not_held()""",
+        f"""CREATE OR REPLACE FUNCTION gift_entry_hold_unpaid() RETURNS trigger AS $$
+           BEGIN
+             IF NEW.hold IS NOT NULL AND OLD.hold IS NULL AND EXISTS (
+                 SELECT 1 FROM gift_payouts WHERE entry_id = NEW.id
+                 AND reversed_at IS NULL AND outcome IN ({_PAID})) THEN
+               RETURN NULL;  -- paid before the change arrived: nothing left to hold
+             END IF;
+             RETURN NEW;
+           END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS gift_round_entries_hold_unpaid ON gift_round_entries",
+        """CREATE TRIGGER gift_round_entries_hold_unpaid BEFORE UPDATE OF hold
+           ON gift_round_entries FOR EACH ROW EXECUTE FUNCTION gift_entry_hold_unpaid()""",
+    ],
+    "sqlite": [
+        f"""CREATE TRIGGER IF NOT EXISTS gift_payouts_not_held BEFORE INSERT ON gift_payouts
+           WHEN NEW.outcome IN ({_PAID}) AND NEW.reversed_at IS NULL AND (
+             SELECT hold FROM gift_round_entries WHERE id = NEW.entry_id) IS NOT NULL
+           BEGIN SELECT RAISE(ABORT, 'gift_payouts_not_held: the entry is held'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS gift_round_entries_hold_unpaid
+           BEFORE UPDATE OF hold ON gift_round_entries
+           WHEN NEW.hold IS NOT NULL AND OLD.hold IS NULL AND EXISTS (
+             SELECT 1 FROM gift_payouts WHERE entry_id = NEW.id
+             AND reversed_at IS NULL AND outcome IN ({_PAID}))
+           BEGIN SELECT RAISE(IGNORE); END""",
+    ],
+}
+for _dialect, _statements in HOLD_TRIGGERS.items():
+    for _sql in _statements:
+        event.listen(Payout.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))
 
 scope.narrow(RoundEntry, villages=lambda ids: RoundEntry.village_id.in_(ids))
 scope.narrow(Payout, villages=lambda ids: Payout.entry_id.in_(

@@ -15,6 +15,7 @@ from welfare.extensions import db
 from welfare.rounds import queries
 from welfare.rounds.models import Payout, RoundEntry
 from welfare.rounds.rules import PAID_OUTCOMES, RECORDABLE, can_supersede, claim_window
+from welfare.web import show_date
 
 PAYOUT_COLUMNS = ("round_id", "entry_id", "outcome", "amount", "paid_on", "late_claim",
                   "recorded_by_id", "recorded_at", "note", "source", "proxy_name",
@@ -51,6 +52,26 @@ def proxy_errors(proxy, elder_id_number):
     return errors
 
 
+def held_message(reason, day=None):
+    """Why the counter refuses to pay: the change and its date."""
+    if reason == "deceased":
+        if day:
+            return _("Payout held: the household register records this person's death on "
+                     "%(day)s. Do not pay; record the outcome “deceased” instead.",
+                     day=show_date(day, "words"))
+        return _("Payout held: the household register records this person's death. Do not "
+                 "pay; record the outcome “deceased” instead.")
+    if reason == "moved_out":
+        if day:
+            return _("Payout held: the household register records this person moving out of "
+                     "the district on %(day)s. Do not pay; record the outcome “moved out” "
+                     "instead.", day=show_date(day, "words"))
+        return _("Payout held: the household register records this person moving out of the "
+                 "district. Do not pay; record the outcome “moved out” instead.")
+    return _("Payout held: this person has died or moved out since the roster was frozen. "
+             "Record that outcome instead.")
+
+
 def _check(claim, outcome, on, proxy):
     if claim.round_status != "approved":
         raise ServiceError(_("Payouts can be recorded only after a supervisor approves the "
@@ -66,8 +87,7 @@ def _check(claim, outcome, on, proxy):
     if window == "closed":
         raise ServiceError(("paid_on", _("The claim period has ended.")))
     if outcome in PAID_OUTCOMES and (claim.hold or claim.person_status != "registered"):
-        raise ServiceError(_("Payout held: this person has died or moved out since the "
-                             "roster was frozen. Record that outcome instead."))
+        raise ServiceError(held_message(claim.hold or claim.person_status, claim.hold_on))
     if outcome == "bank" and not claim.bank_account:
         raise ServiceError(("outcome", _("There is no bank account on file for this person.")))
     if outcome == "proxy":
@@ -120,10 +140,17 @@ def _insert_with_audit(payout, log):
     connection = db.session.connection()
     dialect = connection.dialect.name
     params = payout | {f"log_{key}": value for key, value in log.items()}
+    try:
+        payout_id = connection.execute(_insert_statement(dialect), params).scalar()
+    except sa.exc.IntegrityError as exc:
+        if "gift_payouts_not_held" not in str(exc.orig):
+            raise
+        # The entry was held after it was read (a registry import committed in between):
+        # the database's trigger refused the payout.
+        raise ServiceError(held_message(None)) from exc
     if dialect == "postgresql":
         # One round trip: the audit row is inserted only if the payout row was.
-        return connection.execute(_insert_statement(dialect), params).scalar()
-    payout_id = connection.execute(_insert_statement(dialect), params).scalar()
+        return payout_id
     if payout_id is not None:
         connection.execute(sa.insert(AuditLog.__table__), log | {"entity_id": payout_id})
     return payout_id

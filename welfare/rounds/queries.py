@@ -10,12 +10,19 @@ from welfare.auth import scope
 from welfare.core import idno
 from welfare.extensions import db
 from welfare.geo.models import Village
-from welfare.roster.models import Person
+from welfare.roster.models import HouseholdMember, LowIncomeCategory, Person
 from welfare.rounds import eligibility
 from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
-from welfare.rounds.rules import NEAR_DAYS, PAID_OUTCOMES, assess
+from welfare.rounds.rules import NEAR_DAYS, PAID_OUTCOMES, assess, home_delivery_cutoff
 
 TOKEN = re.compile(r"^[0-9A-F]{12}$")
+
+
+def low_income_categories():
+    """{code: Chinese name} of the active 款別, for rules by category."""
+    return dict(db.session.execute(
+        sa.select(LowIncomeCategory.code, LowIncomeCategory.name_zh)
+        .where(LowIncomeCategory.active.is_(True)).order_by(LowIncomeCategory.code)).all())
 
 
 def rounds():
@@ -33,13 +40,20 @@ def totals(round_id, batch=None):
     return people, int(amount)
 
 
-def by_village(round_id):
-    """[{code, name, people, amount}] for every village with frozen rows."""
+def held(round_id):
+    """How many frozen rows are on hold (died or moved out since the freeze)."""
+    return db.session.scalar(sa.select(sa.func.count(RoundEntry.id)).where(
+        RoundEntry.round_id == round_id, RoundEntry.hold.is_not(None)))
+
+
+def by_village(round_id, batch=None):
+    """[{code, name, people, amount}] for every village with frozen rows (of one batch)."""
     rows = db.session.execute(
         sa.select(Village.code, Village.name_zh, Village.name_en, Village.id,
                   sa.func.count(RoundEntry.id), sa.func.sum(RoundEntry.amount))
         .join(RoundEntry, RoundEntry.village_id == Village.id)
-        .where(RoundEntry.round_id == round_id)
+        .where(RoundEntry.round_id == round_id,
+               sa.true() if batch is None else RoundEntry.batch == batch)
         .group_by(Village.code, Village.name_zh, Village.name_en, Village.id)
         .order_by(Village.code))
     return [{"code": c, "name": zh, "name_en": en, "village_id": vid, "people": n,
@@ -49,16 +63,19 @@ def by_village(round_id):
 def summary(round_):
     """The shape `rounds show --json` prints."""
     people, amount = totals(round_.id)
-    return {"id": round_.id, "name": round_.name, "status": round_.status, "people": people,
-            "amount": amount, "villages": [
-                {k: v[k] for k in ("code", "name", "people", "amount")}
+    count = "households" if round_.by_household else "people"
+    return {"id": round_.id, "name": round_.name, "status": round_.status, "unit": round_.unit,
+            count: people, "amount": amount, "villages": [
+                {"code": v["code"], "name": v["name"], count: v["people"], "amount": v["amount"]}
                 for v in by_village(round_.id)]}
 
 
-def by_tier(round_id):
+def by_tier(round_id, batch=None):
+    """[(tier, amount, people)] on the frozen roster (of one batch)."""
     return db.session.execute(
         sa.select(RoundEntry.tier, RoundEntry.amount, sa.func.count(RoundEntry.id))
-        .where(RoundEntry.round_id == round_id)
+        .where(RoundEntry.round_id == round_id,
+               sa.true() if batch is None else RoundEntry.batch == batch)
         .group_by(RoundEntry.tier, RoundEntry.amount).order_by(RoundEntry.amount)).all()
 
 
@@ -114,8 +131,59 @@ def lookup(round_id, text):
     """The frozen row for a scanned sheet code or a typed ID number, else None."""
     value = idno.normalise(text)
     column = RoundEntry.token if TOKEN.match(value) else RoundEntry.id_number
-    return db.session.scalar(sa.select(RoundEntry).where(RoundEntry.round_id == round_id,
-                                                         column == value))
+    found = db.session.scalar(sa.select(RoundEntry).where(RoundEntry.round_id == round_id,
+                                                          column == value))
+    if found is None and column is RoundEntry.id_number:
+        # A household round: another member's ID card finds the household's entry.
+        household = (sa.select(HouseholdMember.household_id)
+                     .join(Person, Person.id == HouseholdMember.person_id)
+                     .where(Person.id_number == value))
+        found = db.session.scalar(sa.select(RoundEntry).where(
+            RoundEntry.round_id == round_id, RoundEntry.household_id.in_(household)))
+    return found
+
+
+def home_deliveries(round_, village_id=None):
+    """Frozen rows still to be visited at home: centenarians without an account on file,
+    on an approved list, not held, still registered and without an outcome."""
+    effective = sa.select(Payout.entry_id).where(Payout.round_id == round_.id,
+                                                 Payout.reversed_at.is_(None))
+    approved = sa.select(RoundBatch.number).where(RoundBatch.round_id == round_.id,
+                                                  RoundBatch.approved_at.is_not(None))
+    query = (sa.select(RoundEntry).options(lazyload(RoundEntry.village))
+             .join(Person, Person.id == RoundEntry.person_id)
+             .where(RoundEntry.round_id == round_.id, RoundEntry.bank.is_(None),
+                    RoundEntry.hold.is_(None), Person.status == "registered",
+                    RoundEntry.birth_date <= home_delivery_cutoff(round_.rules.reference_date),
+                    RoundEntry.batch.in_(approved), RoundEntry.id.not_in(effective))
+             .order_by(RoundEntry.village_code, sa.func.coalesce(RoundEntry.neighbourhood, 0),
+                       RoundEntry.address, RoundEntry.name, RoundEntry.id))
+    if village_id is not None:
+        query = query.where(RoundEntry.village_id == village_id)
+    return db.session.scalars(query).all()
+
+
+def typing_problem(text):
+    """Why a typed value cannot be anyone's ID number: 'checksum' when it has the shape of
+    one but the check digit is wrong, 'format' when it is neither an ID number nor a code."""
+    value = idno.normalise(text)
+    if TOKEN.match(value):
+        return None
+    try:
+        idno.validate(value)
+    except idno.InvalidIdNumber as exc:
+        return exc.code
+    return None
+
+
+def find_by_name(round_id, name, birth_date, limit=20):
+    """Frozen rows of this round whose name contains `name`, born on `birth_date` (within
+    the clerk's villages, as every RoundEntry select)."""
+    return db.session.scalars(
+        sa.select(RoundEntry).where(RoundEntry.round_id == round_id,
+                                    RoundEntry.name.contains(name.strip(), autoescape=True),
+                                    RoundEntry.birth_date == birth_date)
+        .order_by(RoundEntry.village_code, RoundEntry.name, RoundEntry.id).limit(limit)).all()
 
 
 def claim(round_id, entry_id):
@@ -143,7 +211,8 @@ def _claim_select():
     batch, payout = RoundBatch.__table__, Payout.__table__
     return (
         sa.select(entry.c.id, entry.c.round_id, entry.c.name, entry.c.amount, entry.c.batch,
-                  entry.c.hold, entry.c.bank_account, entry.c.id_number, entry.c.village_id,
+                  entry.c.hold, entry.c.hold_on, entry.c.bank_account, entry.c.id_number,
+                  entry.c.village_id,
                   entry.c.token, round_.c.status.label("round_status"), round_.c.payout_start,
                   round_.c.payout_end, round_.c.late_claim_end,
                   person.c.status.label("person_status"),
@@ -199,6 +268,8 @@ def change_report(round_):
                RoundEntry.id.not_in(paid))
         .order_by(RoundEntry.village_code, RoundEntry.name)).all()
     rules = round_.rules
+    if round_.by_household:  # supplementary lists are drawn up for person rounds only
+        return left, []
     on_roster = sa.select(RoundEntry.person_id).where(RoundEntry.round_id == round_.id)
     new = db.session.scalars(
         sa.select(Person).where(*eligibility.eligible_conditions(rules),

@@ -208,7 +208,8 @@ def print_job(job_id, round_id, actor_id, options):
     actor = db.session.get(User, actor_id)
     log_print(round_, actor, options.get("village"), options.get("full_ids"))
     found = sheets.village_sheets(round_, options.get("village"), options.get("neighbourhoods"),
-                                  options.get("batch", 0), options.get("full_ids"))
+                                  options.get("batch", 0), options.get("full_ids"),
+                                  options.get("rows"))
     # End the read transaction: on SQLite an open one would block the progress writes.
     # (Inline, in tests, the job runs inside the caller's transaction and must not end it.)
     if not inline():
@@ -218,4 +219,5 @@ def print_job(job_id, round_id, actor_id, options):
     name = f"round-{round_id}-job-{job_id}.zip"
     (result_dir() / name).write_bytes(sheets.zip_files(files))
     return {"path": name, "name": f"{round_.year}-{round_.festival}-sheets.zip",
-            "message": _("%(n)s sheets printed.", n=len(files))}
+            "message": _("%(n)s sheets ready: download the ZIP file and print them.",
+                           n=len(files))}

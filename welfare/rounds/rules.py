@@ -58,6 +58,13 @@ class RoundRules:
     tiers: tuple
     exclude_programmes: tuple = ()
     exclude_rounds: tuple = ()
+    # Inclusion by status: programme names, or "low_income:CODE" for one 款別; empty = all.
+    include_statuses: tuple = ()
+    # Household rounds: {"base", "per_member", "max_members"}, or a table by status.
+    household_amount: dict | None = None
+    status_amounts: dict = field(default_factory=dict)
+    # "Not if already paid in round X": rounds whose paid outcomes exclude.
+    exclude_paid_rounds: tuple = ()
 
     def to_json(self):
         data = asdict(self)
@@ -68,6 +75,8 @@ class RoundRules:
         data["tiers"] = [dict(asdict(t), groups=list(t.groups)) for t in self.tiers]
         data["exclude_programmes"] = list(self.exclude_programmes)
         data["exclude_rounds"] = list(self.exclude_rounds)
+        data["include_statuses"] = list(self.include_statuses)
+        data["exclude_paid_rounds"] = list(self.exclude_paid_rounds)
         return data
 
     @classmethod
@@ -84,6 +93,10 @@ class RoundRules:
                              tuple(t.get("groups") or GROUPS)) for t in data["tiers"]),
             exclude_programmes=tuple(data.get("exclude_programmes") or ()),
             exclude_rounds=tuple(int(r) for r in data.get("exclude_rounds") or ()),
+            include_statuses=tuple(data.get("include_statuses") or ()),
+            household_amount=data.get("household_amount") or None,
+            status_amounts={k: int(v) for k, v in (data.get("status_amounts") or {}).items()},
+            exclude_paid_rounds=tuple(int(r) for r in data.get("exclude_paid_rounds") or ()),
         )
 
 
@@ -104,12 +117,14 @@ def festival_day(festival, year):
 
 def default_rules(festival, year):
     """Kaohsiung's Double Ninth rules for a year: 65 (indigenous 55) by 31 December,
-    registered by 30 June, still registered 30 days before the festival."""
+    registered by the last 30 June before the festival, still registered 30 days before it."""
     reference = date(year, 12, 31)
+    day = festival_day(festival, year)
+    registered_by = date(year, 6, 30) if date(year, 6, 30) < day else date(year - 1, 6, 30)
     return RoundRules(
         reference_date=reference,
         born_by={"general": birth_cutoff(65, reference), "indigenous": birth_cutoff(55, reference)},
-        registered_by=date(year, 6, 30),
+        registered_by=registered_by,
         still_registered_on=festival_day(festival, year) - timedelta(days=30),
         tiers=KAOHSIUNG_TIERS,
     )
@@ -133,6 +148,7 @@ class PersonFacts:
     programmes: frozenset = field(default_factory=frozenset)
     rounds: frozenset = field(default_factory=frozenset)
     merged: bool = False
+    paid_rounds: frozenset = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,10 @@ def assess(person, rules):
         return Assessment(False, "other_programme")
     if set(rules.exclude_rounds) & set(person.rounds):
         return Assessment(False, "other_round")
+    if set(rules.exclude_paid_rounds) & set(person.paid_rounds):
+        return Assessment(False, "paid_elsewhere")
+    if rules.include_statuses and not set(rules.include_statuses) & set(person.programmes):
+        return Assessment(False, "no_status")
     tier = tier_for(age_on(person.birth_date, rules.reference_date), group, rules.tiers)
     if tier is None:
         return Assessment(False, "no_tier")
@@ -233,6 +253,29 @@ def claim_window(on, payout_start, payout_end, late_end):
     return "closed"
 
 
+HOME_DELIVERY_AGE = 100
+
+
+def home_delivery_cutoff(reference_date):
+    """Latest birth date of those visited at home: centenarians on the reference date."""
+    return birth_cutoff(HOME_DELIVERY_AGE, reference_date)
+
+
+def delivered_at_home(birth_date, reference_date, bank):
+    """Centenarians without a bank account on file get their gift at home."""
+    return not bank and age_on(birth_date, reference_date) >= HOME_DELIVERY_AGE
+
+
+def notice_deadline(today, payout_end, late_end):
+    """What a home-delivery notice printed today may promise: ('payout', day) while the
+    payout window is open, ('late', day) during late claims, None once claims have ended."""
+    if today <= payout_end:
+        return "payout", payout_end
+    if late_end is not None and today <= late_end:
+        return "late", late_end
+    return None
+
+
 def can_supersede(current_outcome):
     """A new outcome may replace only a provisional one (未遇) without a manual reversal."""
     return current_outcome in PROVISIONAL
@@ -256,3 +299,59 @@ def outcome_from_word(word):
         if text in words:
             return code
     return None
+
+
+def status_keys(programme, category_code=None):
+    """The keys a status answers to: the programme, and the programme with its 款別."""
+    return {programme} | ({f"{programme}:{category_code}"} if category_code else set())
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    size: int
+    statuses: frozenset = field(default_factory=frozenset)
+    rounds: frozenset = field(default_factory=frozenset)
+    paid_rounds: frozenset = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class HouseholdTier:
+    label: str
+    amount: int
+
+
+def household_amount(facts, rules):
+    """(label, amount) for a household: the best matching row of the status table, else
+    base + per member up to the cap on members; None when no amount applies."""
+    if rules.status_amounts:
+        found = [(amount, key) for key, amount in rules.status_amounts.items()
+                 if key in facts.statuses]
+        if not found:
+            return None
+        amount, key = max(found)
+        return key, amount
+    plan = rules.household_amount or {}
+    if not plan:
+        return None
+    counted = min(facts.size, int(plan.get("max_members") or facts.size))
+    amount = int(plan.get("base") or 0) + int(plan.get("per_member") or 0) * counted
+    return (f"{facts.size}p", amount) if amount > 0 else None
+
+
+def assess_household(facts, rules):
+    """Whether a household is paid in a household round, with a reason code and amount."""
+    if facts.size < 1:
+        return Assessment(False, "no_members")
+    if rules.include_statuses and not set(rules.include_statuses) & set(facts.statuses):
+        return Assessment(False, "no_status")
+    if set(rules.exclude_programmes) & set(facts.statuses):
+        return Assessment(False, "other_programme")
+    if set(rules.exclude_rounds) & set(facts.rounds):
+        return Assessment(False, "other_round")
+    if set(rules.exclude_paid_rounds) & set(facts.paid_rounds):
+        return Assessment(False, "paid_elsewhere")
+    priced = household_amount(facts, rules)
+    if priced is None:
+        return Assessment(False, "no_tier")
+    label, amount = priced
+    return Assessment(True, "status", HouseholdTier(label, amount))

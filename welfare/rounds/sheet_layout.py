@@ -21,6 +21,8 @@ COLUMNS = (
     ("proxy_name", "代領人姓名", 10, "left"), ("proxy_id", "代領人證號", 12, "left"),
     ("relation", "關係", 6, "left"), ("remark", "備註", 14, "left"),
 )
+# A household round's sheet: the head is the payee, the members follow the address.
+HOUSEHOLD_HEADINGS = {"name": "戶長姓名", "address": "地址／戶內人口"}
 GAP = 1
 FONT_PT = 9
 CELL_MM = FONT_PT * 25.4 / 72 / 2
@@ -33,6 +35,7 @@ MODULE_PX = 2
 HEADER_MM = 14.5  # title and meta line above the table
 CLOSING_MM = 47  # closing line, sign-off table and page number below the table
 PAGE_MM = 192  # A4 landscape less the margins in the template
+FOOT_MM = 6  # the page number
 RUNS = re.compile("  +")
 
 
@@ -89,10 +92,11 @@ def row_lines(values):
     return lines
 
 
-def heading_line():
+def heading_line(headings=None):
     """Column headings centred in their cells, and the code column's."""
     parts = []
-    for _key, label, cells, _a in COLUMNS:
+    for key, label, cells, _a in COLUMNS:
+        label = (headings or {}).get(key, label)
         space = cells - width(label)
         parts.append(" " * (space // 2) + label + " " * (space - space // 2))
     line = (" " * GAP).join(parts)
@@ -100,9 +104,21 @@ def heading_line():
     return line + " " * (code_start - width(line)) + "條碼"
 
 
-def page_text(rows, per_page, subtotal):
+def clip(text, cells):
+    """Text cut to fit `cells`, ending in an ellipsis when cut."""
+    if width(text) <= cells:
+        return text
+    kept = ""
+    for char in text:
+        if width(kept + char) > cells - 2:
+            break
+        kept += char
+    return kept + "…"
+
+
+def page_text(rows, per_page, subtotal, headings=None):
     """The whole table of one page (heading, rows, empty slots, subtotal) as one text."""
-    lines = [heading_line()]
+    lines = [heading_line(headings)]
     for row in rows:
         lines += row_lines(row)
     lines += [""] * (1 + LINES * per_page - len(lines))
@@ -131,8 +147,18 @@ def table_width_mm():
     return round(column_edges_mm()[-1] + CODE_MM, 2)
 
 
+def row_mm(rows):
+    """Row height: ROW_MM to sign or stamp in, less when a denser sheet must fit a page."""
+    return min(ROW_MM, int(100 * (PAGE_MM - HEADER_MM - FOOT_MM) / (rows + 1)) / 100)
+
+
+def line_mm(rows):
+    """One text line: half a row (the heading and subtotal rows are one line)."""
+    return row_mm(rows) / LINES
+
+
 def table_height_mm(rows):
-    return 2 * LINE_MM + ROW_MM * rows
+    return round(2 * line_mm(rows) + row_mm(rows) * rows, 2)
 
 
 def closing_fits(rows):
@@ -142,10 +168,10 @@ def closing_fits(rows):
 
 def table_svg(rows):
     """The table's rules, as SVG bytes."""
-    w, h = table_width_mm(), table_height_mm(rows)
-    body = h - LINE_MM
+    w, h, line, row = table_width_mm(), table_height_mm(rows), line_mm(rows), row_mm(rows)
+    body = h - line
     rules = "".join(f"M{x} 0V{body}" for x in column_edges_mm()[1:] + [w])
-    rules += "".join(f"M0 {LINE_MM + i * ROW_MM:.2f}H{w}" for i in range(rows + 1))
+    rules += "".join(f"M0 {line + i * row:.2f}H{w}" for i in range(rows + 1))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" '
             f'viewBox="0 0 {w} {h}">'
             f'<path fill="none" stroke="#000" stroke-width="0.2" d="{rules}"/>'
@@ -158,7 +184,7 @@ def codes_png(tokens, rows):
     modules with a four-module quiet zone; mode L goes into the PDF without conversion."""
     from PIL import Image
 
-    slot_w = round(SLOT_PX * CODE_MM / ROW_MM)
+    slot_w = round(SLOT_PX * CODE_MM / row_mm(rows))
     size = QR_SIZE * MODULE_PX
     left, top = (slot_w - size) // 2, (SLOT_PX - size) // 2
     white = b"\xff" * slot_w

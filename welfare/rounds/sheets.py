@@ -18,18 +18,24 @@ from welfare.geo.models import Village
 from welfare.pdf import html_to_pdf
 from welfare.rounds import queries
 from welfare.rounds import sheet_layout as layout
+from welfare.rounds.rules import delivered_at_home
 
 FESTIVAL_ZH = {"spring": "春節", "dragon_boat": "端午節", "double_ninth": "重陽節",
                "other": ""}
 BANK_ZH = {"post_office": "郵局", "farmers_association": "農會"}
-OFFICE = "高雄市林園區公所"
 
 
-def rows_per_page():
+ROW_CHOICES = (10, 15, 20)
+
+
+def rows_per_page(wanted=None):
+    """The rows a page holds: the clerk's choice, else the office's setting."""
+    if wanted in ROW_CHOICES:
+        return wanted
     return int(current_app.config.get("ROUNDS_SHEET_ROWS", 10))
 
 
-def sheet_rows(entries, full_ids=False):
+def sheet_rows(entries, full_ids=False, reference_date=None):
     """Plain dicts for the print template (picklable for worker processes)."""
     keep = current_app.config.get("ID_MASK_KEEP", 6)
     char = current_app.config.get("ID_MASK_CHAR", "*")
@@ -38,17 +44,28 @@ def sheet_rows(entries, full_ids=False):
         remark = ""
         if entry.bank:
             remark = f"轉帳({BANK_ZH.get(entry.bank, entry.bank)})"
-        elif entry.amount >= 10000:
+        elif reference_date and delivered_at_home(entry.birth_date, reference_date, entry.bank):
             remark = "到府致送"
+        address = (f"{entry.neighbourhood}鄰{entry.address}" if entry.neighbourhood
+                   else entry.address)
+        if entry.household_id:
+            address = household_cell(address, entry)
         rows.append({
             "no": number, "name": entry.name, "token": entry.token,
             "birth": rocdate.format_roc(entry.birth_date, "slash"),
             "id_number": entry.id_number if full_ids else idno.mask(entry.id_number, keep, char),
-            "address": f"{entry.neighbourhood}鄰{entry.address}" if entry.neighbourhood
-            else entry.address,
+            "address": address,
             "neighbourhood": entry.neighbourhood, "amount": entry.amount, "remark": remark,
         })
     return rows
+
+
+def household_cell(address, entry):
+    """Two lines: the address, then the household's size and its other members."""
+    cells = next(c for key, _h, c, _a in layout.COLUMNS if key == "address")
+    others = [m["name"] for m in entry.members or () if m["person_id"] != entry.person_id]
+    members = f"{entry.household_size}人" + (f"：{'、'.join(others)}" if others else "")
+    return f"{layout.clip(address, cells)}\n{layout.clip(members, cells)}"
 
 
 def paginate(rows, per_page):
@@ -63,24 +80,31 @@ def paginate(rows, per_page):
 
 def sheet_header(round_, village, neighbourhood=None, batch=0):
     year = rocdate.roc_year(rocdate.parse(f"{round_.year}-01-01"))
-    title = f"{OFFICE} {year}年度{FESTIVAL_ZH.get(round_.festival, '')}敬老禮金印領清冊"
+    office = current_app.config["OFFICE_NAME"]
+    title = f"{office} {year}年度{FESTIVAL_ZH.get(round_.festival, '')}敬老禮金印領清冊"
+    if round_.by_household:
+        title = f"{office} {round_.name}印領清冊"
     if batch:
         title += f"（補發第{batch}批）"
+    word = village.name_zh[-1] if village.name_zh[-1:] in ("里", "村") else "里"
     return {
         "title": title, "round_name": round_.name,
-        "village": village.name_zh, "village_code": village.code,
-        "neighbourhood": f"第{neighbourhood}鄰" if neighbourhood else "全里",
+        "village": village.name_zh, "village_code": village.code, "village_word": word,
+        "neighbourhood": f"第{neighbourhood}鄰" if neighbourhood else f"全{word}",
         "frozen_on": rocdate.format_roc(round_.frozen_at.date(), "words")
         if round_.frozen_at else "",
+        "unit": "戶" if round_.by_household else "人",
+        "headings": layout.HOUSEHOLD_HEADINGS if round_.by_household else None,
     }
 
 
-def village_sheet(round_, village, neighbourhood=None, batch=0, full_ids=False):
+def village_sheet(round_, village, neighbourhood=None, batch=0, full_ids=False,
+                  per_page=None):
     """Everything one village's sheet needs, as plain data."""
     rows = sheet_rows(queries.entries_for_sheet(round_.id, village.id, neighbourhood, batch),
-                      full_ids)
+                      full_ids, round_.rules.reference_date)
     return {"header": sheet_header(round_, village, neighbourhood, batch), "rows": rows,
-            "per_page": rows_per_page()}
+            "per_page": rows_per_page(per_page)}
 
 
 def _cells(row):
@@ -93,14 +117,17 @@ def prepare(sheet):
     """The picklable job for one sheet: file name, HTML, and each page's tokens (the
     workers draw the codes). Needs an app context; no database."""
     per_page = sheet["per_page"]
+    header = sheet["header"]
+    unit = header.get("unit", "人")
     pages = paginate(sheet["rows"], per_page)
     for number, page in enumerate(pages, 1):
-        subtotal = layout.row_lines({"address": f"本頁小計 {page['people']} 人",
+        subtotal = layout.row_lines({"address": f"本頁小計 {page['people']} {unit}",
                                      "amount": f"{page['amount']:,}"})[0]
-        page["text"] = layout.page_text([_cells(r) for r in page["rows"]], per_page, subtotal)
+        page["text"] = layout.page_text([_cells(r) for r in page["rows"]], per_page, subtotal,
+                                        header.get("headings"))
         page["codes"] = f"mem:codes-{number}.png" if page["rows"] else ""
-    header = sheet["header"]
-    meta = layout.spread((f"里別：{header['village']}（{header['neighbourhood']}）",
+    place = f"{header['village_word']}別：{header['village']}（{header['neighbourhood']}）"
+    meta = layout.spread((place,
                           header["round_name"], f"名冊凍結日期：{header['frozen_on']}"),
                          int(layout.table_width_mm() / (layout.CELL_MM * 10 / layout.FONT_PT)))
     total_amount = sum(r["amount"] for r in sheet["rows"])
@@ -130,7 +157,8 @@ def render_sheet(sheet):
 
 def sheet_filename(sheet):
     header = sheet["header"]
-    suffix = "" if header["neighbourhood"] == "全里" else f"-{header['neighbourhood']}"
+    whole = header["neighbourhood"] == f"全{header['village_word']}"
+    suffix = "" if whole else f"-{header['neighbourhood']}"
     return f"{header['village_code']}-{header['village']}{suffix}.pdf"
 
 
@@ -138,20 +166,21 @@ def _render_job(job):
     return job["name"], render_prepared(job)
 
 
-def village_sheets(round_, village_code=None, neighbourhoods=False, batch=0, full_ids=False):
+def village_sheets(round_, village_code=None, neighbourhoods=False, batch=0, full_ids=False,
+                   per_page=None):
     """Plain-data sheets for every village (or one), optionally one per 鄰."""
     villages = [v for v in db.session.scalars(db.select(Village).order_by(Village.code))
                 if village_code in (None, v.code)]
     sheets = []
     for village in villages:
         if not neighbourhoods:
-            sheet = village_sheet(round_, village, None, batch, full_ids)
+            sheet = village_sheet(round_, village, None, batch, full_ids, per_page)
             if sheet["rows"]:
                 sheets.append(sheet)
             continue
         entries = queries.entries_for_sheet(round_.id, village.id, None, batch)
         for n in sorted({e.neighbourhood for e in entries if e.neighbourhood}):
-            sheets.append(village_sheet(round_, village, n, batch, full_ids))
+            sheets.append(village_sheet(round_, village, n, batch, full_ids, per_page))
     return sheets
 
 
@@ -182,8 +211,12 @@ def render_many(sheets, on_done=None, workers=None):
 
 
 def zip_files(files):
+    """One ZIP of [(name, data)]; the same files always give the same bytes (a fixed date
+    on every entry, not the time of printing), so a print run again is identical."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, data in files:
-            archive.writestr(name, data)
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.external_attr = 0o600 << 16  # as writestr(name, ...) gives
+            archive.writestr(entry, data)
     return buffer.getvalue()

@@ -10,8 +10,8 @@ from welfare.auth.permissions import CLERKS, OFFICE, SUPERVISORS, roles_required
 from welfare.extensions import db
 from welfare.jobs import enqueue
 from welfare.params import int_arg, page_arg
-from welfare.rounds import bp, queries, services
-from welfare.rounds.forms import CloseForm, CopyForm, RoundForm
+from welfare.rounds import bp, checks, households, queries, services, units
+from welfare.rounds.forms import CloseForm, CopyForm, RoundForm, status_choices
 from welfare.rounds.models import RoundBatch
 from welfare.rounds.view_helpers import act, get_round, require_role
 from welfare.uow import unit_of_work
@@ -24,9 +24,13 @@ def _round_form(obj_data):
     form = RoundForm()
     form.exclude_rounds.choices = [(r.id, f"{r.name} ({r.year})") for r in queries.rounds()
                                    if r.is_frozen]
+    form.exclude_paid_rounds.choices = form.exclude_rounds.choices
+    form.include_statuses.choices = status_choices(queries.low_income_categories())
     if request.method == "GET":
         form.load(obj_data)
-    form.set_tiers(obj_data["rules"].tiers, request.form if request.method == "POST" else None)
+    posted = request.form if request.method == "POST" else None
+    form.set_tiers(obj_data["rules"].tiers, posted)
+    form.set_status_amounts(obj_data["rules"].status_amounts, posted)
     return form
 
 
@@ -38,6 +42,9 @@ def _round_page(form, round_, save, message):
         if form.tier_errors:
             errors = [_("Tier row %(n)s: enter whole numbers, a maximum age not below the "
                         "minimum, and an amount above zero.", n=form.tier_errors[0])]
+        elif form.status_errors:
+            errors = [_("Amount for %(status)s: enter a whole number above zero.",
+                        status=form.status_errors[0])]
         else:
             with unit_of_work(form) as work:
                 saved = save(data)
@@ -63,7 +70,9 @@ def index():
 def new():
     festival = request.args.get("festival", "double_ninth")
     year = int_arg("year", date.today().year, minimum=2000, maximum=2100)
-    form = _round_form(services.new_round_data(festival, year))
+    data = services.new_round_data(festival, year)
+    data["unit"] = "household" if request.args.get("unit") == "household" else "person"
+    form = _round_form(data)
     return _round_page(form, None, lambda d: services.create_round(d, actor=current_user),
                        lambda r: _("Round %(name)s created as a draft.", name=r.name))
 
@@ -99,6 +108,7 @@ def show(round_id):
     round_ = get_round(round_id)
     people, amount = queries.totals(round_.id)
     return render_template("rounds/show.html", round=round_, people=people, amount=amount,
+                           held=queries.held(round_.id) if round_.is_frozen else 0,
                            villages=queries.by_village(round_.id),
                            tiers=queries.by_tier(round_.id),
                            batches=queries.batches(round_.id))
@@ -108,35 +118,53 @@ def show(round_id):
 @roles_required(*OFFICE)
 def preview(round_id):
     round_ = get_round(round_id)
+    if round_.by_household:
+        check = checks.household_freeze_check(round_)
+        found = households.candidates(round_.rules)
+        return render_template("rounds/preview_households.html", round=round_, check=check,
+                               rows=found[:500])
     pagination, rows, tiers, near = queries.preview(round_, page_arg(),
                                                     current_app.config["PER_PAGE"])
     return render_template("rounds/preview.html", round=round_, pagination=pagination,
                            rows=rows, tiers=tiers, near=near)
 
 
-@bp.route("/<int:round_id>/freeze", methods=["POST"])
+@bp.route("/<int:round_id>/freeze", methods=["GET", "POST"])
 @roles_required(*CLERKS)
 def freeze(round_id):
+    """GET: the check page (who will be frozen, by tier and village); POST: freeze."""
     round_ = get_round(round_id)
     target = url_for("rounds.show", round_id=round_.id)
+    if request.method == "GET":
+        if round_.status != "draft":
+            return redirect(target)
+        return render_template("rounds/check_freeze.html", round=round_,
+                               check=checks.freeze_check(round_))
     pagination, *_rest = queries.preview(round_, 1, 1)
-    if pagination.total > BACKGROUND_FREEZE:
+    if pagination.total > BACKGROUND_FREEZE and not round_.by_household:
         with unit_of_work():
             job = enqueue("freeze_round", "welfare.rounds.services.freeze_job", round_.id,
                           current_user.id, actor=current_user, return_url=target)
         return redirect(url_for("jobs.job", job_id=job.id))
     return act(target, lambda: services.freeze_round(round_, actor=current_user),
-               lambda frozen: _("Frozen: %(n)s people, NT$%(amount)s. A supervisor must now "
-                                "approve it.", n=format(frozen[0], ","),
-                                amount=format(frozen[1], ",")))
+               lambda frozen: _("Frozen: %(n)s %(units)s, NT$%(amount)s. A supervisor must "
+                                "now approve it.", n=format(frozen[0], ","),
+                                units=units(round_), amount=format(frozen[1], ",")))
 
 
-@bp.route("/<int:round_id>/approve", methods=["POST"])
+@bp.route("/<int:round_id>/approve", methods=["GET", "POST"])
 @roles_required(*SUPERVISORS)
 def approve(round_id):
+    """GET: the check page (the frozen roster and the changes since); POST: approve."""
     round_ = get_round(round_id)
-    return act(url_for("rounds.show", round_id=round_.id),
-               lambda: services.approve_round(round_, actor=current_user),
+    target = url_for("rounds.show", round_id=round_.id)
+    if request.method == "GET":
+        if round_.status != "frozen":
+            return redirect(target)
+        return render_template("rounds/check_approve.html", round=round_, batch=None,
+                               check=checks.approve_check(round_),
+                               own={round_.prepared_by_id, round_.frozen_by_id})
+    return act(target, lambda: services.approve_round(round_, actor=current_user),
                lambda _r: _("Approved. Payouts can now be recorded."))
 
 
@@ -152,7 +180,7 @@ def changes(round_id):
         target = url_for("rounds.changes", round_id=round_.id)
         if request.form.get("action") == "hold":
             return act(target, lambda: services.hold_entries(round_, left, actor=current_user),
-                       lambda held: _("%(n)s payouts held.", n=held))
+                       lambda held: _("%(n)s payouts held.", n=format(held, ",")))
         return act(target, lambda: services.add_supplementary(round_, [p.id for p in new],
                                                               actor=current_user),
                    lambda batch: _("Supplementary list %(n)s drawn up; a supervisor must "
@@ -161,12 +189,19 @@ def changes(round_id):
                            batches=queries.batches(round_.id))
 
 
-@bp.route("/<int:round_id>/batches/<int:number>/approve", methods=["POST"])
+@bp.route("/<int:round_id>/batches/<int:number>/approve", methods=["GET", "POST"])
 @roles_required(*SUPERVISORS)
 def approve_batch(round_id, number):
+    """GET: the check page for one supplementary list; POST: approve it."""
     batch = db.first_or_404(db.select(RoundBatch).filter_by(round_id=round_id, number=number))
-    return act(url_for("rounds.changes", round_id=round_id),
-               lambda: services.approve_batch(batch, actor=current_user),
+    target = url_for("rounds.changes", round_id=round_id)
+    if request.method == "GET":
+        if batch.approved_at or number == 0:
+            return redirect(target)
+        return render_template("rounds/check_approve.html", round=batch.round, batch=batch,
+                               check=checks.approve_check(batch.round, number),
+                               own={batch.created_by_id})
+    return act(target, lambda: services.approve_batch(batch, actor=current_user),
                lambda _r: _("Supplementary list %(n)s approved.", n=number))
 
 
@@ -181,8 +216,10 @@ def close(round_id):
             count = services.close_round(round_, actor=current_user, today=date.today(),
                                          early=form.early.data)
         if work.ok:
-            flash(_("Round closed; %(n)s unclaimed gifts marked as forfeited.", n=count),
-                  "success")
+            flash(_("Round closed; %(n)s unclaimed gifts marked as forfeited.",
+                    n=format(count, ",")), "success")
             return redirect(url_for("rounds.progress", round_id=round_.id))
         errors = work.errors
-    return render_template("rounds/close.html", round=round_, form=form, errors=errors)
+    check = checks.close_check(round_) if round_.status == "approved" else None
+    return render_template("rounds/close.html", round=round_, form=form, errors=errors,
+                           check=check)

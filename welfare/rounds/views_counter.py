@@ -6,13 +6,11 @@ from flask_login import current_user
 
 from welfare.auth import scope
 from welfare.auth.permissions import CLERKS, OFFICE, roles_required
-from welfare.errors import ServiceError
 from welfare.params import int_arg
 from welfare.rounds import bp, payouts, queries
-from welfare.rounds.forms import LookupForm, PayoutForm, ReverseForm
+from welfare.rounds.forms import HEAD_LABEL, LookupForm, PayoutForm, ReverseForm
 from welfare.rounds.models import Payout
 from welfare.rounds.view_helpers import (
-    act,
     get_round,
     require_role,
     visible_entry,
@@ -20,16 +18,35 @@ from welfare.rounds.view_helpers import (
 from welfare.uow import unit_of_work
 
 
+def _held(entry):
+    """Why this row may not be paid (its hold, or the register's status now), or None."""
+    if entry is None:
+        return None
+    if entry.hold:
+        return payouts.held_message(entry.hold, entry.hold_on)
+    if entry.person.status != "registered":
+        return payouts.held_message(entry.person.status, entry.person.status_date)
+    return None
+
+
 @bp.route("/<int:round_id>/counter")
 @roles_required(*CLERKS)
 def counter(round_id):
     round_ = get_round(round_id)
     form = LookupForm(request.args)
-    entry = queries.lookup(round_.id, form.q.data) if request.args.get("q") else None
+    typed = (request.args.get("q") or "").strip()
+    entry = queries.lookup(round_.id, typed) if typed else None
+    problem = queries.typing_problem(typed) if typed and entry is None else None
+    wanted, matches = form.by_name(), None
+    if wanted:
+        matches = queries.find_by_name(round_.id, *wanted)
+        entry = matches[0] if len(matches) == 1 else None
     paid = int_arg("paid", minimum=1)
     return render_template("rounds/counter.html", round=round_, form=form, entry=entry,
+                           held=_held(entry),
                            current=payouts.effective_payout(entry.id) if entry else None,
-                           not_found=bool(request.args.get("q")) and entry is None,
+                           not_found=bool(typed) and entry is None, problem=problem,
+                           matches=matches,
                            paid=queries.paid_notice(round_.id, paid) if paid else None,
                            recent=queries.recent_payouts(round_.id, 5))
 
@@ -39,7 +56,10 @@ def counter(round_id):
 def entry(round_id, entry_id):
     round_ = get_round(round_id)
     entry = visible_entry(round_id, entry_id)
-    form = PayoutForm(outcome=request.args.get("outcome", "elder"))
+    form = PayoutForm(outcome=request.args.get("outcome", entry.hold or "elder"))
+    if entry.household_id:
+        form.outcome.choices = [(k, HEAD_LABEL if k == "elder" else label)
+                                for k, label in form.outcome.choices]
     errors = []
     if request.method == "POST":
         require_role(CLERKS)
@@ -53,6 +73,7 @@ def entry(round_id, entry_id):
                 return redirect(url_for("rounds.counter", round_id=round_id))
             errors = work.errors
     return render_template("rounds/entry.html", round=round_, entry=entry, form=form,
+                           held=_held(entry),
                            errors=errors, history=queries.payouts_of(entry.id),
                            current=payouts.effective_payout(entry.id),
                            reverse_form=ReverseForm())
@@ -77,17 +98,26 @@ def paid(round_id, entry_id):
     return redirect(url_for("rounds.counter", round_id=round_id, paid=payout_id))
 
 
-@bp.route("/<int:round_id>/payouts/<int:payout_id>/reverse", methods=["POST"])
+@bp.route("/<int:round_id>/payouts/<int:payout_id>/reverse", methods=["GET", "POST"])
 @roles_required(*CLERKS)
 def reverse(round_id, payout_id):
+    """GET: the check page (whose outcome, what it was, what reversing does); POST: reverse."""
     payout = scope.get_or_404(Payout, payout_id)
     entry = visible_entry(round_id, payout.entry_id)
     form = ReverseForm()
-
-    def reverse_it():
-        if not form.validate_on_submit():
-            raise ServiceError(_("Say why this outcome is being reversed."))
-        return payouts.reverse_payout(payout, form.reason.data, actor=current_user)
-
-    return act(url_for("rounds.entry", round_id=round_id, entry_id=entry.id), reverse_it,
-               lambda _r: _("Reversed. Record the right outcome now."))
+    target = url_for("rounds.entry", round_id=round_id, entry_id=entry.id)
+    if payout.reversed_at is not None:
+        return redirect(target)
+    errors = []
+    if request.method == "POST":
+        if form.validate_on_submit():
+            with unit_of_work(form) as work:
+                payouts.reverse_payout(payout, form.reason.data, actor=current_user)
+            if work.ok:
+                flash(_("Reversed. Record the right outcome now."), "success")
+                return redirect(target)
+            errors = work.errors
+        else:
+            errors = list(form.errors.get("csrf_token", ()))
+    return render_template("rounds/check_reverse.html", round=get_round(round_id),
+                           entry=entry, payout=payout, form=form, errors=errors)

@@ -1,8 +1,9 @@
 """Sheets, notices, bank files, progress, typed-back sheets and the closing report."""
 
+from collections import Counter
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,7 +19,7 @@ from welfare.pdf import render_pdf
 from welfare.rounds import bp, outcomes_job, queries, reconcile, sheets
 from welfare.rounds.forms import OUTCOME_LABELS, SheetForm, UploadForm
 from welfare.rounds.models import BANKS
-from welfare.rounds.payouts import effective_payout
+from welfare.rounds.rules import home_delivery_cutoff, notice_deadline
 from welfare.rounds.view_helpers import download, frozen_round
 from welfare.uow import unit_of_work
 
@@ -30,24 +31,30 @@ PDF, CSV = "application/pdf", "text/csv"
 def print_sheets(round_id):
     round_ = frozen_round(round_id)
     form = SheetForm(request.args)
+    rows = form.rows.data = sheets.rows_per_page(int_arg("rows", 0))
     villages = queries.by_village(round_.id)
     form.village.choices = [("", _("Every village (one file each, in a ZIP)"))] + [
         (v["code"], f"{v['name']} ({v['people']})") for v in villages]
     if "village" not in request.args:
+        home = queries.home_deliveries(round_)
         return render_template("rounds/sheets.html", round=round_, form=form,
-                               villages=villages, banks=BANKS)
+                               villages=villages, banks=BANKS, home=home,
+                               home_by_village=Counter(e.village_code for e in home),
+                               home_cutoff=home_delivery_cutoff(round_.rules.reference_date),
+                               can_notify=round_.status == "approved" and notice_deadline(
+                                   date.today(), round_.payout_end, round_.late_claim_end))
     code = form.village.data or None
     if code and code not in {v["code"] for v in villages}:
         abort(404)
     batch = int_arg("batch", 0)
     options = {"village": code, "neighbourhoods": form.per_neighbourhood.data,
-               "full_ids": form.full_ids.data, "batch": batch}
+               "full_ids": form.full_ids.data, "batch": batch, "rows": rows}
     if code and not form.per_neighbourhood.data:
         with unit_of_work():
             reconcile.log_print(round_, current_user, code, form.full_ids.data,
                                 rows=next(v["people"] for v in villages if v["code"] == code))
         village = db.first_or_404(db.select(Village).filter_by(code=code))
-        sheet = sheets.village_sheet(round_, village, None, batch, form.full_ids.data)
+        sheet = sheets.village_sheet(round_, village, None, batch, form.full_ids.data, rows)
         return download(sheets.render_sheet(sheet), PDF, sheets.sheet_filename(sheet))
     with unit_of_work():
         job = enqueue("print_sheets", "welfare.rounds.reconcile.print_job", round_.id,
@@ -59,19 +66,23 @@ def print_sheets(round_id):
 @bp.route("/<int:round_id>/notices/<code>")
 @roles_required(*CLERKS)
 def notices(round_id, code):
-    """Home-delivery notices for one village's people without an outcome yet."""
+    """Home-delivery notices for one village's centenarians still to be visited."""
     round_ = frozen_round(round_id)
     village = db.first_or_404(db.select(Village).filter_by(code=code)
                               .where(scope.village_filter(Village.id)))
-    min_amount = int_arg("min_amount", 0)
-    entries = [e for e in queries.entries_for_sheet(round_.id, village.id)
-               if e.amount >= min_amount and effective_payout(e.id) is None]
+    today = date.today()
+    deadline = notice_deadline(today, round_.payout_end, round_.late_claim_end)
+    if round_.status != "approved" or deadline is None:
+        flash(_("Home-delivery notices can be printed only while the round is approved and "
+                "gifts can still be claimed."), "error")
+        return redirect(url_for("rounds.print_sheets", round_id=round_.id))
+    entries = queries.home_deliveries(round_, village.id)
     header = sheets.sheet_header(round_, village)
     with unit_of_work():
         exports.log_export("round_notices", len(entries), "pdf", current_user,
                            filters={"round": round_.id}, villages={village.id})
     pdf = render_pdf("print/round_notices.html", round=round_, header=header, entries=entries,
-                     dollars=capitals_dollars)
+                     dollars=capitals_dollars, deadline=deadline, today=today)
     return download(pdf, PDF, f"{village.code}-notices.pdf")
 
 

@@ -12,7 +12,7 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster import services as roster_services
 from welfare.roster.models import IsolatedElder, Person
-from welfare.visits import rules
+from welfare.visits import notices, rules
 from welfare.visits.models import Alert, AlertEvent, Assignment, Sweep, SweepCheck
 
 
@@ -57,6 +57,7 @@ def open_alert(elder, reason, visit, actor, now):
     db.session.flush()
     _event(alert, "opened", actor, at=now)
     audit.record("open_alert", actor=actor, entity=alert, summary=f"{reason} {elder.person.name}")
+    notices.step_started(alert)
     return alert
 
 
@@ -121,9 +122,12 @@ def _move(alert, now, actor):
         alert.events.append(AlertEvent(action="escalated", step=index, at=now,
                                        notes=rules.step_code(alert.reason, index),
                                        user_id=getattr(actor, "id", None)))
+    previous_owner, previous_step = alert.owner, alert.step
     set_committed_value(alert, "step", step)
     set_committed_value(alert, "deadline_at", deadline)
     alert.owner = step_owner(alert)
+    notices.deadline_passed(alert, previous_owner, previous_step)
+    notices.step_started(alert)
     audit.record("escalate_alert", actor=actor, entity=alert,
                  summary=f"{alert.reason} -> {rules.step_code(alert.reason, alert.step)}")
     return True

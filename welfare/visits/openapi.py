@@ -91,7 +91,7 @@ def _paths():
 def document():
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Linyuan Community Care API", "version": "1",
+        "info": {"title": "Community Care API", "version": "1",
                  "description": "Home visits to isolated elders. A volunteer sees only the "
                                 "elders assigned to them (primary or backup). Errors are "
                                 "problem details (application/problem+json)."},

@@ -222,6 +222,15 @@ def today_tasks(volunteer, today):
     return tasks
 
 
+def app_list_sizes(volunteer, today, most=200):
+    """How many cards the phone app's two lists (today, all) will hold: the page reserves
+    their place so nothing jumps when the list arrives."""
+    ids = volunteer_elder_ids(volunteer)
+    if not ids:
+        return 0, 0
+    return len(today_tasks(volunteer, today)), min(len(ids), most)
+
+
 def elder_visits(elder_id, limit=50):
     return db.session.scalars(sa.select(Visit).where(Visit.elder_id == elder_id)
                               .order_by(Visit.visited_at.desc()).limit(limit)).all()

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from welfare.auth import scope
 from welfare.auth.permissions import CLERKS, OFFICE, VOLUNTEERS, roles_required
+from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.params import int_arg, page_arg
 from welfare.roster.models import IsolatedElder
@@ -124,6 +125,9 @@ def _form_data(form):
     }
 
 
+FORM_FIELDS = {"visited_at": "visited_on"}
+
+
 @bp.route("/elders/<int:elder_id>/record", methods=["GET", "POST"])
 @roles_required(*CLERKS, *VOLUNTEERS)
 def record(elder_id):
@@ -135,8 +139,12 @@ def record(elder_id):
             volunteer = queries.volunteer_for(current_user)
         else:
             volunteer = db.session.get(Volunteer, form.volunteer_id.data or 0)
-        return services.record_visit(found, _form_data(form), actor=current_user,
-                                     volunteer=volunteer)
+        try:
+            return services.record_visit(found, _form_data(form), actor=current_user,
+                                         volunteer=volunteer)
+        except ServiceError as exc:
+            # The API's field names, put beside this form's fields (not only in the summary).
+            raise ServiceError(*[(FORM_FIELDS.get(f, f), m) for f, m in exc.errors]) from exc
 
     def done(_visit):
         back = (url_for("visits.app") if current_user.role in VOLUNTEERS
@@ -145,7 +153,8 @@ def record(elder_id):
 
     response, errors = save_form(form, save, done)
     return response or render_template("visits/record.html", form=form, errors=errors,
-                                       elder=found, on_behalf=current_user.role in OFFICE)
+                                       elder=found, on_behalf=current_user.role in OFFICE,
+                                       today=queries.local_today())
 
 
 @bp.route("/photos/<int:visit_id>")

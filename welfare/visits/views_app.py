@@ -7,6 +7,7 @@ from flask_login import current_user
 from welfare.auth.permissions import VOLUNTEERS, roles_required
 from welfare.uow import unit_of_work
 from welfare.visits import bp, labels, queries, tokens
+from welfare.web import OFFICE
 
 
 @bp.route("/app")
@@ -15,7 +16,9 @@ def app():
     volunteer = queries.volunteer_for(current_user)
     strings = {name: labels.as_strings(table) for name, table in labels.ALL.items()}
     strings["ui"] = ui_strings()
-    return render_template("visits/app.html", volunteer=volunteer, strings=strings)
+    today = queries.local_today()
+    return render_template("visits/app.html", volunteer=volunteer, strings=strings,
+                           today=today, sizes=queries.app_list_sizes(volunteer, today))
 
 
 @bp.route("/app/token", methods=["POST"])
@@ -39,7 +42,7 @@ def service_worker():
 @bp.route("/manifest.webmanifest")
 def manifest():
     data = {
-        "name": _("Linyuan home visits"), "short_name": _("Home visits"),
+        "name": _("%(place)s home visits", place=OFFICE.place), "short_name": _("Home visits"),
         "start_url": url_for("visits.app"), "scope": url_for("visits.board"),
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#0b4f6c",
         "lang": "zh-Hant-TW",
@@ -77,4 +80,12 @@ def ui_strings():
         "status_failed": _("Not accepted"), "status_sending": _("Sending"),
         "photo_added": _("Photo added."), "photo_error": _("The photo could not be read."),
         "emergency": _("Emergency contacts"), "call": _("Call %(name)s"),
+        "error_prefix": _("Error:"), "enter_date": _("Enter a date."),
+        "date_format": _("Enter a date like 114/10/15 (ROC) or 2025-10-15."),
+        "date_impossible": _("This date does not exist; check the month and day."),
+        "enter_time": _("Enter the time like 14:30 (24-hour)."),
+        "future": _("The visit time cannot be in the future."),
+        "too_old": _("The visit time is more than a year ago."),
+        "minutes": _("Enter minutes from 0 to 1440."),
+        "neighbourhood": _("%(n)s Lin"),
     }

@@ -5,7 +5,6 @@ from welfare.roster.services.duplicates import (
     dismiss_duplicate,
     duplicate_candidates,
     flag_duplicates,
-    merge_duplicate,
 )
 from welfare.roster.services.elders import (
     ELDER_FIELDS,
@@ -22,6 +21,7 @@ from welfare.roster.services.households import (
     remove_member,
     set_head,
 )
+from welfare.roster.services.merges import merge_duplicate, merge_refusals, undo_merge
 from welfare.roster.services.people import (
     PERSON_FIELDS,
     create_person,
@@ -34,6 +34,7 @@ __all__ = [
     "ELDER_FIELDS", "PERSON_FIELDS", "add_contact", "add_low_income_status", "add_member",
     "create_elder", "create_household", "create_person", "dismiss_duplicate",
     "duplicate_candidates", "flag_duplicates", "id_number_error", "merge_duplicate",
-    "remove_contact", "remove_member", "reveal_id_number", "reveal_sensitive_notes",
-    "set_head", "update_elder", "update_person",
+    "merge_refusals", "remove_contact", "remove_member", "reveal_id_number",
+    "reveal_sensitive_notes",
+    "set_head", "undo_merge", "update_elder", "update_person",
 ]

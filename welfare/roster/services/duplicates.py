@@ -59,28 +59,6 @@ def dismiss_duplicate(flag, actor):
                  summary=f"{flag.person_a_id} / {flag.person_b_id}")
 
 
-def merge_duplicate(flag, keep, actor):
-    """Fold the other record into `keep`: household, elder record and blanks move over;
-    the other is marked merged and hidden, its history kept."""
-    _require_open(flag)
-    other = flag.person_b if keep.id == flag.person_a_id else flag.person_a
-    if keep.id not in (flag.person_a_id, flag.person_b_id):
-        raise ServiceError(_("Choose one of the two records to keep."))
-    for key in ("phone", "mobile", "address", "registered_on", "neighbourhood"):
-        if not getattr(keep, key) and getattr(other, key):
-            setattr(keep, key, getattr(other, key))
-    if other.membership and not keep.membership:
-        other.membership.person_id = keep.id
-    if other.elder and not keep.elder:
-        other.elder.person_id = keep.id
-    db.session.flush()
-    other.merged_into_id = keep.id
-    flag.status, flag.resolved_by_id, flag.resolved_at = "merged", actor.id, utcnow()
-    audit.record("merge", actor=actor, entity=keep, summary=f"{other.id} -> {keep.id}",
-                 before={"merged_person": other.id}, after={"kept_person": keep.id})
-    audit.record("merged_into", actor=actor, entity=other, summary=f"{other.id} -> {keep.id}")
-
-
 def _require_open(flag):
     if flag.status != "open":
         raise ServiceError(_("This pair has already been dealt with."))

@@ -12,7 +12,7 @@ from welfare.roster.models import Household, HouseholdMember, LowIncomeStatus
 def create_household(data, actor):
     """Start a household at an address."""
     if db.session.get(Village, data.get("village_id") or 0) is None:
-        raise ServiceError(("village_id", _("Choose a village in Linyuan District.")))
+        raise ServiceError(("village_id", _("Choose a village of the district.")))
     household = Household(**data)
     db.session.add(household)
     db.session.flush()

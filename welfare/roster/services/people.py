@@ -54,7 +54,7 @@ def _check_person(data, person=None):
     elif data["status"] != "registered" and not data.get("status_date"):
         errors.append(("status_date", _("Enter the date of moving out or death.")))
     if db.session.get(Village, data.get("village_id") or 0) is None:
-        errors.append(("village_id", _("Choose a village in Linyuan District.")))
+        errors.append(("village_id", _("Choose a village of the district.")))
     if errors:
         raise ServiceError(*errors)
     data["name"] = data["name"].strip()

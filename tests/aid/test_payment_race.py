@@ -1,0 +1,89 @@
+"""Racing clerks pay one approved case once; racing supervisors decide it once (PostgreSQL)."""
+
+import threading
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD, login
+from welfare.aid.demo import ensure_causes
+from welfare.aid.models import AidCase, AidCause, AidPayment
+from welfare.auth.models import User
+from welfare.geo.models import Village
+
+
+def _user(name, role):
+    user = User(username=name, role=role, display_name=name)
+    user.set_password(PASSWORD)
+    return user
+
+
+def _race(app, users, path, data):
+    clients = [app.test_client() for _ in users]
+    for client, user in zip(clients, users, strict=True):
+        login(client, user)
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def send(client):
+        barrier.wait()
+        statuses.append(client.post(path, data=data).status_code)
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(statuses)
+
+
+@pytest.mark.postgres
+def test_racing_clerks_pay_a_case_once(app, committed_db):
+    db = committed_db
+    ensure_causes()
+    clerks = [_user(f"race-clerk-{n}", "staff") for n in range(6)]
+    boss = _user("race-boss", "supervisor")
+    db.session.add_all([*clerks, boss])
+    db.session.flush()
+    cause = db.session.scalar(sa.select(AidCause).where(AidCause.code == "disaster"))
+    village = db.session.scalar(sa.select(Village))
+    case = AidCase(applicant_name="林阿花", village_id=village.id, cause_id=cause.id,
+                   what_happened="火災", happened_on=date(2026, 12, 1),
+                   applied_on=date(2026, 12, 1), created_by_id=clerks[0].id, status="approved",
+                   proposed_amount=6000, assessed_by_id=clerks[0].id, decided_by_id=boss.id,
+                   decided_on=date(2026, 12, 2), approved_amount=6000)
+    db.session.add(case)
+    db.session.commit()
+    statuses = _race(app, clerks, f"/aid/{case.id}/pay",
+                     {"method": "counter", "paid_on": "115/12/05", "confirmed": "y",
+                      "confirm": "1"})
+    # One is redirected to the case as paid; the others see the form again with the refusal.
+    assert statuses == [200] * 5 + [302]
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(AidPayment.id))) == 1
+    assert db.session.get(AidCase, case.id).status == "paid"
+
+
+@pytest.mark.postgres
+def test_racing_supervisors_decide_a_case_once(app, committed_db):
+    db = committed_db
+    ensure_causes()
+    clerk = _user("race-assessor", "staff")
+    bosses = [_user(f"race-sup-{n}", "supervisor") for n in range(4)]
+    db.session.add_all([clerk, *bosses])
+    db.session.flush()
+    cause = db.session.scalar(sa.select(AidCause).where(AidCause.code == "disaster"))
+    village = db.session.scalar(sa.select(Village))
+    case = AidCase(applicant_name="林阿花", village_id=village.id, cause_id=cause.id,
+                   what_happened="火災", happened_on=date(2026, 12, 1),
+                   applied_on=date(2026, 12, 1), created_by_id=clerk.id, status="assessed",
+                   proposed_amount=6000, assessed_by_id=clerk.id)
+    db.session.add(case)
+    db.session.commit()
+    statuses = _race(app, bosses, f"/aid/{case.id}/decide",
+                     {"decision": "approve", "approved_amount": "6000",
+                      "decided_on": "115/12/03", "confirm": "1"})
+    assert statuses == [200] * 3 + [302]
+    db.session.expire_all()
+    assert db.session.get(AidCase, case.id).status == "approved"

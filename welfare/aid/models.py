@@ -1,0 +1,128 @@
+"""Emergency-aid cases (急難救助): the causes and their limits (data), the case from
+application through assessment and a four-eyes decision, and its one payment."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from welfare.aid.rules import METHODS, REFERRERS, STATUSES
+from welfare.auth import scope
+from welfare.auth.models import utcnow
+from welfare.extensions import db
+from welfare.rounds.models import BANKS
+from welfare.web import is_chinese
+
+
+class AidCause(db.Model):
+    """A ground for emergency aid and the most one case may receive for it."""
+
+    __tablename__ = "aid_causes"
+    __table_args__ = (sa.CheckConstraint("max_amount > 0", name="max_amount"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(40))
+    name_en: Mapped[str] = mapped_column(sa.String(80))
+    max_amount: Mapped[int]
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self):
+        return self.name_zh if is_chinese() else self.name_en
+
+
+class AidCase(db.Model):
+    __tablename__ = "aid_cases"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("status").in_(STATUSES), name="status"),
+        sa.CheckConstraint(sa.column("referred_by").in_(REFERRERS), name="referred_by"),
+        sa.CheckConstraint("happened_on <= applied_on", name="happened"),
+        sa.CheckConstraint("household_size BETWEEN 1 AND 30", name="household_size"),
+        sa.CheckConstraint("status = 'applied' OR (assessed_by_id IS NOT NULL"
+                           " AND proposed_amount > 0)", name="assessed"),
+        # Four eyes: the supervisor who decides did not assess the case.
+        sa.CheckConstraint("decided_by_id IS NULL OR (assessed_by_id IS NOT NULL"
+                           " AND decided_by_id <> assessed_by_id)", name="four_eyes"),
+        sa.CheckConstraint("status IN ('applied', 'assessed') OR (decided_by_id IS NOT NULL"
+                           " AND decided_on IS NOT NULL)", name="decided"),
+        sa.CheckConstraint("status <> 'refused' OR refusal_reason <> ''", name="refusal"),
+        sa.CheckConstraint("status NOT IN ('approved', 'paid') OR approved_amount > 0",
+                           name="approved_amount"),
+        sa.Index("ix_aid_cases_status_applied", "status", "applied_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    applicant_name: Mapped[str] = mapped_column(sa.String(60))
+    applicant_id_number: Mapped[str] = mapped_column(sa.String(10), default="")
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"), index=True)
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"))
+    household_size: Mapped[int] = mapped_column(default=1)
+    contact: Mapped[str] = mapped_column(sa.String(100), default="")
+    cause_id: Mapped[int] = mapped_column(sa.ForeignKey("aid_causes.id"))
+    what_happened: Mapped[str] = mapped_column(sa.Text)
+    happened_on: Mapped[date]
+    applied_on: Mapped[date]
+    documents_seen: Mapped[list] = mapped_column(sa.JSON, default=list)
+    referred_by: Mapped[str] = mapped_column(sa.String(20), default="self")
+    referrer_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default="applied")
+    stated_income: Mapped[int | None]  # the household's monthly income, as stated
+    stated_assets: Mapped[int | None]  # savings and property, as stated
+    visit_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    proposed_amount: Mapped[int | None]
+    assessed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    assessed_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_on: Mapped[date | None]
+    approved_amount: Mapped[int | None]
+    refusal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cause = relationship("AidCause", lazy="joined")
+    person = relationship("Person")
+    village = relationship("Village", lazy="joined")
+    assessed_by = relationship("User", foreign_keys=[assessed_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    payment = relationship("AidPayment", uselist=False, back_populates="case")
+
+
+class AidPayment(db.Model):
+    """The one payment of an approved case: at the counter (applicant or proxy) or by bank."""
+
+    __tablename__ = "aid_payments"
+    __table_args__ = (
+        sa.CheckConstraint(sa.column("method").in_(METHODS), name="method"),
+        sa.CheckConstraint("amount > 0", name="amount"),
+        sa.CheckConstraint("method <> 'proxy' OR (proxy_name <> '' AND proxy_id_number <> ''"
+                           " AND proxy_relationship <> '')", name="proxy"),
+        sa.CheckConstraint(sa.or_(sa.column("method") != "bank",
+                                  sa.and_(sa.column("bank").in_(BANKS),
+                                          sa.column("account_number") != "")), name="bank"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One payment per case, enforced by the database (racing clerks: one wins).
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("aid_cases.id", ondelete="CASCADE"),
+                                         unique=True)
+    method: Mapped[str] = mapped_column(sa.String(10))
+    amount: Mapped[int]
+    paid_on: Mapped[date]
+    proxy_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    proxy_id_number: Mapped[str] = mapped_column(sa.String(10), default="")
+    proxy_relationship: Mapped[str] = mapped_column(sa.String(30), default="")
+    bank: Mapped[str] = mapped_column(sa.String(30), default="")
+    account_number: Mapped[str] = mapped_column(sa.String(30), default="")
+    recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case = relationship("AidCase", back_populates="payment")
+    recorded_by = relationship("User", lazy="joined")
+
+
+scope.narrow(AidCase, villages=lambda ids: AidCase.village_id.in_(ids))
+scope.narrow(AidPayment, villages=lambda ids: AidPayment.case_id.in_(
+    sa.select(AidCase.id).where(AidCase.village_id.in_(ids))))

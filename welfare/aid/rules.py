@@ -1,0 +1,53 @@
+"""Emergency-aid rules a social worker could state in a sentence: pure functions."""
+
+from datetime import date
+from statistics import median
+
+STATUSES = ("applied", "assessed", "approved", "refused", "paid")
+OPEN_STATUSES = ("applied", "assessed")
+METHODS = ("counter", "proxy", "bank")
+REFERRERS = ("village_chief", "social_worker", "self", "other")
+DOCUMENTS = ("id_card", "household_register", "bankbook", "death_certificate",
+             "medical_certificate", "disaster_proof", "income_proof")
+# The city decides in about 3-7 days (DOMAIN.md); the office's own limit is a setting.
+DECISION_DAYS = 7
+# Default causes and limits (社會救助法 art. 21); Kaohsiung's current amounts were not found,
+# so they are data: the migration seeds these and staff change them.
+DEFAULT_CAUSES = [
+    ("earner_death", "主要生計者死亡", "Death of the main earner", 10000),
+    ("earner_illness", "主要生計者重病或意外", "Serious illness or accident of the main earner",
+     6000),
+    ("disaster", "災害（火災、風災、水災）", "Disaster (fire, storm, flood)", 10000),
+    ("income_loss", "突發失業或收入中斷", "Sudden loss of income", 5000),
+    ("other", "其他重大變故", "Other major upheaval", 5000),
+]
+
+
+def days_since(applied_on: date, today: date):
+    """Calendar days from the application to today (0 on the day itself)."""
+    return max((today - applied_on).days, 0)
+
+
+def is_overdue(status, applied_on, today, limit=DECISION_DAYS):
+    """Still undecided more than `limit` days after the application."""
+    return status in OPEN_STATUSES and days_since(applied_on, today) > limit
+
+
+def amount_problem(amount, limit):
+    """Why a proposed or approved amount is not allowed, or None."""
+    if amount is None or amount <= 0:
+        return "positive"
+    if amount > limit:
+        return "over_limit"
+    return None
+
+
+def may_decide(assessed_by_id, decider_id):
+    """Four eyes: whoever assessed a case does not decide it."""
+    return assessed_by_id is not None and assessed_by_id != decider_id
+
+
+def decision_summary(rows):
+    """From (applied_on, decided_on) pairs: decided count and median days to decision."""
+    days = [(d - a).days for a, d in rows if d is not None]
+    return {"decided": len(days), "median_days": median(days) if days else None}
