@@ -57,6 +57,28 @@ def live_app(database_url, **settings):
     return app
 
 
+def _read_whole(file, buffer_size=8192):
+    """A `wsgi.file_wrapper` that reads the file and closes it at once.
+
+    werkzeug's development server skips the response's close() when the
+    browser drops the connection mid-file (it navigated away while a map
+    tile or icon was loading); the open file then warns when collected,
+    in whichever test runs next. Static files here are small.
+    """
+    try:
+        return [file.read()]
+    finally:
+        file.close()
+
+
+def _files_read_whole(app):
+    def wsgi(environ, start_response):
+        environ["wsgi.file_wrapper"] = _read_whole
+        return app(environ, start_response)
+
+    return wsgi
+
+
 class Server:
     """`werkzeug`'s threaded server on a free port; `.errors` lists requests that raised."""
 
@@ -67,7 +89,7 @@ class Server:
         self.errors = []
         got_request_exception.connect(self._remember, app, weak=False)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self.httpd = make_server("127.0.0.1", 0, app, threaded=True)
+        self.httpd = make_server("127.0.0.1", 0, _files_read_whole(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
                                        name="live-server")
