@@ -6,6 +6,7 @@ import re
 
 import segno
 from flask import current_app
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from welfare.maps import ROUTE_COLOURS, embed, make_map, marker_cluster, numbered_icon
@@ -72,7 +73,8 @@ def route_path(route, depot):
 
 def _title(route, stop):
     """The marker's accessible name (Leaflet puts it in the icon's title)."""
-    return f"{route.vehicle.name} 第 {stop.sequence} 站：{stop.recipient_name}"
+    return _("%(vehicle)s, stop %(n)s: %(name)s", vehicle=route.vehicle.name, n=stop.sequence,
+             name=stop.recipient_name)
 
 
 def _popup(stop, number=None):
@@ -88,7 +90,7 @@ def _popup(stop, number=None):
     if goods:
         lines.append(goods)
     if stop.approximate:
-        lines.append("位置為里中心（約略）")
+        lines.append(escape(_("Approximate position: the village centre")))
     return folium.Popup("<br>".join(str(x) for x in lines), max_width=260)
 
 
