@@ -59,3 +59,61 @@ def test_the_planner_uses_the_trigram_indexes(db, is_postgres, many_addresses):
     households = _plan(db, queries.households_stmt({"address": rare}, None).limit(25))
     assert "ix_households_address_trgm" in households, households
     assert [p.name for p in queries.search_people({"address": rare}, None).items] == ["林4321"]
+
+
+def _statements(db, run):
+    """The SQL statements (with their parameters) that `run()` sends about people."""
+    sent = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        if "FROM people" in statement:
+            sent.append((statement, parameters))
+
+    engine = db.session.connection().engine
+    sa.event.listen(engine, "before_cursor_execute", grab)
+    try:
+        run()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", grab)
+    return sent
+
+
+def test_the_first_matches_come_through_the_trigram_index(db, is_postgres, many_addresses):
+    """A search first fetches the ids of up to COUNT_CAP + 1 matches through the filter's
+    own index, not by walking the name order and reading every row to find a few."""
+    if not is_postgres:
+        pytest.skip("trigram indexes are PostgreSQL's (SQLite scans)")
+    sent = _statements(db, lambda: queries.search_people({"address": "巷4321號"}, None))
+    assert len(sent) == 2, sent  # the matches' ids, then the page's rows by id
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    probe = "\n".join(row[0] for row in connection.exec_driver_sql(
+        "EXPLAIN " + sent[0][0], sent[0][1]))
+    assert "ix_people_address_trgm" in probe and "ix_people_name" not in probe, probe
+    page = "\n".join(row[0] for row in connection.exec_driver_sql(
+        "EXPLAIN " + sent[1][0], sent[1][1]))
+    assert "pk_people" in page, page
+    assert connection.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_custom_plan"
+
+
+def test_a_clerk_finds_only_their_villages_addresses(db, villages, make_person, monkeypatch):
+    """A road of another village finds nothing for the clerk (and quickly: the page is
+    sorted from the few matches, not found by walking the village in name order)."""
+    from welfare.auth import scope
+
+    mine, theirs = villages[0], villages[1]
+    for n in range(6):
+        make_person(name=f"陳{n}", address=f"港埔路{n}號", village_id=theirs.id)
+    for n in (3, 1, 2):
+        make_person(name=f"林{n}", address=f"港埔路{n}0號", village_id=mine.id)
+    monkeypatch.setattr(queries, "COUNT_CAP", 4)
+    with scope.acting(scope.Scope("villages", (mine.id,))):
+        page = queries.search_people({"address": "港埔路"}, None, per_page=2)
+        assert page.total == 3 and [p.name for p in page.items] == ["林1", "林2"]
+        later = queries.search_people({"address": "港埔路"}, None, page=2, per_page=2)
+        assert [p.name for p in later.items] == ["林3"] and not later.has_next
+        assert queries.search_people({"address": "港埔路5號"}, None).total == 0
+    everyone = queries.search_people({"address": "港埔路"}, None, per_page=2)
+    assert str(everyone.total) == "4+" and [p.name for p in everyone.items] == ["林1", "林2"]
+    assert [p.name for p in queries.search_people(
+        {"address": "港埔路"}, None, page=2, per_page=2).items] == ["林3", "陳0"]
