@@ -8,13 +8,20 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.aid.test_views import _approved, _case, causes, login  # noqa: F401
+from tests.aid.test_views import _approved, _case, login
+from welfare.aid.demo import ensure_causes
 from welfare.aid.models import AidCase, AidCause, AidPayment, AidProgramme
 from welfare.auth.models import AuditLog
 
 COUNTER = {"method": "counter", "paid_on": "115/12/05", "confirmed": "y", "confirm": "1"}
 BANK = {"method": "bank", "paid_on": "115/12/05", "confirmed": "y", "confirm": "1",
         "bank": "post_office", "account_number": "0001234-0012345"}
+
+
+@pytest.fixture
+def causes(db):
+    ensure_causes()
+    return {c.code: c for c in db.session.scalars(sa.select(AidCause))}
 
 
 def _audit(action):
@@ -45,7 +52,7 @@ def test_a_supervisor_reverses_a_payment_and_the_case_is_paid_again(client, db, 
     log = db.session.scalars(_audit("aid_reverse")).one()
     assert (log.entity_id, log.before["amount"], log.village_id) == (first.id, 4000, village.id)
     page = client.get(f"/aid/{case.id}").text
-    assert "已撤銷" in page and "發給了同名的另一人" in page
+    assert "已更正" in page and "發給了同名的另一人" in page
     # Reversing twice is refused; the case is paid again, once.
     again = client.get(f"/aid/{case.id}/payments/{first.id}/reverse")
     assert again.status_code == 302
@@ -144,8 +151,9 @@ def test_causes_and_limits_are_data(client, db, causes, make_user, village):
                                              "max_amount": 10000})
     assert added.status_code == 302
     cause = db.session.scalar(sa.select(AidCause).where(AidCause.code == "funeral_low"))
-    again = client.post("/aid/causes", data={"code": "funeral_low", "name_zh": "災害（火災、風災、水災）",
-                                             "name_en": "x", "max_amount": 1})
+    again = client.post("/aid/causes", data={
+        "code": "funeral_low", "name_zh": "災害（火災、風災、水災）", "name_en": "x",
+        "max_amount": 1})
     assert again.status_code == 400 and "已有其他事由使用這個名稱" in again.text
     disaster = causes["disaster"]
     assert client.post(f"/aid/causes/{disaster.id}", data={

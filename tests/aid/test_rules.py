@@ -4,7 +4,6 @@ import pytest
 
 from welfare.aid import rules
 
-
 CHRISTMAS = frozenset({date(2026, 12, 25)})  # 行憲紀念日, a holiday again from 2025
 
 

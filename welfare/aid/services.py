@@ -14,6 +14,7 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import HouseholdMember, Person
 
+
 def limit_message(problem, cause_limit, left=None, yearly=None):
     """What the clerk or supervisor is told about an amount the limits refuse."""
     if problem == "positive":
