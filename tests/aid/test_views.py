@@ -175,7 +175,7 @@ def test_overdue_list_and_statistics(client, db, causes, make_user, village, as_
     stats = client.get("/aid/statistics").text
     assert "災害" in stats
     home = client.get("/").text
-    assert "急難救助申請逾 7 日未核定" in home
+    assert "急難救助申請逾 7 個工作日未核定" in home
 
 
 def _approved(db, cause, village, staff, boss, amount=4000, **kw):
@@ -203,10 +203,12 @@ def test_proxy_and_bank_payments_and_the_bank_file(client, db, causes, make_user
     payments = {p.case_id: p for p in db.session.scalars(sa.select(AidPayment))}
     assert payments[by_proxy.id].proxy_id_number == "F131104093"
     assert (payments[by_bank.id].method, payments[by_bank.id].amount) == ("bank", 6000)
-    csv = client.get("/aid/bank.csv?on=115/12/05")
+    # The transfer waits for the bank; the rounds' layout for the post office.
+    assert (payments[by_bank.id].bank_result, by_bank.status) == ("pending", "approved")
+    csv = client.get("/aid/bank/post_office.csv")
     lines = csv.data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "seq,bank,account,name,amount,case"
-    assert lines[1:] == [f"1,post_office,00012340012345,林阿花,6000,{by_bank.id}"]
+    assert lines[0] == "seq,branch,account,id_number,name,amount"
+    assert lines[1:] == ["1,,00012340012345,,林阿花,6000"]
 
 
 def test_command_line_lists_and_counts(app, db, causes, make_user, village):

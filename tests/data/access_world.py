@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from welfare.aid.models import AidCase
+from welfare.aid.models import AidCase, AidCause, AidPayment
 from welfare.auth.models import User, utcnow
 from welfare.delivery.models import DeliveryOutcome, DeliveryRoute, DeliveryStop, Vehicle
 from welfare.demo.cli import SeedContext, seed_all
@@ -144,6 +144,10 @@ def build(clerk_district=None):
         "case_id": _first(sa.select(AidCase.id).where(AidCase.village_id != mine,
                                                       AidCase.status == "paid"),
                           "emergency-aid case of another village"),
+        "payment_id": _first(sa.select(AidPayment.id).where(AidPayment.case_id == _first(
+            sa.select(AidCase.id).where(AidCase.village_id != mine, AidCase.status == "paid"),
+            "emergency-aid case of another village")), "emergency-aid payment of that case"),
+        "cause_id": _first(sa.select(AidCause.id), "emergency-aid cause"),
         "volunteer_id": _first(sa.select(Volunteer.id).where(Volunteer.user_id != volunteer.id),
                                "volunteer"),
     }

@@ -95,3 +95,66 @@ def test_lists_and_statistics_at_both_sizes(desk_page, phone_page, live_server, 
         folder = os.environ.get("E2E_SCREENSHOTS")
         if folder:  # the figure alone: the whole dashboard is many screens long
             figure.screenshot(path=f"{folder}/aid-dashboard-{size}.png")
+
+
+def test_a_supervisor_reverses_a_payment_after_its_check_page(desk_page, phone_page,
+                                                              live_server, login, msg,
+                                                              check_axe, snap):
+    for page, size in ((phone_page, "phone"), (desk_page, "desk")):
+        login(page, "supervisor")
+        page.goto(live_server("/aid?view=all"))
+        paid = page.locator("tbody tr", has=page.locator(".tag", has_text=msg("Paid")))
+        paid.first.locator("a").first.click()
+        case_url = page.url
+        page.get_by_role("link", name=msg("Reverse this payment")).click()
+        expect(page.locator("h1")).to_have_text(msg("Check before reversing a payment"))
+        check_axe(page)
+        snap(page, f"aid-check-reverse-{size}")
+        page.get_by_role("button", name=msg("Reverse this payment")).click()
+        expect(page.locator(".error-summary")).to_be_visible()  # a reason is needed
+        check_axe(page)
+        page.get_by_label(msg("Why is this payment wrong?")).fill("金額點錯，應為 3,000 元。")
+        page.get_by_role("button", name=msg("Reverse this payment")).click()
+        assert page.url == case_url
+        expect(page.locator("h1 .tag").last).to_have_text(msg("Approved"))
+        expect(page.locator("main")).to_contain_text("金額點錯，應為 3,000 元。")
+        check_axe(page)
+        snap(page, f"aid-reversed-{size}")
+
+
+def test_causes_and_limits_page(desk_page, phone_page, live_server, login, msg, check_axe,
+                                snap):
+    boss = login(desk_page, "supervisor")
+    boss.goto(live_server("/aid/causes"))
+    check_axe(boss)
+    boss.get_by_label(msg("Name in Chinese")).fill("低收入戶喪葬補助")
+    boss.get_by_label(msg("Name in English")).fill("Funeral (low-income household)")
+    boss.get_by_label(msg("Code (for files and statistics; cannot be changed)")).fill(
+        "funeral_low")
+    boss.get_by_label(msg("Most one case may receive (NT$)")).fill("10000")
+    boss.get_by_role("button", name=msg("Add the cause")).click()
+    expect(boss.locator("table")).to_contain_text("低收入戶喪葬補助")
+    boss.get_by_label(msg("Most one household may receive in a calendar year (NT$)")).fill(
+        "20000")
+    boss.get_by_role("button", name=msg("Save the limit")).click()
+    expect(boss.get_by_label(msg("Most one household may receive in a calendar year (NT$)"))
+           ).to_have_value("20000")
+    boss.get_by_role("link", name="低收入戶喪葬補助").click()
+    check_axe(boss)
+    snap(boss, "aid-cause-edit-desk")
+    boss.get_by_label(msg("In use (offered for new applications)")).uncheck()
+    boss.get_by_role("button", name=msg("Save"), exact=True).click()
+    expect(boss.locator("tbody tr", has_text="低收入戶喪葬補助")).to_contain_text(
+        msg("Out of use"))
+    check_axe(boss)
+    snap(boss, "aid-causes-desk")
+    phone = login(phone_page, "supervisor")
+    phone.goto(live_server("/aid/causes"))
+    check_axe(phone)
+    snap(phone, "aid-causes-phone")
+    for page, size in ((desk_page, "desk"), (phone_page, "phone")):
+        page.context.clear_cookies()
+        login(page, "staff")
+        page.goto(live_server("/aid/bank"))
+        check_axe(page)
+        snap(page, f"aid-bank-{size}")

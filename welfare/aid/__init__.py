@@ -5,5 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("aid", __name__, url_prefix="/aid")
 
-from welfare.aid import history, merges, views  # noqa: E402,F401
+from welfare.aid import history, merges, views, views_causes, views_payments  # noqa: E402,F401
 from welfare.aid.cli import cli_commands  # noqa: E402,F401

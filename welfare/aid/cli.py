@@ -19,11 +19,12 @@ aid_cli = AppGroup("aid", help="Emergency-aid cases (急難救助).")
 def list_cases(view, as_json):
     """Cases in one of the web lists (open, to_decide, to_pay, overdue, all)."""
     today, limit = date.today(), current_app.config["AID_DECISION_DAYS"]
+    holidays = queries.holidays()
     cases = queries.case_list(view, None, today, limit, 1, 10_000).items
     rows = [{"id": c.id, "applied_on": c.applied_on.isoformat(), "status": c.status,
              "cause": c.cause.code, "village": c.village.code,
-             "days": days_since(c.applied_on, today),
-             "overdue": is_overdue(c.status, c.applied_on, today, limit),
+             "days": days_since(c.applied_on, today, holidays),
+             "overdue": is_overdue(c.status, c.applied_on, today, limit, holidays),
              "proposed": c.proposed_amount, "approved": c.approved_amount} for c in cases]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
@@ -31,7 +32,7 @@ def list_cases(view, as_json):
     for row in rows:
         amount = row["approved"] or ""
         click.echo(f"{row['id']:>5}  {row['applied_on']}  {row['status']:<9} "
-                   f"{row['cause']:<15} {row['village']}  {row['days']:>3} d  {amount}")
+                   f"{row['cause']:<15} {row['village']}  {row['days']:>3} wd  {amount}")
 
 
 @aid_cli.command("stats")

@@ -80,6 +80,6 @@ def seed(ctx):
                 proxy_relationship="子" if method == "proxy" else "",
                 bank="post_office" if method == "bank" else "",
                 account_number="00012340012345" if method == "bank" else "",
-                recorded_by_id=staff.id))
+                bank_result="paid" if method == "bank" else None, recorded_by_id=staff.id))
     db.session.flush()
     ctx.echo(f"  aid: {min(len(CASES), len(people))} emergency-aid cases")

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -99,3 +100,34 @@ class PaymentForm(TextForm):
 
     def bank_account(self):
         return {"bank": self.bank.data, "account_number": self.account_number.data}
+
+
+class ReversalForm(TextForm):
+    reason = StringField(_l("Why is this payment wrong?"),
+                         validators=[DataRequired(), Length(max=200)])
+
+
+class BankResultForm(TextForm):
+    file = FileField(_l("The bank's result file (CSV or Excel)"))
+
+
+class CauseForm(TextForm):
+    code = StringField(_l("Code (for files and statistics; cannot be changed)"),
+                       validators=[Optional(), Length(max=30)],
+                       render_kw={"class": "medium", "autocomplete": "off"})
+    name_zh = StringField(_l("Name in Chinese"), validators=[DataRequired(), Length(max=40)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=80)])
+    max_amount = IntegerField(_l("Most one case may receive (NT$)"),
+                              validators=[InputRequired(), NumberRange(1, 10_000_000)],
+                              render_kw=AMOUNT)
+    active = BooleanField(_l("In use (offered for new applications)"), default=True)
+
+    def as_data(self):
+        return {name: getattr(self, name).data for name in (
+            "code", "name_zh", "name_en", "max_amount", "active")}
+
+
+class LimitsForm(TextForm):
+    household_year_max = IntegerField(
+        _l("Most one household may receive in a calendar year (NT$)"),
+        validators=[Optional(), NumberRange(1, 100_000_000)], render_kw=AMOUNT)

@@ -23,7 +23,7 @@ def aid_work(user, now):
     overdue = queries.overdue_count(today, limit)
     if overdue and user.role in (*CLERKS, *SUPERVISORS):
         items.append(worklist.WorkItem(
-            title=_("Emergency-aid applications undecided after %(n)s days", n=limit),
+            title=_("Emergency-aid applications undecided after %(n)s working days", n=limit),
             count=overdue, unit=_("cases"), link=url_for("aid.index", view="overdue"),
             urgency=worklist.OVERDUE))
     if user.role in SUPERVISORS:

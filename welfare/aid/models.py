@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from welfare.aid.rules import METHODS, REFERRERS, STATUSES
+from welfare.aid.rules import BANK_RESULTS, METHODS, REFERRERS, STATUSES
 from welfare.auth import scope
 from welfare.auth.models import utcnow
 from welfare.extensions import db
@@ -29,6 +29,22 @@ class AidCause(db.Model):
 
     def __str__(self):
         return self.name_zh if is_chinese() else self.name_en
+
+
+class AidProgramme(db.Model):
+    """The programme's own limits (one row): the most one household may receive in a year."""
+
+    __tablename__ = "aid_programme"
+    __table_args__ = (
+        sa.CheckConstraint("id = 1", name="one_row"),
+        sa.CheckConstraint("household_year_max IS NULL OR household_year_max > 0",
+                           name="household_year_max"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_year_max: Mapped[int | None]  # None: no yearly limit per household
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None]
 
 
 class AidCase(db.Model):
@@ -87,11 +103,16 @@ class AidCase(db.Model):
     assessed_by = relationship("User", foreign_keys=[assessed_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     created_by = relationship("User", foreign_keys=[created_by_id])
-    payment = relationship("AidPayment", uselist=False, back_populates="case")
+    # The effective payment (not reversed); reversed ones stay in `payments`.
+    payment = relationship("AidPayment", uselist=False, viewonly=True,
+                           primaryjoin="and_(AidPayment.case_id == AidCase.id,"
+                                       " AidPayment.reversed_at.is_(None))")
+    payments = relationship("AidPayment", back_populates="case", order_by="AidPayment.id")
 
 
 class AidPayment(db.Model):
-    """The one payment of an approved case: at the counter (applicant or proxy) or by bank."""
+    """A payment of an approved case: at the counter (applicant or proxy) or by bank. A
+    wrong one is reversed with a reason and stays; a case has at most one that is not."""
 
     __tablename__ = "aid_payments"
     __table_args__ = (
@@ -102,12 +123,24 @@ class AidPayment(db.Model):
         sa.CheckConstraint(sa.or_(sa.column("method") != "bank",
                                   sa.and_(sa.column("bank").in_(BANKS),
                                           sa.column("account_number") != "")), name="bank"),
+        sa.CheckConstraint("reversed_at IS NULL OR (reversal_reason <> ''"
+                           " AND reversed_by_id IS NOT NULL)", name="reversal"),
+        # A bank transfer waits for the bank's result; a failed one is reversed at once.
+        sa.CheckConstraint(sa.or_(sa.and_(sa.column("method") == "bank",
+                                          sa.column("bank_result").in_(BANK_RESULTS)),
+                                  sa.and_(sa.column("method") != "bank",
+                                          sa.column("bank_result").is_(None))),
+                           name="bank_result"),
+        sa.CheckConstraint("bank_result IS NULL OR bank_result <> 'failed'"
+                           " OR reversed_at IS NOT NULL", name="failed_reversed"),
+        # One effective payment per case, enforced by the database (racing clerks: one wins).
+        sa.Index("uq_aid_payments_effective", "case_id", unique=True,
+                 sqlite_where=sa.text("reversed_at IS NULL"),
+                 postgresql_where=sa.text("reversed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # One payment per case, enforced by the database (racing clerks: one wins).
-    case_id: Mapped[int] = mapped_column(sa.ForeignKey("aid_cases.id", ondelete="CASCADE"),
-                                         unique=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("aid_cases.id", ondelete="CASCADE"))
     method: Mapped[str] = mapped_column(sa.String(10))
     amount: Mapped[int]
     paid_on: Mapped[date]
@@ -118,9 +151,20 @@ class AidPayment(db.Model):
     account_number: Mapped[str] = mapped_column(sa.String(30), default="")
     recorded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    bank_result: Mapped[str | None] = mapped_column(sa.String(10))  # pending, paid, failed
+    bank_result_on: Mapped[date | None]
+    reversed_at: Mapped[datetime | None]
+    reversed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reversal_reason: Mapped[str] = mapped_column(sa.String(200), default="")
 
-    case = relationship("AidCase", back_populates="payment")
-    recorded_by = relationship("User", lazy="joined")
+    case = relationship("AidCase", back_populates="payments")
+    recorded_by = relationship("User", lazy="joined", foreign_keys=[recorded_by_id])
+    reversed_by = relationship("User", foreign_keys=[reversed_by_id])
+
+    @property
+    def settled(self):
+        """Money handed over or confirmed by the bank (not waiting for its result)."""
+        return self.reversed_at is None and self.bank_result in (None, "paid")
 
 
 scope.narrow(AidCase, villages=lambda ids: AidCase.village_id.in_(ids))

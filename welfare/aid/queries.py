@@ -1,18 +1,50 @@
 """Read-only selects for emergency aid: lists, the overdue list, a person's cases, statistics.
 The session's scope narrows every select of cases and payments to the user's villages."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 
 from welfare.aid import rules
-from welfare.aid.models import AidCase, AidCause, AidPayment
+from welfare.aid.models import AidCase, AidCause, AidPayment, AidProgramme
+from welfare.auth import scope
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.rounds.models import BankAccount
 from welfare.web import village_name
 
-VIEWS = ("open", "to_decide", "to_pay", "overdue", "all")
+VIEWS = ("open", "to_decide", "to_pay", "in_bank", "overdue", "all")
+
+
+def programme():
+    """The programme's limits (a default, unsaved row until an admin first sets them)."""
+    return db.session.get(AidProgramme, 1) or AidProgramme(id=1, household_year_max=None)
+
+
+def _same_household(case):
+    """The condition for the cases of this case's household (its register household, else
+    the applicant by person or ID number), or None when nothing identifies it."""
+    if case.household_id is not None:
+        return AidCase.household_id == case.household_id
+    if case.person_id is not None:
+        return AidCase.person_id == case.person_id
+    if case.applicant_id_number:
+        return AidCase.applicant_id_number == case.applicant_id_number
+    return None
+
+
+def granted_in_year(case):
+    """What the case's household was granted in other cases applied for in the same year."""
+    same = _same_household(case)
+    if same is None:
+        return 0
+    year = case.applied_on.year
+    with scope.unrestricted():  # the household's cases in any village count
+        return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(
+            AidCase.approved_amount), 0)).where(
+            same, AidCase.id != case.id, AidCase.status.in_(("approved", "paid")),
+            AidCase.applied_on.between(date(year, 1, 1), date(year, 12, 31)))) or 0
 
 
 def causes(active_only=True):
@@ -30,10 +62,13 @@ def case_list(view, village_id, today, limit_days, page, per_page):
     elif view == "to_decide":
         stmt = stmt.where(AidCase.status == "assessed")
     elif view == "to_pay":
-        stmt = stmt.where(AidCase.status == "approved")
+        stmt = stmt.where(AidCase.status == "approved", ~_has_effective_payment())
+    elif view == "in_bank":
+        stmt = stmt.where(AidCase.status == "approved", _has_effective_payment())
     elif view == "overdue":
         stmt = stmt.where(AidCase.status.in_(rules.OPEN_STATUSES),
-                          AidCase.applied_on < today - timedelta(days=limit_days))
+                          AidCase.applied_on < rules.overdue_before(today, limit_days,
+                                                                    holidays()))
     if village_id:
         stmt = stmt.where(AidCase.village_id == village_id)
     stmt = stmt.order_by(AidCase.applied_on, AidCase.id) if view != "all" else \
@@ -41,15 +76,27 @@ def case_list(view, village_id, today, limit_days, page, per_page):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
+def holidays():
+    """The office's holidays (a setting): working-day counts skip them and weekends."""
+    return current_app.config["OFFICE_HOLIDAYS"]
+
+
+def _has_effective_payment():
+    return sa.exists().where(AidPayment.case_id == AidCase.id, AidPayment.reversed_at.is_(None))
+
+
 def overdue_count(today, limit_days):
     return db.session.scalar(sa.select(sa.func.count(AidCase.id)).where(
         AidCase.status.in_(rules.OPEN_STATUSES),
-        AidCase.applied_on < today - timedelta(days=limit_days))) or 0
+        AidCase.applied_on < rules.overdue_before(today, limit_days, holidays()))) or 0
 
 
 def waiting(status, not_assessed_by=None):
-    """Cases in one status (for the work list); to decide: not those this user assessed."""
+    """Cases in one status (for the work list); to decide: not those this user assessed;
+    to pay: not those whose transfer waits for the bank."""
     stmt = sa.select(AidCase).where(AidCase.status == status)
+    if status == "approved":
+        stmt = stmt.where(~_has_effective_payment())
     if not_assessed_by is not None:
         stmt = stmt.where(AidCase.assessed_by_id != not_assessed_by)
     return db.session.scalars(stmt.order_by(AidCase.applied_on)).all()
@@ -68,11 +115,21 @@ def account_on_file(person_id):
                                                           BankAccount.active))
 
 
-def bank_payments(on: date):
-    """Bank-transfer payments recorded for one payment day, for the bank's file."""
+def bank_payments(bank):
+    """Transfers to one bank waiting for its result, for the bank's file."""
     return db.session.scalars(sa.select(AidPayment).join(AidCase).where(
-        AidPayment.method == "bank", AidPayment.paid_on == on)
+        AidPayment.bank == bank, AidPayment.bank_result == "pending",
+        AidPayment.reversed_at.is_(None))
         .order_by(AidCase.village_id, AidPayment.id)).all()
+
+
+def pending_transfers():
+    """Per bank: how many transfers wait for the bank's result, and their amount."""
+    rows = db.session.execute(sa.select(
+        AidPayment.bank, sa.func.count(AidPayment.id), sa.func.sum(AidPayment.amount))
+        .where(AidPayment.bank_result == "pending", AidPayment.reversed_at.is_(None))
+        .group_by(AidPayment.bank))
+    return {bank: {"count": n, "amount": amount} for bank, n, amount in rows}
 
 
 def grouped(key_column, start=None, end=None, village_ids=None):
@@ -84,7 +141,9 @@ def grouped(key_column, start=None, end=None, village_ids=None):
                       sa.func.count(AidCase.id).filter(AidCase.status == "refused"),
                       sa.func.coalesce(sa.func.sum(AidCase.approved_amount).filter(approved), 0),
                       sa.func.coalesce(sa.func.sum(AidPayment.amount), 0))
-            .outerjoin(AidPayment, AidPayment.case_id == AidCase.id)
+            .outerjoin(AidPayment, sa.and_(
+                AidPayment.case_id == AidCase.id, AidPayment.reversed_at.is_(None),
+                sa.or_(AidPayment.bank_result.is_(None), AidPayment.bank_result == "paid")))
             .group_by(key_column).order_by(sa.func.count(AidCase.id).desc()))
     if start is not None:
         stmt = stmt.where(AidCase.applied_on.between(start, end))
@@ -109,3 +168,10 @@ def statistics(today, limit_days):
              ("cases", "approved", "refused", "approved_amount", "paid_amount")}
     return {**total, "overdue": overdue_count(today, limit_days),
             **rules.decision_summary(decided), "by_cause": by_cause, "by_village": by_village}
+
+
+def pending_transfer(case_id):
+    """The case's transfer waiting for the bank's result, or None."""
+    return db.session.scalar(sa.select(AidPayment).where(
+        AidPayment.case_id == case_id, AidPayment.bank_result == "pending",
+        AidPayment.reversed_at.is_(None)))

@@ -1,11 +1,12 @@
-"""The only writers of emergency-aid cases: apply, assess, decide, pay. Each takes `actor=`
-and writes its audit row; the database enforces four eyes and one payment per case."""
+"""The writers of emergency-aid cases: apply, assess, decide (paying and reversing are in
+`payments`, causes and limits in `causes`). Each takes `actor=` and writes its audit row; the
+database enforces four eyes."""
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from welfare.aid import rules
-from welfare.aid.models import AidCase, AidCause, AidPayment
+from welfare.aid import queries, rules
+from welfare.aid.models import AidCase, AidCause
 from welfare.auth import audit
 from welfare.auth.models import utcnow
 from welfare.core import idno
@@ -13,15 +14,24 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import HouseholdMember, Person
 
-LIMIT_MESSAGES = {
-    "positive": lambda limit: _("Enter an amount above zero."),
-    "over_limit": lambda limit: _("The most this cause allows is NT$%(limit)s.",
-                                  limit=f"{limit:,}"),
-}
+
+def limit_message(problem, cause_limit, left=None, yearly=None):
+    """What the clerk or supervisor is told about an amount the limits refuse."""
+    if problem == "positive":
+        return _("Enter an amount above zero.")
+    if problem == "over_limit":
+        return _("The most this cause allows is NT$%(limit)s.", limit=f"{cause_limit:,}")
+    return _("This household may receive at most NT$%(yearly)s a year; NT$%(left)s is left "
+             "for this year.", yearly=f"{yearly:,}", left=f"{left:,}")
 
 
-class AlreadyPaid(ServiceError):
-    """Someone else recorded this case's payment first."""
+def check_amount(case, amount, field):
+    """Raise if `amount` is over the cause's limit or what the household has left this year."""
+    yearly = queries.programme().household_year_max
+    left = rules.year_left(yearly, queries.granted_in_year(case))
+    problem = rules.amount_problem(amount, case.cause.max_amount, left)
+    if problem:
+        raise ServiceError((field, limit_message(problem, case.cause.max_amount, left, yearly)))
 
 
 def _applicant(data):
@@ -79,12 +89,10 @@ def create_case(data, actor):
 
 
 def assess_case(case, data, actor):
-    """Record the staff assessment and the proposed amount (within the cause's limit)."""
+    """Record the staff assessment and the proposed amount (within the limits)."""
     if case.status not in rules.OPEN_STATUSES:
         raise ServiceError(_("This case has already been decided."))
-    problem = rules.amount_problem(data["proposed_amount"], case.cause.max_amount)
-    if problem:
-        raise ServiceError(("proposed_amount", LIMIT_MESSAGES[problem](case.cause.max_amount)))
+    check_amount(case, data["proposed_amount"], "proposed_amount")
     case.stated_income, case.stated_assets = data["stated_income"], data["stated_assets"]
     case.visit_notes, case.proposed_amount = data["visit_notes"], data["proposed_amount"]
     case.assessed_by_id, case.assessed_at, case.status = actor.id, utcnow(), "assessed"
@@ -103,9 +111,7 @@ def check_decision(case, approve, amount, reason, decided_on, actor):
     if decided_on < case.applied_on:
         raise ServiceError(("decided_on", _("The decision cannot come before the application.")))
     if approve:
-        problem = rules.amount_problem(amount, case.cause.max_amount)
-        if problem:
-            raise ServiceError(("approved_amount", LIMIT_MESSAGES[problem](case.cause.max_amount)))
+        check_amount(case, amount, "approved_amount")
     elif not (reason or "").strip():
         raise ServiceError(("refusal_reason", _("Give the reason for the refusal.")))
 
@@ -127,69 +133,3 @@ def decide_case(case, approve, amount, reason, decided_on, actor):
                  summary=str(amount) if approve else reason.strip()[:100],
                  after={"status": case.status, "approved_amount": case.approved_amount})
     return case
-
-
-def _proxy_errors(proxy, applicant_id_number):
-    """Field errors for a proxy: name, a valid ID number not the applicant's, relationship,
-    and both ID cards and the applicant's seal checked."""
-    errors = []
-    if not (proxy.get("name") or "").strip():
-        errors.append(("proxy_name", _("Enter the proxy's name.")))
-    number = idno.normalise(proxy.get("id_number"))
-    if not idno.is_valid(number):
-        errors.append(("proxy_id_number", _("The proxy's ID number is not valid.")))
-    elif number == applicant_id_number:
-        errors.append(("proxy_id_number", _("The proxy cannot be the applicant.")))
-    if not (proxy.get("relationship") or "").strip():
-        errors.append(("proxy_relationship", _("Enter how the proxy is related to the "
-                                               "applicant.")))
-    if not proxy.get("seal_checked"):
-        errors.append(("seal_checked", _("Check both ID cards and the applicant's seal or "
-                                         "signed authorisation.")))
-    return errors
-
-
-def _payment_errors(case, method, proxy, bank):
-    if method not in rules.METHODS:
-        return [("method", _("Choose how it is paid."))]
-    if method == "proxy":
-        return _proxy_errors(proxy, case.applicant_id_number)
-    if method == "bank" and not (bank.get("account_number") or "").strip():
-        return [("account_number", _("Enter the account number."))]
-    return []
-
-
-def pay_case(case, method, paid_on, actor, proxy=None, bank=None):
-    """Record the one payment of an approved case, of the approved amount."""
-    proxy, bank = proxy or {}, bank or {}
-    if case.status == "paid":
-        raise AlreadyPaid(_("This case has already been paid."))
-    if case.status != "approved":
-        raise ServiceError(_("Only an approved case can be paid."))
-    if paid_on < case.decided_on:
-        raise ServiceError(("paid_on", _("The payment cannot come before the decision.")))
-    errors = _payment_errors(case, method, proxy, bank)
-    if errors:
-        raise ServiceError(*errors)
-    payment = AidPayment(
-        case_id=case.id, method=method, amount=case.approved_amount, paid_on=paid_on,
-        proxy_name=(proxy.get("name") or "").strip() if method == "proxy" else "",
-        proxy_id_number=idno.normalise(proxy.get("id_number")) if method == "proxy" else "",
-        proxy_relationship=(proxy.get("relationship") or "").strip() if method == "proxy" else "",
-        bank=bank.get("bank") or "" if method == "bank" else "",
-        account_number=(bank.get("account_number") or "").strip() if method == "bank" else "",
-        recorded_by_id=actor.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(payment)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        # The unique case_id: another clerk paid this case a moment ago.
-        raise AlreadyPaid(_("Someone else has just recorded the payment of this case.")) from None
-    db.session.execute(sa.update(AidCase).where(AidCase.id == case.id)
-                       .values(status="paid").execution_options(synchronize_session=False))
-    db.session.refresh(case)
-    audit.record("aid_pay", actor=actor, entity=payment, village_id=case.village_id,
-                 summary=f"{method} {payment.amount}",
-                 after={"case_id": case.id, "method": method, "amount": payment.amount})
-    return payment

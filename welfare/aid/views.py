@@ -8,12 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from welfare import exports
-from welfare.aid import bp, labels, queries, services
+from welfare.aid import bp, labels, payments, queries, rules, services
 from welfare.aid.forms import ApplicationForm, AssessmentForm, DecisionForm, PaymentForm
 from welfare.aid.models import AidCase
 from welfare.auth import scope
 from welfare.auth.permissions import CLERKS, OFFICE, SUPERVISORS, roles_required
-from welfare.core import rocdate
 from welfare.core.money import capitals_dollars
 from welfare.errors import ServiceError
 from welfare.extensions import db
@@ -44,9 +43,11 @@ def index():
     village_id = int_arg("village", label=_("Village"))
     pagination = queries.case_list(view, village_id, date.today(), _limit(), page_arg(),
                                    current_app.config["PER_PAGE"])
+    today, holidays = date.today(), queries.holidays()
     return render_template("aid/index.html", pagination=pagination, view=view,
-                           village_id=village_id, villages=_villages(), today=date.today(),
-                           limit=_limit())
+                           village_id=village_id, villages=_villages(), today=today,
+                           limit=_limit(), days=lambda c: rules.days_since(c.applied_on, today,
+                                                                            holidays))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -79,7 +80,10 @@ def _case_page(case, assessment=None, decision=None, errors=()):
         can_assess=current_user.has_role(*CLERKS) and case.status in ("applied", "assessed"),
         can_decide=(current_user.has_role(*SUPERVISORS) and case.status == "assessed"
                     and case.assessed_by_id != current_user.id),
-        can_pay=current_user.has_role(*CLERKS) and case.status == "approved")
+        can_pay=(current_user.has_role(*CLERKS) and case.status == "approved"
+                 and case.payment is None),
+        can_reverse=current_user.has_role(*SUPERVISORS),
+        days=rules.days_since(case.applied_on, today, queries.holidays()))
 
 
 @bp.route("/<int:case_id>")
@@ -141,7 +145,9 @@ def pay(case_id):
         form.paid_on.data = date.today()
         account = queries.account_on_file(case.person_id)
         if account is not None:  # the account the elder gifts are paid into
-            form.bank.data, form.account_number.data = account.bank, account.account_number
+            form.bank.data = account.bank
+            form.account_number.data = "-".join(filter(None, (account.branch_code,
+                                                              account.account_number)))
     checking = request.method == "POST" and request.form.get("confirm") != "1"
     if checking and form.validate_on_submit():
         return render_template("aid/check_payment.html", case=case, form=form,
@@ -149,10 +155,12 @@ def pay(case_id):
     if checking:
         return render_template("aid/pay.html", case=case, form=form, errors=[])
     return form_page(
-        form, lambda: services.pay_case(case, form.method.data, form.paid_on.data,
+        form, lambda: payments.pay_case(case, form.method.data, form.paid_on.data,
                                         actor=current_user, proxy=form.proxy(),
                                         bank=form.bank_account()),
-        lambda p: (_("Payment of NT$%(amount)s recorded.", amount=f"{p.amount:,}"),
+        lambda p: (_("Transfer of NT$%(amount)s put in the bank's file; the case is paid when "
+                     "the bank confirms it.", amount=f"{p.amount:,}") if p.method == "bank"
+                   else _("Payment of NT$%(amount)s recorded.", amount=f"{p.amount:,}"),
                    url_for("aid.show", case_id=case.id)),
         "aid/pay.html", case=case)
 
@@ -169,23 +177,6 @@ def letter(case_id):
     pdf = render_pdf("print/aid_letter.html", case=case, dollars=capitals_dollars,
                      today=date.today())
     return download(pdf, PDF, f"aid-{case.id}-letter.pdf")
-
-
-@bp.route("/bank.csv")
-@roles_required(*CLERKS)
-def bank_csv():
-    try:
-        on = rocdate.parse_optional(request.args.get("on")) or date.today()
-    except rocdate.InvalidDate:
-        abort(400)
-    payments = queries.bank_payments(on)
-    rows = [(n, p.bank, p.account_number, p.case.applicant_name, p.amount, p.case.id)
-            for n, p in enumerate(payments, 1)]
-    with unit_of_work():
-        exports.log_export("aid_bank", len(rows), "csv", current_user,
-                           filters={"on": on.isoformat()})
-    data = exports.to_csv(("seq", "bank", "account", "name", "amount", "case"), rows)
-    return download(data, "text/csv", f"aid-bank-{on.isoformat()}.csv")
 
 
 @bp.route("/statistics")

@@ -54,6 +54,11 @@ ACTION_LABELS = {
     "aid_approve": _l("Emergency aid approved"),
     "aid_refuse": _l("Emergency aid not approved"),
     "aid_pay": _l("Emergency aid paid"),
+    "aid_reverse": _l("Emergency-aid payment reversed"),
+    "aid_bank_results": _l("Emergency-aid bank results recorded"),
+    "aid_cause_add": _l("Emergency-aid cause added"),
+    "aid_cause_edit": _l("Emergency-aid cause changed"),
+    "aid_limits": _l("Emergency-aid yearly limit set"),
 }
 
 ENTITY_LABELS = {
@@ -83,6 +88,7 @@ ENTITY_LABELS = {
     "aid_cases": _l("Emergency-aid case"), "aid_payments": _l("Emergency-aid payment"),
     "aid_causes": _l("Emergency-aid cause"), "aid_letter": _l("Emergency-aid decision letter"),
     "aid_bank": _l("Emergency-aid bank transfer file"),
+    "aid_programme": _l("Emergency-aid programme limits"),
 }
 # Exports of a statistics table are logged as report_<figure>.
 PREFIX_LABELS = {"report_": _l("Statistics table"), "quality": _l("Data-quality check")}

@@ -1,32 +1,13 @@
 """Inquiry and petition rules a clerk could state in a sentence: pure functions."""
 
-from datetime import date, timedelta
+from datetime import date
 from statistics import median
+
+from welfare.core.workdays import add_working_days, working_days_between  # noqa: F401
 
 CHANNELS = ("counter", "phone", "letter", "mayor_mailbox", "referral_1999", "online")
 STATUSES = ("open", "answered", "closed")
 SATISFACTION = (1, 2, 3, 4, 5)
-
-
-def add_working_days(start, days, holidays=frozenset()):
-    """The date `days` working days after `start` (weekends and `holidays` not counted);
-    an inquiry received on Friday with 6 working days is due the second Monday after."""
-    day, left = start, days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            left -= 1
-    return day
-
-
-def working_days_between(start, end, holidays=frozenset()):
-    """Working days from `start` (exclusive) to `end` (inclusive); 0 when end <= start."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            count += 1
-    return count
 
 
 def is_overdue(status, due_on, today):

@@ -32,10 +32,13 @@ TEMPLATE_COLUMNS = ("條碼", "姓名", "村里", "金額", "結果", "日期", 
 YES = {"y", "yes", "是", "1", "v", "ok", "true", "✓"}
 
 
-def read_table(filename, data):
-    """(rows, row count) of a typed-back sheet in CSV or XLSX bytes: rows is an iterator of
-    (line, dict keyed by our field names), read as it is recorded. Whole-file problems
-    (wrong type, unreadable, damaged, too many rows, no columns) raise ServiceError."""
+def read_table(filename, data, headers=None, required=(("outcome",), ("code", "id_number")),
+               missing=None):
+    """(rows, row count) of a typed-back sheet (or a bank's result file) in CSV or XLSX
+    bytes: rows is an iterator of (line, dict keyed by our field names from `headers`), read
+    as it is recorded. Whole-file problems (wrong type, unreadable, damaged, too many rows,
+    no column of each `required` group: `missing` says which) raise ServiceError."""
+    headers = headers or HEADERS
     name = (filename or "").lower()
     try:
         if name.endswith((".xlsx", ".xlsm")):
@@ -51,12 +54,12 @@ def read_table(filename, data):
         raise ServiceError(("file", _("The file is empty.")))
     names = {}
     for index, header in enumerate(_texts(first[1])):
-        for key, words in HEADERS.items():
+        for key, words in headers.items():
             if header.strip().lower() in words:
                 names[index] = key
-    if "outcome" not in names.values() or not ({"code", "id_number"} & set(names.values())):
-        raise ServiceError(("file", _("The first row must name the columns: 條碼 (or "
-                                      "身分證字號) and 結果 at least.")))
+    if not all(set(group) & set(names.values()) for group in required):
+        raise ServiceError(("file", missing or _("The first row must name the columns: 條碼 "
+                                                 "(or 身分證字號) and 結果 at least.")))
     return _rows(lines, names), count
 
 
@@ -178,13 +181,20 @@ def bank_file(round_, bank, actor, columns=None):
     entries = db.session.scalars(sa.select(RoundEntry).where(
         RoundEntry.round_id == round_.id, RoundEntry.bank == bank, RoundEntry.hold.is_(None))
         .order_by(RoundEntry.village_code, RoundEntry.id)).all()
+    audit.record("export_bank", actor=actor, entity=round_, summary=f"{bank}: {len(entries)}")
+    return bank_csv(entries, columns), len(entries)
+
+
+def bank_csv(lines, columns):
+    """A bank's transfer file: one row per line (anything with the attributes BANK_FIELDS
+    reads: name, id_number, bank_account "branch-account", amount, village, token,
+    birth_date), numbered from 1, in UTF-8 with a BOM as the banks' software expects."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    for number, entry in enumerate(entries, 1):
-        writer.writerow([BANK_FIELDS[c](number, entry) for c in columns])
-    audit.record("export_bank", actor=actor, entity=round_, summary=f"{bank}: {len(entries)}")
-    return buffer.getvalue().encode("utf-8-sig"), len(entries)
+    for number, line in enumerate(lines, 1):
+        writer.writerow([BANK_FIELDS[c](number, line) for c in columns])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def log_print(round_, actor, village_code, full_ids, rows=None):
