@@ -10,16 +10,14 @@ unless --commit is given.
 """
 
 import argparse
-import cProfile
 import csv
-import pstats
 import random
 import time
 from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
-from roster_common import bench_app
+from roster_common import bench_app, timed_import
 
 HEADERS = ("身分證字號", "姓名", "性別", "出生日期", "里", "鄰", "地址", "電話", "手機", "設籍日期")
 
@@ -48,22 +46,6 @@ def write_csv(path, rows, taken_ids, villages):
     return written
 
 
-def timed(label, function, profile=False):
-    profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    result = function()
-    if profiler:
-        profiler.disable()
-    seconds = time.perf_counter() - started
-    print(f"{label}: {seconds:.1f} s  {result.to_dict() | {'errors': len(result.errors)}}",
-          flush=True)
-    if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    return result
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -74,8 +56,8 @@ def main():
 
     from welfare.auth.models import User
     from welfare.extensions import db
-    from welfare.roster.importer import import_file
     from welfare.geo.models import Village
+    from welfare.roster.importer import import_file
     from welfare.roster.models import Person
 
     app = bench_app()
@@ -90,10 +72,11 @@ def main():
     # The importer's messages are translated per request: give it one, as the CLI does.
     with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
-        timed("dry run", lambda: import_file(args.file, dry_run=True, actor=admin))
+        timed_import("dry run", lambda: import_file(args.file, dry_run=True, actor=admin))
         db.session.rollback()
-        result = timed("import", lambda: import_file(args.file, actor=admin, commit=False),
-                       profile=args.profile)
+        result, _seconds = timed_import(
+            "import", lambda: import_file(args.file, actor=admin, commit=False),
+            profile=args.profile)
         if args.commit:
             started = time.perf_counter()
             db.session.commit()

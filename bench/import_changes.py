@@ -13,17 +13,15 @@ run can be repeated with --reuse (skips the seeding).
 """
 
 import argparse
-import cProfile
 import csv
 import os
-import pstats
 import random
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from roster_common import bench_app
+from roster_common import bench_app, recreate, timed_import
 
 from config import normalise_database_url
 
@@ -32,15 +30,6 @@ URL = normalise_database_url(os.environ.get(
     "postgresql+psycopg://postgres@127.0.0.1:5432/welfare_changes_bench"))
 HEADERS = ("身分證字號", "異動類別", "異動日期", "新地址", "備註")
 WORDS = (("死亡", 45), ("遷出", 45), ("住址變更", 10))
-
-
-def recreate(url):
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
 
 
 def date_forms(day, rng):
@@ -109,22 +98,6 @@ def write_csv(path, rows, rng):
     return rows
 
 
-def timed(label, function, profile=False):
-    profiler = cProfile.Profile() if profile else None
-    started = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    result = function()
-    if profiler:
-        profiler.disable()
-    seconds = time.perf_counter() - started
-    print(f"{label}: {seconds:.1f} s  {result.to_dict() | {'errors': len(result.errors)}}",
-          flush=True)
-    if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-    return result, seconds
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -155,12 +128,12 @@ def main():
               flush=True)
     with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         admin = db.session.scalar(sa.select(User).where(User.username == "admin"))
-        timed("dry run", lambda: import_file(args.file, kind="changes", dry_run=True,
-                                             actor=admin))
+        timed_import("dry run", lambda: import_file(args.file, kind="changes", dry_run=True,
+                                                    actor=admin))
         db.session.rollback()
-        result, seconds = timed(
+        result, seconds = timed_import(
             "import", lambda: import_file(args.file, kind="changes", actor=admin, commit=False),
-            profile=args.profile)
+            profile=args.profile, lines=30)
         held = db.session.scalar(sa.select(sa.func.count(RoundEntry.id))
                                  .where(RoundEntry.hold.is_not(None)))
         print(f"entries held by the import: {held:,}")

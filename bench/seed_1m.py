@@ -11,16 +11,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
-from roster_common import BENCH_URL, bench_app
-
-
-def recreate(url):
-    target = sa.engine.make_url(url)
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
+from roster_common import BENCH_URL, bench_app, recreate
 
 
 def main():
