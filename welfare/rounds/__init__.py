@@ -25,6 +25,7 @@ def household_tier(label):
     return status_label(label, g.rounds_categories)
 
 from welfare.rounds import feeds, history, merges, views, views_counter, views_reconcile  # noqa: E402,F401
+from welfare.rounds import views_amend  # noqa: E402,F401
 from welfare.rounds.cli import rounds_cli  # noqa: E402
 
 cli_commands = [rounds_cli]
