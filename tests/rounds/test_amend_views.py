@@ -82,14 +82,14 @@ def test_lift_a_hold_after_the_check_page(client, db, as_role, approved_round, e
     client.post("/logout")
     as_role("supervisor")
     entry_page = client.get(f"/rounds/{approved_round.id}/entries/{entry.id}").text
-    assert "戶籍登記有誤：解除暫停發放" in entry_page
+    assert "戶籍登記有誤：解除暫緩發放" in entry_page
     check = client.get(url).text
-    assert "解除暫停發放前確認" in check and "戶籍登記死亡" in check
+    assert "解除暫緩發放前確認" in check and "戶籍登記死亡" in check
     refused = client.post(url, data={"reason": ""})
     assert refused.status_code == 200 and db.session.scalar(
         sa.select(sa.func.count(HoldLift.id))) == 0
     lifted = client.post(url, data={"reason": "戶政事務所 更正死亡登記"})
     assert lifted.status_code == 302
     page = client.get(lifted.headers["Location"]).text
-    assert "暫停發放（已解除）" in page and "戶政事務所 更正死亡登記" in page
+    assert "暫緩發放（已解除）" in page and "戶政事務所 更正死亡登記" in page
     assert client.get(url).status_code == 302  # nothing left to lift

@@ -62,7 +62,7 @@ def test_refusals(db, held, make_user):
     db.session.flush()
     lifts.lift_hold(entry, "corrected", actor=boss)
     db.session.refresh(entry)
-    with pytest.raises(ServiceError, match="未暫停"):
+    with pytest.raises(ServiceError, match="未暫緩"):
         lifts.lift_hold(entry, "again", actor=boss)
 
 
