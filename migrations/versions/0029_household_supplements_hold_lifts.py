@@ -37,6 +37,19 @@ TRIGGERS = {
         "DROP TRIGGER IF EXISTS gift_hold_lifts_apply ON gift_round_hold_lifts",
         """CREATE TRIGGER gift_hold_lifts_apply BEFORE INSERT ON gift_round_hold_lifts
            FOR EACH ROW EXECUTE FUNCTION gift_hold_lift_apply()""",
+        """CREATE OR REPLACE FUNCTION gift_entry_open_batch() RETURNS trigger AS $$
+           BEGIN
+             IF EXISTS (SELECT 1 FROM gift_round_batches WHERE round_id = NEW.round_id
+                        AND number = NEW.batch AND approved_at IS NOT NULL) THEN
+               RAISE EXCEPTION USING ERRCODE = 'check_violation',
+                 CONSTRAINT = 'gift_round_entries_open_batch',
+                 MESSAGE = 'gift_round_entries_open_batch: list ' || NEW.batch || ' is approved';
+             END IF;
+             RETURN NEW;
+           END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS gift_round_entries_open_batch ON gift_round_entries",
+        """CREATE TRIGGER gift_round_entries_open_batch BEFORE INSERT ON gift_round_entries
+           FOR EACH ROW WHEN (NEW.batch > 0) EXECUTE FUNCTION gift_entry_open_batch()""",
     ],
     "sqlite": [
         """CREATE TRIGGER IF NOT EXISTS gift_hold_lifts_supervisor
@@ -53,6 +66,12 @@ TRIGGERS = {
            AFTER INSERT ON gift_round_hold_lifts
            BEGIN UPDATE gift_round_entries SET hold = NULL, hold_on = NULL, hold_note = ''
              WHERE id = NEW.entry_id; END""",
+        """CREATE TRIGGER IF NOT EXISTS gift_round_entries_open_batch
+           BEFORE INSERT ON gift_round_entries
+           WHEN NEW.batch > 0 AND EXISTS (SELECT 1 FROM gift_round_batches
+             WHERE round_id = NEW.round_id AND number = NEW.batch AND approved_at IS NOT NULL)
+           BEGIN SELECT RAISE(ABORT, 'gift_round_entries_open_batch: the list is approved');
+           END""",
     ],
 }
 
@@ -107,8 +126,12 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS gift_round_entries_open_batch ON gift_round_entries")
+        op.execute("DROP FUNCTION IF EXISTS gift_entry_open_batch()")
         op.execute("DROP TRIGGER IF EXISTS gift_hold_lifts_apply ON gift_round_hold_lifts")
         op.execute("DROP FUNCTION IF EXISTS gift_hold_lift_apply()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS gift_round_entries_open_batch")
     op.drop_index("ix_gift_round_hold_lifts_entry", table_name="gift_round_hold_lifts")
     op.drop_table("gift_round_hold_lifts")
     op.drop_table("gift_round_supplements")

@@ -147,3 +147,26 @@ def test_a_closed_round_takes_no_supplement(db, late):
     services.close_round(round_, actor=staff, today=date.today() + timedelta(days=60))
     with pytest.raises(ServiceError, match="已凍結且未結案"):
         supplements.add_household(round_, household, "late", actor=staff)
+
+
+def test_an_approved_list_does_not_grow(db, late, make_household):
+    round_, household, staff, boss = late
+    entry = supplements.add_household(round_, household, "late status", actor=staff)
+    batch = db.session.scalar(sa.select(RoundBatch).where(RoundBatch.round_id == round_.id,
+                                                          RoundBatch.number == entry.batch))
+    second = make_household(None, members=1)
+    _certify(db, second)
+    supplements.add_household(round_, second, "late too", actor=staff)
+    with pytest.raises(ServiceError, match="已有變動"):  # the check page showed one household
+        services.approve_batch(batch, actor=boss, expected=(1, entry.amount))
+    services.approve_batch(batch, actor=boss, expected=(2, entry.amount + 4000))
+    copy = RoundEntry(**{c.key: getattr(entry, c.key) for c in RoundEntry.__table__.columns
+                         if c.key not in ("id", "token", "person_id", "household_id")},
+                      token="FFFF00000002", person_id=entry.person_id + 100000,
+                      household_id=entry.household_id + 100000)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(copy)
+        db.session.flush()
+    third = make_household(None, members=1)
+    _certify(db, third)
+    assert supplements.add_household(round_, third, "after approval", actor=staff).batch == 2

@@ -103,9 +103,38 @@ LIFT_TRIGGERS = {
              WHERE id = NEW.entry_id; END""",
     ],
 }
-for _dialect, _statements in LIFT_TRIGGERS.items():
-    for _sql in _statements:
-        event.listen(HoldLift.__table__, "after_create", DDL(_sql).execute_if(dialect=_dialect))
+# An approved supplementary list does not grow: a household is added to a list awaiting
+# approval (supplements._open_batch locks it, so an approval waits for the addition).
+OPEN_BATCH_TRIGGERS = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION gift_entry_open_batch() RETURNS trigger AS $$
+           BEGIN
+             IF EXISTS (SELECT 1 FROM gift_round_batches WHERE round_id = NEW.round_id
+                        AND number = NEW.batch AND approved_at IS NOT NULL) THEN
+               RAISE EXCEPTION USING ERRCODE = 'check_violation',
+                 CONSTRAINT = 'gift_round_entries_open_batch',
+                 MESSAGE = 'gift_round_entries_open_batch: list ' || NEW.batch || ' is approved';
+             END IF;
+             RETURN NEW;
+           END; $$ LANGUAGE plpgsql""",
+        "DROP TRIGGER IF EXISTS gift_round_entries_open_batch ON gift_round_entries",
+        """CREATE TRIGGER gift_round_entries_open_batch BEFORE INSERT ON gift_round_entries
+           FOR EACH ROW WHEN (NEW.batch > 0) EXECUTE FUNCTION gift_entry_open_batch()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS gift_round_entries_open_batch
+           BEFORE INSERT ON gift_round_entries
+           WHEN NEW.batch > 0 AND EXISTS (SELECT 1 FROM gift_round_batches
+             WHERE round_id = NEW.round_id AND number = NEW.batch AND approved_at IS NOT NULL)
+           BEGIN SELECT RAISE(ABORT, 'gift_round_entries_open_batch: the list is approved');
+           END""",
+    ],
+}
+for _table, _triggers in ((HoldLift.__table__, LIFT_TRIGGERS),
+                          (SupplementaryHousehold.__table__, OPEN_BATCH_TRIGGERS)):
+    for _dialect, _statements in _triggers.items():
+        for _sql in _statements:
+            event.listen(_table, "after_create", DDL(_sql).execute_if(dialect=_dialect))
 
 _in_villages = lambda ids: sa.select(RoundEntry.id).where(RoundEntry.village_id.in_(ids))  # noqa: E731
 scope.narrow(SupplementaryHousehold,

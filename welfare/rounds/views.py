@@ -204,7 +204,11 @@ def approve_batch(round_id, number):
                                check=checks.approve_check(batch.round, number),
                                own={batch.created_by_id},
                                additions=supplements.of_batch(round_id, number))
-    return act(target, lambda: services.approve_batch(batch, actor=current_user),
+    # What the check page showed: approving a list that grew since would approve unseen rows.
+    shown = (int_arg("people", values=request.form), int_arg("amount", values=request.form))
+    expected = None if None in shown else shown
+    return act(target, lambda: services.approve_batch(batch, actor=current_user,
+                                                      expected=expected),
                lambda _r: _("Supplementary list %(n)s approved.", n=number))
 
 
