@@ -170,3 +170,28 @@ def test_an_approved_list_does_not_grow(db, late, make_household):
     third = make_household(None, members=1)
     _certify(db, third)
     assert supplements.add_household(round_, third, "after approval", actor=staff).batch == 2
+
+
+def test_bank_transfers_wait_for_the_lists_approval(app, db, late):
+    from welfare.rounds import reconcile
+    from welfare.rounds.models import BankAccount
+
+    round_, household, staff, boss = late
+    db.session.add(BankAccount(person_id=household.head_id, bank="post_office",
+                               branch_code="0081234", account_number="00099999999999",
+                               holder_name="補列戶長"))
+    db.session.flush()
+    entry = supplements.add_household(round_, household, "late status", actor=staff)
+    assert entry.bank == "post_office"
+    with app.test_request_context():
+        data, count = reconcile.bank_file(round_, "post_office", staff)
+    assert count == 0 and b"00099999999999" not in data
+    assert payouts.record_bank_transfers(round_, "post_office", staff, date.today()) == 0
+    batch = db.session.scalar(sa.select(RoundBatch).where(RoundBatch.round_id == round_.id,
+                                                          RoundBatch.number == entry.batch))
+    services.approve_batch(batch, actor=boss)
+    with app.test_request_context():
+        data, count = reconcile.bank_file(round_, "post_office", staff)
+    assert count == 1 and b"00099999999999" in data
+    assert payouts.record_bank_transfers(round_, "post_office", staff, date.today()) == 1
+    assert payouts.effective_payout(entry.id).amount == entry.amount

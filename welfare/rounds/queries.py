@@ -40,6 +40,13 @@ def totals(round_id, batch=None):
     return people, int(amount)
 
 
+def approved_batches(round_id):
+    """The numbers of a round's approved lists (the roster, once approved, and supplementary
+    lists), as a subquery: only these are paid by bank transfer."""
+    return sa.select(RoundBatch.number).where(RoundBatch.round_id == round_id,
+                                              RoundBatch.approved_at.is_not(None))
+
+
 def held(round_id):
     """How many frozen rows are on hold (died or moved out since the freeze)."""
     return db.session.scalar(sa.select(sa.func.count(RoundEntry.id)).where(
