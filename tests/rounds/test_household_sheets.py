@@ -24,7 +24,7 @@ def test_cli_list_show_and_print_a_household_round(app, db, make_household,
     assert shown["households"] == 3 and shown["amount"] == 6000 + 4000 + 5000
     first = next(v for v in shown["villages"] if v["code"] == village.code)
     assert first == {"code": village.code, "name": village.name_zh, "households": 2,
-                     "amount": 10000}
+                     "amount": 10000, "supplementary": {"households": 0, "amount": 0}}
     result = runner.invoke(rounds_cli, ["print", str(round_.id), "--out", str(tmp_path / "out"),
                                         "--village", village.code, "--workers", "1"])
     assert result.exit_code == 0, result.output

@@ -24,7 +24,15 @@ def household_tier(label):
         g.rounds_categories = low_income_categories()
     return status_label(label, g.rounds_categories)
 
-from welfare.rounds import feeds, history, merges, views, views_counter, views_reconcile  # noqa: E402,F401
+from welfare.rounds import (  # noqa: E402,F401
+    feeds,
+    history,
+    merges,
+    views,
+    views_amend,
+    views_counter,
+    views_reconcile,
+)
 from welfare.rounds.cli import rounds_cli  # noqa: E402
 
 cli_commands = [rounds_cli]

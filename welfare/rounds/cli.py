@@ -47,6 +47,10 @@ def show(round_id, as_json):
     count = "households" if "households" in data else "people"
     click.echo(f"{data['name']} ({data['status']}): {data[count]} {count}, "
                f"NT${data['amount']:,}")
+    if data["supplementary"][count]:
+        click.echo(f"  of which on approved supplementary lists: "
+                   f"{data['supplementary'][count]} {count}, "
+                   f"NT${data['supplementary']['amount']:,}")
     for v in data["villages"]:
         click.echo(f"  {v['code']} {v['name']:<6} {v[count]:>6} NT${v['amount']:>12,}")
 
@@ -59,13 +63,15 @@ def show(round_id, as_json):
 @click.option("--per-neighbourhood", is_flag=True, help="One PDF per 鄰.")
 @click.option("--full-ids", is_flag=True, help="Print full ID numbers.")
 @click.option("--workers", default=None, type=int, help="Processes (default: CPU count).")
-def print_sheets(round_id, out, village, per_neighbourhood, full_ids, workers):
+@click.option("--batch", default=0, type=int,
+              help="A supplementary list's number (default 0: the frozen roster).")
+def print_sheets(round_id, out, village, per_neighbourhood, full_ids, workers, batch):
     """Write the 印領清冊 PDFs of a frozen round."""
     round_ = _round(round_id)
     if not round_.is_frozen:
         raise click.ClickException("the round is not frozen yet")
     started = time.perf_counter()
-    found = sheets.village_sheets(round_, village, per_neighbourhood, 0, full_ids)
+    found = sheets.village_sheets(round_, village, per_neighbourhood, batch, full_ids)
     if village and not found:
         raise click.ClickException(f"no rows for village {village}")
     folder = Path(out)

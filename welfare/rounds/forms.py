@@ -267,6 +267,16 @@ class ReverseForm(TextForm):
                                                                        Length(max=200)])
 
 
+class LiftHoldForm(TextForm):
+    reason = StringField(_l("Why is the hold wrong?"), validators=[DataRequired(),
+                                                                   Length(max=300)])
+
+
+class SupplementForm(TextForm):
+    reason = StringField(_l("Why is this household added after the freeze?"),
+                         validators=[DataRequired(), Length(max=300)])
+
+
 class UploadForm(TextForm):
     file = FileField(_l("Filled-in sheet (CSV or Excel)"))
     mode = RadioField(_l("When some rows have errors"), default="all", choices=[

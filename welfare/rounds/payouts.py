@@ -212,6 +212,7 @@ def record_bank_transfers(round_, bank, actor, on):
                                                  Payout.reversed_at.is_(None))
     entries = db.session.scalars(sa.select(RoundEntry).where(
         RoundEntry.round_id == round_.id, RoundEntry.bank == bank, RoundEntry.hold.is_(None),
+        RoundEntry.batch.in_(queries.approved_batches(round_.id)),
         RoundEntry.id.not_in(effective))).all()
     count = 0
     for entry in entries:

@@ -40,6 +40,13 @@ def totals(round_id, batch=None):
     return people, int(amount)
 
 
+def approved_batches(round_id):
+    """The numbers of a round's approved lists (the roster, once approved, and supplementary
+    lists), as a subquery: only these are paid by bank transfer."""
+    return sa.select(RoundBatch.number).where(RoundBatch.round_id == round_id,
+                                              RoundBatch.approved_at.is_not(None))
+
+
 def held(round_id):
     """How many frozen rows are on hold (died or moved out since the freeze)."""
     return db.session.scalar(sa.select(sa.func.count(RoundEntry.id)).where(
@@ -61,13 +68,36 @@ def by_village(round_id, batch=None):
 
 
 def summary(round_):
-    """The shape `rounds show --json` prints."""
-    people, amount = totals(round_.id)
+    """The shape `rounds show --json` prints: the frozen roster with the approved
+    supplementary lists (their share again under "supplementary"); lists still awaiting
+    approval only under "awaiting_approval"."""
     count = "households" if round_.by_household else "people"
+    approved = sa.select(RoundBatch.number).where(RoundBatch.round_id == round_.id,
+                                                  RoundBatch.approved_at.is_not(None))
+    counted = sa.or_(RoundEntry.batch == 0, RoundEntry.batch.in_(approved))
+    late = sa.and_(RoundEntry.batch > 0, counted)
+    waiting = sa.and_(RoundEntry.batch > 0, sa.not_(counted))
+
+    def part(condition):
+        return (sa.func.sum(sa.case((condition, 1), else_=0)),
+                sa.func.sum(sa.case((condition, RoundEntry.amount), else_=0)))
+
+    rows = db.session.execute(
+        sa.select(Village.code, Village.name_zh, *part(counted), *part(late), *part(waiting))
+        .join(RoundEntry, RoundEntry.village_id == Village.id)
+        .where(RoundEntry.round_id == round_.id)
+        .group_by(Village.code, Village.name_zh).order_by(Village.code)).all()
+
+    def figures(n, amount):
+        return {count: int(n or 0), "amount": int(amount or 0)}
+
+    villages = [{"code": code, "name": name, **figures(n, a),
+                 "supplementary": figures(sn, sa_)}
+                for code, name, n, a, sn, sa_, _wn, _wa in rows if n]
+    total = [sum(int(r[i] or 0) for r in rows) for i in range(2, 8)]
     return {"id": round_.id, "name": round_.name, "status": round_.status, "unit": round_.unit,
-            count: people, "amount": amount, "villages": [
-                {"code": v["code"], "name": v["name"], count: v["people"], "amount": v["amount"]}
-                for v in by_village(round_.id)]}
+            **figures(*total[0:2]), "supplementary": figures(*total[2:4]),
+            "awaiting_approval": figures(*total[4:6]), "villages": villages}
 
 
 def by_tier(round_id, batch=None):
@@ -268,7 +298,7 @@ def change_report(round_):
                RoundEntry.id.not_in(paid))
         .order_by(RoundEntry.village_code, RoundEntry.name)).all()
     rules = round_.rules
-    if round_.by_household:  # supplementary lists are drawn up for person rounds only
+    if round_.by_household:  # households found after the freeze: supplements.search
         return left, []
     on_roster = sa.select(RoundEntry.person_id).where(RoundEntry.round_id == round_.id)
     new = db.session.scalars(

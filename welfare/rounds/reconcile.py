@@ -176,10 +176,12 @@ def bank_columns(bank, requested=None):
 
 
 def bank_file(round_, bank, actor, columns=None):
-    """The transfer file for one bank: everyone frozen with an account there, not held."""
+    """The transfer file for one bank: everyone frozen with an account there, not held, on an
+    approved list."""
     columns = bank_columns(bank, columns)
     entries = db.session.scalars(sa.select(RoundEntry).where(
-        RoundEntry.round_id == round_.id, RoundEntry.bank == bank, RoundEntry.hold.is_(None))
+        RoundEntry.round_id == round_.id, RoundEntry.bank == bank, RoundEntry.hold.is_(None),
+        RoundEntry.batch.in_(queries.approved_batches(round_.id)))
         .order_by(RoundEntry.village_code, RoundEntry.id)).all()
     audit.record("export_bank", actor=actor, entity=round_, summary=f"{bank}: {len(entries)}")
     return bank_csv(entries, columns), len(entries)

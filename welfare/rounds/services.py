@@ -11,7 +11,7 @@ from welfare.auth.permissions import SUPERVISORS
 from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import Person
-from welfare.rounds import eligibility, households
+from welfare.rounds import eligibility, households, queries
 from welfare.rounds.models import UNITS, Payout, Round, RoundBatch, RoundEntry
 from welfare.rounds.rules import (
     FESTIVALS,
@@ -233,11 +233,17 @@ def add_supplementary(round_, person_ids, actor):
     return batch
 
 
-def approve_batch(batch, actor):
-    """A supervisor who did not draw up a supplementary list approves it."""
+def approve_batch(batch, actor, expected=None):
+    """A supervisor who did not draw up a supplementary list approves it: the list as the
+    check page showed it, (count, amount) in `expected` (a household list can still grow)."""
     if batch.approved_at:
         raise ServiceError(_("This list is already approved."))
     _require_approver(batch.round, actor, {batch.created_by_id})
+    if expected is not None:
+        db.session.scalar(sa.select(RoundBatch.id).where(RoundBatch.id == batch.id)
+                          .with_for_update())
+        if tuple(expected) != queries.totals(batch.round_id, batch.number):
+            raise ServiceError(_("This list has changed since you opened it; check it again."))
     batch.approved_by_id, batch.approved_at = actor.id, utcnow()
     db.session.flush()
     audit.record("approve_batch", actor=actor, entity=batch.round,

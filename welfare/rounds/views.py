@@ -10,7 +10,7 @@ from welfare.auth.permissions import CLERKS, OFFICE, SUPERVISORS, roles_required
 from welfare.extensions import db
 from welfare.jobs import enqueue
 from welfare.params import int_arg, page_arg
-from welfare.rounds import bp, checks, households, queries, services, units
+from welfare.rounds import bp, checks, households, queries, services, supplements, units
 from welfare.rounds.forms import CloseForm, CopyForm, RoundForm, status_choices
 from welfare.rounds.models import RoundBatch
 from welfare.rounds.view_helpers import act, get_round, require_role
@@ -185,8 +185,10 @@ def changes(round_id):
                                                               actor=current_user),
                    lambda batch: _("Supplementary list %(n)s drawn up; a supervisor must "
                                    "approve it.", n=batch.number))
+    typed = (request.args.get("q") or "").strip()
+    found = supplements.search(round_, typed) if round_.by_household and typed else None
     return render_template("rounds/changes.html", round=round_, left=left, new=new,
-                           batches=queries.batches(round_.id))
+                           batches=queries.batches(round_.id), typed=typed, found=found)
 
 
 @bp.route("/<int:round_id>/batches/<int:number>/approve", methods=["GET", "POST"])
@@ -200,8 +202,13 @@ def approve_batch(round_id, number):
             return redirect(target)
         return render_template("rounds/check_approve.html", round=batch.round, batch=batch,
                                check=checks.approve_check(batch.round, number),
-                               own={batch.created_by_id})
-    return act(target, lambda: services.approve_batch(batch, actor=current_user),
+                               own={batch.created_by_id},
+                               additions=supplements.of_batch(round_id, number))
+    # What the check page showed: approving a list that grew since would approve unseen rows.
+    shown = (int_arg("people", values=request.form), int_arg("amount", values=request.form))
+    expected = None if None in shown else shown
+    return act(target, lambda: services.approve_batch(batch, actor=current_user,
+                                                      expected=expected),
                lambda _r: _("Supplementary list %(n)s approved.", n=number))
 
 

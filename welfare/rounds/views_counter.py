@@ -7,7 +7,7 @@ from flask_login import current_user
 from welfare.auth import scope
 from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.params import int_arg
-from welfare.rounds import bp, payouts, queries
+from welfare.rounds import bp, lifts, payouts, queries, supplements
 from welfare.rounds.forms import HEAD_LABEL, LookupForm, PayoutForm, ReverseForm
 from welfare.rounds.models import Payout
 from welfare.rounds.view_helpers import (
@@ -76,7 +76,8 @@ def entry(round_id, entry_id):
                            held=_held(entry),
                            errors=errors, history=queries.payouts_of(entry.id),
                            current=payouts.effective_payout(entry.id),
-                           reverse_form=ReverseForm())
+                           reverse_form=ReverseForm(), lifted=lifts.lifts_of(entry.id),
+                           added=supplements.of_entry(entry.id) if entry.batch else None)
 
 
 @bp.route("/<int:round_id>/entries/<int:entry_id>/paid", methods=["POST"])
