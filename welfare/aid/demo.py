@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from welfare.aid import rules
 from welfare.aid.models import AidCase, AidCause, AidPayment
+from welfare.auth import holidays as office_calendar
 from welfare.auth.models import utcnow
 from welfare.extensions import db
 from welfare.roster.models import HouseholdMember, Person
@@ -37,6 +38,7 @@ def ensure_causes():
 
 def seed(ctx):
     ensure_causes()
+    office_calendar.seed()  # a database made by create_all, not the migrations, has none
     causes = {c.code: c for c in db.session.scalars(sa.select(AidCause))}
     people = db.session.execute(
         sa.select(Person, HouseholdMember.household_id)
