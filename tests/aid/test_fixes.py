@@ -152,7 +152,10 @@ def test_a_download_makes_a_batch_and_again_gives_the_same(client, db, causes, m
     # The failed one waits to be paid again, and goes into a new batch.
     assert client.post(f"/aid/{first.id}/pay", data=BANK).status_code == 302
     third = client.post("/aid/bank/post_office/batch")
-    assert third.data.count(b"\n") == 2 and "batch-3" in third.headers["Content-Disposition"]
+    newest = db.session.scalar(sa.select(sa.func.max(AidBankBatch.id)))
+    assert third.data.count(b"\n") == 2 and f"batch-{newest}" in third.headers[
+        "Content-Disposition"]
+    assert db.session.scalar(sa.select(sa.func.count(AidBankBatch.id))) == 3
 
 
 def test_the_yearly_limit_counts_every_village_and_tells_only_what_the_clerk_sees(

@@ -45,9 +45,12 @@ def reverse(case_id, payment_id):
         flash(str(exc), "error")
         return redirect(target)
     if request.method == "POST":
+        valid = form.validate_on_submit()
         if payment.money_out and form.recover.data not in ("yes", "no"):
-            form.recover.errors = [_("Say whether the money is to be recovered.")]
-        elif form.validate_on_submit():
+            form.recover.errors = [*form.recover.errors,
+                                   _("Say whether the money is to be recovered.")]
+            valid = False
+        if valid:
             with unit_of_work(form) as work:
                 payments.reverse_payment(payment, form.reason.data, actor=current_user,
                                          to_recover=form.recover.data == "yes")
