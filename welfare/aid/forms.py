@@ -106,8 +106,8 @@ class ReversalForm(TextForm):
     reason = StringField(_l("Why is this payment wrong?"),
                          validators=[DataRequired(), Length(max=200)])
     recover = RadioField(_l("Is the money to be recovered (應追繳)?"),
-                         choices=[("yes", _l("Yes: the money went out and must come back")),
-                                  ("no", _l("No: nothing to recover"))],
+                         choices=[("yes", _l("Yes, to be recovered")),
+                                  ("no", _l("No, nothing to recover"))],
                          validators=[Optional()])
 
 
