@@ -305,3 +305,56 @@ def test_the_admin_keeps_the_office_holidays(desk_page, phone_page, live_server,
     phone.goto(live_server("/holidays"))
     check_axe(phone)
     snap(phone, "holidays-phone")
+
+
+def test_money_to_recover_after_a_reversal_and_overdue_work_first(
+        desk_page, phone_page, live_server, login, msg, check_axe, snap):
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from welfare.aid.models import AidPayment
+    from welfare.auth.models import User
+    from welfare.extensions import db
+
+    def set_up():
+        staff = db.session.scalar(sa.select(User).where(User.username == "staff"))
+        boss = db.session.scalar(sa.select(User).where(User.username == "supervisor"))
+        case = _approved_case(staff.id, boss.id)
+        case.status = "paid"
+        payment = AidPayment(case_id=case.id, method="counter", amount=5000,
+                             paid_on=date(2026, 12, 3), recorded_by_id=staff.id)
+        db.session.add(payment)
+        db.session.flush()
+        return f"/aid/{case.id}", f"/aid/{case.id}/payments/{payment.id}/reverse"
+
+    case_url, reverse_url = _in_app(live_server, set_up)
+    boss = login(phone_page, "supervisor")
+    boss.goto(live_server(reverse_url))
+    boss.get_by_label(msg("Why is this payment wrong?")).fill("發給了同名的另一人。")
+    boss.get_by_role("button", name=msg("Reverse this payment")).click()
+    expect(boss.locator(".error-summary")).to_contain_text(
+        msg("Say whether the money is to be recovered."))
+    check_axe(boss)
+    boss.get_by_label(msg("Yes, to be recovered")).check()
+    boss.get_by_role("button", name=msg("Reverse this payment")).click()
+    expect(boss.locator("main")).to_contain_text(msg("Money to recover"))
+    clerk = login(desk_page, "staff")
+    clerk.goto(live_server("/aid?view=to_recover"))
+    check_axe(clerk)
+    clerk.locator(f"a[href='{case_url}']").first.click()
+    clerk.get_by_role("link", name=msg("Record the money as returned")).click()
+    expect(clerk.locator("h1")).to_have_text(msg("Check before recording money returned"))
+    check_axe(clerk)
+    snap(clerk, "aid-check-recovery-desk")
+    clerk.get_by_label(msg("Returned on")).fill("115/12/08")
+    clerk.get_by_role("button", name=msg("Record the money as returned")).click()
+    expect(clerk.locator("main")).to_contain_text("115/12/08")
+    check_axe(clerk)
+    # The home page: overdue aid work says so, and comes before what is merely due soon.
+    clerk.goto(live_server("/"))
+    assess = clerk.locator(".work-item", has=clerk.locator("a[href='/aid?view=open']"))
+    expect(assess.locator(".work-tag")).to_have_text(msg("Overdue"))
+    tags = clerk.locator(".work-tag").all_inner_texts()
+    assert msg("Due soon") not in tags[:tags.index(msg("Overdue"))]
+    snap(clerk, "home-staff-desk")

@@ -13,7 +13,7 @@ from welfare.auth.permissions import CLERKS, SUPERVISORS
 def _item(title, cases, view, today, limit, holidays):
     """A pile of cases to decide: due on its oldest case's decision day."""
     deadline = min(rules.decision_due(c.applied_on, limit, holidays) for c in cases)
-    return worklist.WorkItem(title=title, count=len(cases), unit=_("cases"),
+    return worklist.WorkItem(title=title, count=len(cases), unit="cases",
                              link=url_for("aid.index", view=view), deadline=deadline,
                              urgency=worklist.by_date(deadline, today))
 
@@ -28,7 +28,7 @@ def aid_work(user, now):
     if overdue and user.role in (*CLERKS, *SUPERVISORS):
         items.append(worklist.WorkItem(
             title=_("Emergency-aid applications undecided after %(n)s working days", n=limit),
-            count=overdue, unit=_("cases"), link=url_for("aid.index", view="overdue"),
+            count=overdue, unit="cases", link=url_for("aid.index", view="overdue"),
             urgency=worklist.OVERDUE))
     if user.role in SUPERVISORS:
         cases = queries.waiting("assessed", not_assessed_by=user.id)
@@ -44,11 +44,11 @@ def aid_work(user, now):
         to_pay = queries.waiting("approved")
         if to_pay:
             items.append(worklist.WorkItem(
-                title=_("Pay approved emergency aid"), count=len(to_pay), unit=_("cases"),
+                title=_("Pay approved emergency aid"), count=len(to_pay), unit="cases",
                 link=url_for("aid.index", view="to_pay"), urgency=worklist.ROUTINE))
         owed = queries.to_recover_count()
         if owed:
             items.append(worklist.WorkItem(
-                title=_("Emergency aid to recover (應追繳)"), count=owed, unit=_("cases"),
+                title=_("Emergency aid to recover (應追繳)"), count=owed, unit="cases",
                 link=url_for("aid.index", view="to_recover"), urgency=worklist.ROUTINE))
     return items
