@@ -91,14 +91,11 @@ class Config:
     PER_PAGE = 25
     # Emergency aid: an application still undecided after this many working days is overdue.
     AID_DECISION_DAYS = int(os.environ.get("AID_DECISION_DAYS", "7"))
-    # Weekdays the office is closed (national holidays and their observed days), as ISO
-    # dates separated by commas; working-day counts skip them and weekends. The default is
-    # 2026's calendar as understood when this was written: check it against the DGPA's
-    # published calendar (人事行政總處 政府行政機關辦公日曆表) and add each new year.
+    # The office's holidays are data an admin keeps on the holidays page (seeded with the
+    # government office calendar). A deployment may add weekdays it is closed besides them
+    # (a local typhoon day already known, say), as ISO dates separated by commas.
     OFFICE_HOLIDAYS = frozenset(date.fromisoformat(d.strip()) for d in os.environ.get(
-        "OFFICE_HOLIDAYS", "2026-01-01,2026-02-16,2026-02-17,2026-02-18,2026-02-19,"
-        "2026-02-20,2026-02-27,2026-04-03,2026-04-06,2026-05-01,2026-06-19,2026-09-25,"
-        "2026-09-28,2026-10-09,2026-10-26,2026-12-25").split(",") if d.strip())
+        "OFFICE_HOLIDAYS", "").split(",") if d.strip())
 
     # How the public reaches the Social Affairs Section (shown on the accessibility and
     # privacy pages), e.g. "07-000-0000 分機 000"; empty shows no contact line.

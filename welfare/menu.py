@@ -50,7 +50,7 @@ def _section_of(endpoint):
         return "roster"
     if blueprint == "auth":
         return {"audit_log": "audit", "users": "users", "user_new": "users",
-                "user_edit": "users"}.get(view, "home")
+                "user_edit": "users", "holiday_list": "users"}.get(view, "home")
     return blueprint
 
 

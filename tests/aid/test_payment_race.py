@@ -1,4 +1,5 @@
-"""Racing clerks pay one approved case once; racing supervisors decide it once (PostgreSQL)."""
+"""Racing clerks pay one approved case once and make one bank batch; racing supervisors decide
+it once (PostgreSQL)."""
 
 import threading
 from datetime import date
@@ -127,7 +128,7 @@ def test_racing_supervisors_reverse_a_payment_once(app, committed_db):
     db.session.flush()
     case, payment = _paid_case(db, clerk, bosses[0])
     statuses = _race(app, bosses, f"/aid/{case.id}/payments/{payment.id}/reverse",
-                     {"reason": "發錯人"})
+                     {"reason": "發錯人", "recover": "no"})
     # One reverses; the others are refused (the form again, or sent back to the case).
     assert statuses.count(302) >= 1
     assert _consistent(db, case.id) == []
@@ -156,7 +157,7 @@ def test_a_reversal_racing_payments_leaves_one_effective_payment(app, committed_
             client.post(path, data=data)
 
         jobs = [(clients[0], f"/aid/{case.id}/payments/{payment.id}/reverse",
-                 {"reason": f"重發 {round_}"})] + [
+                 {"reason": f"重發 {round_}", "recover": "no"})] + [
             (c, f"/aid/{case.id}/pay", {"method": "counter", "paid_on": "115/12/05",
                                         "confirmed": "y", "confirm": "1"})
             for c in clients[1:]]
@@ -167,3 +168,42 @@ def test_a_reversal_racing_payments_leaves_one_effective_payment(app, committed_
             t.join()
         _consistent(db, case.id)
         assert db.session.get(AidPayment, payment.id).reversed_at is not None
+
+
+@pytest.mark.postgres
+def test_two_clerks_downloading_at_once_make_one_batch(app, committed_db):
+    from welfare.aid.models import AidBankBatch
+
+    db = committed_db
+    clerks = [_user(f"race-batch-{n}", "staff") for n in range(2)]
+    boss = _user("race-batch-boss", "supervisor")
+    db.session.add_all([*clerks, boss])
+    db.session.flush()
+    case, payment = _paid_case(db, clerks[0], boss)
+    payment.method, payment.bank, payment.account_number = "bank", "post_office", "0001-0002"
+    payment.bank_result, case.status = "pending", "approved"
+    db.session.commit()
+    clients = [app.test_client() for _ in clerks]
+    for client, user in zip(clients, clerks, strict=True):
+        login(client, user)
+    barrier = threading.Barrier(2)
+    files = []
+
+    def download(client):
+        barrier.wait()
+        files.append(client.post("/aid/bank/post_office/batch").data)
+
+    threads = [threading.Thread(target=download, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    db.session.expire_all()
+    batches = db.session.scalars(sa.select(AidBankBatch)).all()
+    assert len(batches) == 1
+    assert db.session.get(AidPayment, payment.id).batch_id == batches[0].id
+    # Both clerks got the same file: one made the batch, the other a copy of it.
+    assert files[0] == files[1] and b"6000" in files[0]
+    actions = sorted(db.session.scalars(sa.select(AuditLog.action).where(
+        AuditLog.action.in_(("aid_bank_batch", "aid_bank_copy")))))
+    assert actions == ["aid_bank_batch", "aid_bank_copy"]

@@ -43,7 +43,7 @@ def test_a_supervisor_reverses_a_payment_and_the_case_is_paid_again(client, db, 
     refused = client.post(f"/aid/{case.id}/payments/{first.id}/reverse", data={"reason": " "})
     assert refused.status_code == 400 and first.reversed_at is None
     done = client.post(f"/aid/{case.id}/payments/{first.id}/reverse",
-                       data={"reason": "發給了同名的另一人"})
+                       data={"reason": "發給了同名的另一人", "recover": "yes"})
     assert done.status_code == 302
     db.session.expire_all()
     first, case = db.session.get(AidPayment, first.id), db.session.get(AidCase, case.id)
@@ -106,19 +106,20 @@ def test_bank_file_and_result_file(client, db, causes, make_user, village, make_
         assert client.post(f"/aid/{case.id}/pay", data=BANK).status_code == 302
     assert "待銀行回覆" in client.get("/aid?view=in_bank").text
     assert client.get("/aid?view=to_pay").text.count("/aid/") < 20  # not offered for paying
-    lines = client.get("/aid/bank/post_office.csv").data.decode("utf-8-sig").splitlines()
+    lines = client.post("/aid/bank/post_office/batch").data.decode("utf-8-sig").splitlines()
     assert lines == ["seq,branch,account,id_number,name,amount",
                      f"1,0001234,0012345,{person.id_number},林阿花,6000",
                      "2,0001234,0012345,,林阿花,3000"]
-    export = db.session.scalars(_audit("export_bank")).one()
-    assert (export.entity_type, export.after["cases"]) == ("aid_bank", [ok.id, bad.id])
+    export = db.session.scalars(_audit("aid_bank_batch")).one()
+    assert (export.entity_type, export.after["cases"]) == ("aid_bank_batches", [ok.id, bad.id])
+    batch = f"/aid/bank/batches/{export.entity_id}"
     # A row the bank file does not have: nothing is recorded.
-    wrong = client.post("/aid/bank", data={"file": _result_file(
+    wrong = client.post(batch, data={"file": _result_file(
         [f"A{ok.id},成功,115/12/07,", "A99999,成功,,"])}, content_type="multipart/form-data")
     assert wrong.status_code == 400 and "A99999" in wrong.text
     db.session.expire_all()
     assert db.session.get(AidCase, ok.id).status == "approved"
-    done = client.post("/aid/bank", data={"file": _result_file(
+    done = client.post(batch, data={"file": _result_file(
         [f"A{ok.id},成功,115/12/07,", f"A{bad.id},失敗,115/12/07,帳號不符"])},
         content_type="multipart/form-data")
     assert done.status_code == 302
@@ -130,13 +131,13 @@ def test_bank_file_and_result_file(client, db, causes, make_user, village, make_
     failed = bad.payments[0]
     assert (failed.bank_result, failed.reversal_reason) == ("failed", "帳號不符")
     assert "帳號不符" in client.get(f"/aid/{bad.id}").text
-    assert db.session.scalars(_audit("aid_bank_results")).one().after == {"paid": 1,
-                                                                          "failed": 1}
+    assert db.session.scalars(_audit("aid_bank_results")).one().after == {
+        "batch": export.entity_id, "paid": 1, "failed": 1, "waiting": 0}
     # Failed: back to the cases to pay, and paid again at the counter.
     assert client.post(f"/aid/{bad.id}/pay", data=COUNTER).status_code == 302
-    # The transfer file is empty now.
-    assert len(client.get("/aid/bank/post_office.csv").data.decode("utf-8-sig")
-               .splitlines()) == 1
+    # The batch is reconciled; nothing waits for a new one.
+    assert "已核對完畢" in client.get(batch).text
+    assert client.post("/aid/bank/post_office/batch").status_code == 302
 
 
 def test_causes_and_limits_are_data(client, db, causes, make_user, village):

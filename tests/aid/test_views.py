@@ -205,7 +205,7 @@ def test_proxy_and_bank_payments_and_the_bank_file(client, db, causes, make_user
     assert (payments[by_bank.id].method, payments[by_bank.id].amount) == ("bank", 6000)
     # The transfer waits for the bank; the rounds' layout for the post office.
     assert (payments[by_bank.id].bank_result, by_bank.status) == ("pending", "approved")
-    csv = client.get("/aid/bank/post_office.csv")
+    csv = client.post("/aid/bank/post_office/batch")
     lines = csv.data.decode("utf-8-sig").splitlines()
     assert lines[0] == "seq,branch,account,id_number,name,amount"
     assert lines[1:] == ["1,,00012340012345,,林阿花,6000"]

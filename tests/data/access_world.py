@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from welfare.aid.models import AidCase, AidCause, AidPayment
+from welfare.aid.models import AidBankBatch, AidCase, AidCause, AidPayment
 from welfare.auth.models import User, utcnow
 from welfare.delivery.models import DeliveryOutcome, DeliveryRoute, DeliveryStop, Vehicle
 from welfare.demo.cli import SeedContext, seed_all
@@ -148,6 +148,8 @@ def build(clerk_district=None):
             sa.select(AidCase.id).where(AidCase.village_id != mine, AidCase.status == "paid"),
             "emergency-aid case of another village")), "emergency-aid payment of that case"),
         "cause_id": _first(sa.select(AidCause.id), "emergency-aid cause"),
+        # The demo's batch holds transfers of several villages: the clerk sees only theirs.
+        "batch_id": _first(sa.select(AidBankBatch.id), "emergency-aid bank batch"),
         "volunteer_id": _first(sa.select(Volunteer.id).where(Volunteer.user_id != volunteer.id),
                                "volunteer"),
     }

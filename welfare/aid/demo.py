@@ -6,7 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from welfare.aid import rules
-from welfare.aid.models import AidCase, AidCause, AidPayment
+from welfare.aid.models import AidBankBatch, AidCase, AidCause, AidPayment
+from welfare.auth import holidays as office_calendar
 from welfare.auth.models import utcnow
 from welfare.extensions import db
 from welfare.roster.models import HouseholdMember, Person
@@ -37,12 +38,15 @@ def ensure_causes():
 
 def seed(ctx):
     ensure_causes()
+    office_calendar.seed()  # a database made by create_all, not the migrations, has none
     causes = {c.code: c for c in db.session.scalars(sa.select(AidCause))}
     people = db.session.execute(
         sa.select(Person, HouseholdMember.household_id)
         .outerjoin(HouseholdMember, HouseholdMember.person_id == Person.id)
         .where(Person.status == "registered").order_by(Person.id).limit(200)).all()
     staff, supervisor = ctx.users["staff"], ctx.users["supervisor"]
+    # The demo's transfers went in one bank batch, sent and reconciled.
+    sent = AidBankBatch(bank="post_office", created_by_id=staff.id, reconciled_at=utcnow())
     picked = ctx.rng.sample(people, min(len(CASES), len(people)))
     for (status, ago, code, method), (person, household_id) in zip(CASES, picked, strict=False):
         cause, applied = causes[code], ctx.today - timedelta(days=ago)
@@ -80,6 +84,7 @@ def seed(ctx):
                 proxy_relationship="子" if method == "proxy" else "",
                 bank="post_office" if method == "bank" else "",
                 account_number="00012340012345" if method == "bank" else "",
-                bank_result="paid" if method == "bank" else None, recorded_by_id=staff.id))
+                bank_result="paid" if method == "bank" else None, recorded_by_id=staff.id,
+                batch=sent if method == "bank" else None))
     db.session.flush()
     ctx.echo(f"  aid: {min(len(CASES), len(people))} emergency-aid cases")

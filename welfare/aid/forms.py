@@ -105,6 +105,16 @@ class PaymentForm(TextForm):
 class ReversalForm(TextForm):
     reason = StringField(_l("Why is this payment wrong?"),
                          validators=[DataRequired(), Length(max=200)])
+    recover = RadioField(_l("Is the money to be recovered (應追繳)?"),
+                         choices=[("yes", _l("Yes, to be recovered")),
+                                  ("no", _l("No, nothing to recover"))],
+                         validators=[Optional()])
+
+
+class RecoveryForm(TextForm):
+    returned_on = RocDateField(_l("Returned on"), required=True)
+    note = StringField(_l("How it came back (receipt number, transfer)"),
+                       validators=[Optional(), Length(max=200)])
 
 
 class BankResultForm(TextForm):

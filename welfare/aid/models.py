@@ -133,6 +133,17 @@ class AidPayment(db.Model):
                            name="bank_result"),
         sa.CheckConstraint("bank_result IS NULL OR bank_result <> 'failed'"
                            " OR reversed_at IS NOT NULL", name="failed_reversed"),
+        # Four eyes: whoever recorded a payment does not reverse it (the bank's own failure,
+        # recorded from its result file, is not a decision of the clerk's).
+        sa.CheckConstraint("reversed_by_id IS NULL OR reversed_by_id <> recorded_by_id"
+                           " OR COALESCE(bank_result, '') = 'failed'", name="reversal_four_eyes"),
+        # Money to recover: only a reversed payment whose money was handed over or credited.
+        sa.CheckConstraint("NOT to_recover OR (reversed_at IS NOT NULL AND (bank_result IS NULL"
+                           " OR bank_result = 'paid'))", name="recovery"),
+        sa.CheckConstraint("recovered_on IS NULL OR (to_recover AND recovered_by_id IS NOT NULL)",
+                           name="recovered"),
+        # One column: a transfer is in one batch at most, so never in two open ones.
+        sa.CheckConstraint("batch_id IS NULL OR method = 'bank'", name="batch"),
         # One effective payment per case, enforced by the database (racing clerks: one wins).
         sa.Index("uq_aid_payments_effective", "case_id", unique=True,
                  sqlite_where=sa.text("reversed_at IS NULL"),
@@ -156,8 +167,16 @@ class AidPayment(db.Model):
     reversed_at: Mapped[datetime | None]
     reversed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reversal_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    batch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("aid_bank_batches.id"),
+                                                 index=True)
+    to_recover: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    recovered_on: Mapped[date | None]
+    recovered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recovery_note: Mapped[str] = mapped_column(sa.String(200), default="")
 
     case = relationship("AidCase", back_populates="payments")
+    batch = relationship("AidBankBatch", back_populates="payments")
+    recovered_by = relationship("User", foreign_keys=[recovered_by_id])
     recorded_by = relationship("User", lazy="joined", foreign_keys=[recorded_by_id])
     reversed_by = relationship("User", foreign_keys=[reversed_by_id])
 
@@ -165,6 +184,34 @@ class AidPayment(db.Model):
     def settled(self):
         """Money handed over or confirmed by the bank (not waiting for its result)."""
         return self.reversed_at is None and self.bank_result in (None, "paid")
+
+    @property
+    def money_out(self):
+        """The money reached the applicant: handed over at the counter or credited."""
+        return self.bank_result in (None, "paid")
+
+    @property
+    def owed(self):
+        """Reversed after the money went out, and not yet returned."""
+        return self.to_recover and self.recovered_on is None
+
+
+class AidBankBatch(db.Model):
+    """A bank file of transfers (批次): made at the first download of the transfers waiting
+    for one bank, the same file at every later download, reconciled against the bank's
+    result file; open until every transfer in it has the bank's result."""
+
+    __tablename__ = "aid_bank_batches"
+    __table_args__ = (sa.CheckConstraint(sa.column("bank").in_(BANKS), name="bank"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank: Mapped[str] = mapped_column(sa.String(30))
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reconciled_at: Mapped[datetime | None]
+
+    created_by = relationship("User")
+    payments = relationship("AidPayment", back_populates="batch", order_by="AidPayment.id")
 
 
 scope.narrow(AidCase, villages=lambda ids: AidCase.village_id.in_(ids))

@@ -2,19 +2,21 @@
 The session's scope narrows every select of cases and payments to the user's villages."""
 
 from datetime import date
+from types import SimpleNamespace
+from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import current_app
 
 from welfare.aid import rules
-from welfare.aid.models import AidCase, AidCause, AidPayment, AidProgramme
+from welfare.aid.models import AidBankBatch, AidCase, AidCause, AidPayment, AidProgramme
+from welfare.auth import holidays as office_calendar
 from welfare.auth import scope
 from welfare.extensions import db
 from welfare.geo.models import Village
 from welfare.rounds.models import BankAccount
 from welfare.web import village_name
 
-VIEWS = ("open", "to_decide", "to_pay", "in_bank", "overdue", "all")
+VIEWS = ("open", "to_decide", "to_pay", "in_bank", "overdue", "to_recover", "all")
 
 
 def programme():
@@ -34,17 +36,27 @@ def _same_household(case):
     return None
 
 
+class Granted(NamedTuple):
+    total: int  # granted to the household this year, in every village
+    hidden: bool  # some of it in villages outside the acting user's scope
+
+
 def granted_in_year(case):
-    """What the case's household was granted in other cases applied for in the same year."""
+    """What the case's household was granted in other cases applied for in the same year,
+    wherever they were applied for, and whether the acting user may not see all of it."""
     same = _same_household(case)
     if same is None:
-        return 0
+        return Granted(0, False)
     year = case.applied_on.year
-    with scope.unrestricted():  # the household's cases in any village count
-        return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(
-            AidCase.approved_amount), 0)).where(
-            same, AidCase.id != case.id, AidCase.status.in_(("approved", "paid")),
-            AidCase.applied_on.between(date(year, 1, 1), date(year, 12, 31)))) or 0
+    viewer = scope.current()
+    with scope.unrestricted("the yearly limit is per household, across villages"):
+        rows = db.session.execute(sa.select(
+            AidCase.village_id, sa.func.coalesce(sa.func.sum(AidCase.approved_amount), 0))
+            .where(same, AidCase.id != case.id, AidCase.status.in_(("approved", "paid")),
+                   AidCase.applied_on.between(date(year, 1, 1), date(year, 12, 31)))
+            .group_by(AidCase.village_id)).all()
+    return Granted(sum(amount for _village, amount in rows),
+                   any(amount and not viewer.allows_village(village) for village, amount in rows))
 
 
 def causes(active_only=True):
@@ -65,6 +77,10 @@ def case_list(view, village_id, today, limit_days, page, per_page):
         stmt = stmt.where(AidCase.status == "approved", ~_has_effective_payment())
     elif view == "in_bank":
         stmt = stmt.where(AidCase.status == "approved", _has_effective_payment())
+    elif view == "to_recover":
+        stmt = stmt.where(sa.exists().where(AidPayment.case_id == AidCase.id,
+                                            AidPayment.to_recover,
+                                            AidPayment.recovered_on.is_(None)))
     elif view == "overdue":
         stmt = stmt.where(AidCase.status.in_(rules.OPEN_STATUSES),
                           AidCase.applied_on < rules.overdue_before(today, limit_days,
@@ -77,8 +93,8 @@ def case_list(view, village_id, today, limit_days, page, per_page):
 
 
 def holidays():
-    """The office's holidays (a setting): working-day counts skip them and weekends."""
-    return current_app.config["OFFICE_HOLIDAYS"]
+    """The office's holidays (the admin's calendar): working-day counts skip them."""
+    return office_calendar.office_holidays()
 
 
 def _has_effective_payment():
@@ -89,6 +105,12 @@ def overdue_count(today, limit_days):
     return db.session.scalar(sa.select(sa.func.count(AidCase.id)).where(
         AidCase.status.in_(rules.OPEN_STATUSES),
         AidCase.applied_on < rules.overdue_before(today, limit_days, holidays()))) or 0
+
+
+def to_recover_count():
+    """Reversed payments whose money is still to come back."""
+    return db.session.scalar(sa.select(sa.func.count(AidPayment.id)).where(
+        AidPayment.to_recover, AidPayment.recovered_on.is_(None))) or 0
 
 
 def waiting(status, not_assessed_by=None):
@@ -115,21 +137,50 @@ def account_on_file(person_id):
                                                           BankAccount.active))
 
 
-def bank_payments(bank):
-    """Transfers to one bank waiting for its result, for the bank's file."""
-    return db.session.scalars(sa.select(AidPayment).join(AidCase).where(
-        AidPayment.bank == bank, AidPayment.bank_result == "pending",
-        AidPayment.reversed_at.is_(None))
-        .order_by(AidCase.village_id, AidPayment.id)).all()
-
-
 def pending_transfers():
-    """Per bank: how many transfers wait for the bank's result, and their amount."""
+    """Per bank: how many transfers wait for a bank file (in no batch yet), and their amount."""
     rows = db.session.execute(sa.select(
         AidPayment.bank, sa.func.count(AidPayment.id), sa.func.sum(AidPayment.amount))
-        .where(AidPayment.bank_result == "pending", AidPayment.reversed_at.is_(None))
+        .where(AidPayment.bank_result == "pending", AidPayment.reversed_at.is_(None),
+               AidPayment.batch_id.is_(None))
         .group_by(AidPayment.bank))
     return {bank: {"count": n, "amount": amount} for bank, n, amount in rows}
+
+
+def latest_open_batch(bank):
+    return db.session.scalar(sa.select(AidBankBatch).where(
+        AidBankBatch.bank == bank, AidBankBatch.reconciled_at.is_(None))
+        .order_by(AidBankBatch.id.desc()).limit(1))
+
+
+def batch_payments(batch):
+    """The batch's transfers the user sees, in the file's order (by village)."""
+    return db.session.scalars(sa.select(AidPayment).join(AidCase).where(
+        AidPayment.batch_id == batch.id).order_by(AidCase.village_id, AidPayment.id)).all()
+
+
+def batch_waiting(batch):
+    """How many of the batch's transfers still wait for the bank's result (in any village)."""
+    with scope.unrestricted("a batch is reconciled when none of it waits, in any village"):
+        return db.session.scalar(sa.select(sa.func.count(AidPayment.id)).where(
+            AidPayment.batch_id == batch.id, AidPayment.bank_result == "pending",
+            AidPayment.reversed_at.is_(None))) or 0
+
+
+def batches(limit=50):
+    """The latest bank batches with, per batch, the transfers the user sees: count, amount,
+    and how many are paid, failed and waiting."""
+    counts = (sa.select(AidPayment.batch_id, sa.func.count(AidPayment.id).label("n"),
+                        sa.func.coalesce(sa.func.sum(AidPayment.amount), 0).label("amount"),
+                        *[sa.func.count(AidPayment.id).filter(AidPayment.bank_result == r)
+                          .label(r) for r in ("paid", "failed", "pending")])
+              .group_by(AidPayment.batch_id).subquery())
+    rows = db.session.execute(sa.select(AidBankBatch, counts).outerjoin(
+        counts, counts.c.batch_id == AidBankBatch.id)
+        .order_by(AidBankBatch.id.desc()).limit(limit)).all()
+    return [SimpleNamespace(batch=row[0], count=row.n or 0, amount=row.amount or 0,
+                            paid=row.paid or 0, failed=row.failed or 0, waiting=row.pending or 0)
+            for row in rows]
 
 
 def grouped(key_column, start=None, end=None, village_ids=None):

@@ -3,7 +3,7 @@
 from datetime import date
 from statistics import median
 
-from welfare.core.workdays import earliest_within, working_days_between
+from welfare.core.workdays import add_working_days, earliest_within, working_days_between
 
 STATUSES = ("applied", "assessed", "approved", "refused", "paid")
 OPEN_STATUSES = ("applied", "assessed")
@@ -37,6 +37,11 @@ def is_overdue(status, applied_on, today, limit=DECISION_DAYS, holidays=frozense
     return status in OPEN_STATUSES and days_since(applied_on, today, holidays) > limit
 
 
+def decision_due(applied_on, limit=DECISION_DAYS, holidays=frozenset()):
+    """The last day an application may still be undecided: `limit` working days after it."""
+    return add_working_days(applied_on, limit, holidays)
+
+
 def overdue_before(today, limit=DECISION_DAYS, holidays=frozenset()):
     """An open case applied for before this date is overdue today."""
     return earliest_within(today, limit, holidays)
@@ -64,6 +69,12 @@ def year_left(yearly_limit, granted_this_year):
 def may_decide(assessed_by_id, decider_id):
     """Four eyes: whoever assessed a case does not decide it."""
     return assessed_by_id is not None and assessed_by_id != decider_id
+
+
+def may_reverse(recorded_by_id, reverser_id):
+    """Four eyes: whoever recorded a payment does not reverse it. (The supervisor who
+    decided the case may: reversing corrects the handing over, not the decision.)"""
+    return recorded_by_id != reverser_id
 
 
 def decision_summary(rows):

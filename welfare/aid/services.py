@@ -15,23 +15,33 @@ from welfare.extensions import db
 from welfare.roster.models import HouseholdMember, Person
 
 
-def limit_message(problem, cause_limit, left=None, yearly=None):
-    """What the clerk or supervisor is told about an amount the limits refuse."""
+def limit_message(problem, cause_limit, left=None, yearly=None, hidden=False):
+    """What the clerk or supervisor is told about an amount the limits refuse; when some of
+    the household's aid this year was granted in villages they do not see, not the figures
+    that would tell what was paid there."""
     if problem == "positive":
         return _("Enter an amount above zero.")
     if problem == "over_limit":
         return _("The most this cause allows is NT$%(limit)s.", limit=f"{cause_limit:,}")
+    if hidden:
+        return _("This household may receive at most NT$%(yearly)s a year, and it was already "
+                 "granted aid this year in a village outside yours: this amount is over what is "
+                 "left. Ask a colleague who sees every village to check the amount.",
+                 yearly=f"{yearly:,}")
     return _("This household may receive at most NT$%(yearly)s a year; NT$%(left)s is left "
              "for this year.", yearly=f"{yearly:,}", left=f"{left:,}")
 
 
 def check_amount(case, amount, field):
-    """Raise if `amount` is over the cause's limit or what the household has left this year."""
+    """Raise if `amount` is over the cause's limit or what the household has left this year
+    (counted across villages: the limit is per household)."""
     yearly = queries.programme().household_year_max
-    left = rules.year_left(yearly, queries.granted_in_year(case))
+    granted = queries.granted_in_year(case)
+    left = rules.year_left(yearly, granted.total)
     problem = rules.amount_problem(amount, case.cause.max_amount, left)
     if problem:
-        raise ServiceError((field, limit_message(problem, case.cause.max_amount, left, yearly)))
+        raise ServiceError((field, limit_message(problem, case.cause.max_amount, left, yearly,
+                                                 granted.hidden)))
 
 
 def _applicant(data):

@@ -83,6 +83,7 @@ def _case_page(case, assessment=None, decision=None, errors=()):
         can_pay=(current_user.has_role(*CLERKS) and case.status == "approved"
                  and case.payment is None),
         can_reverse=current_user.has_role(*SUPERVISORS),
+        can_record_recovery=current_user.has_role(*CLERKS),
         days=rules.days_since(case.applied_on, today, queries.holidays()))
 
 

@@ -40,7 +40,7 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
-from welfare.auth import views  # noqa: E402,F401
+from welfare.auth import views, views_holidays  # noqa: E402,F401
 from welfare.auth.cli import users_cli  # noqa: E402
 
 cli_commands = [users_cli]

@@ -60,6 +60,11 @@ ACTION_LABELS = {
     "aid_cause_add": _l("Emergency-aid cause added"),
     "aid_cause_edit": _l("Emergency-aid cause changed"),
     "aid_limits": _l("Emergency-aid yearly limit set"),
+    "aid_recovered": _l("Emergency-aid money recovered"),
+    "aid_bank_batch": _l("Emergency-aid bank batch made and downloaded"),
+    "aid_bank_copy": _l("Emergency-aid bank batch downloaded again (a copy)"),
+    "holiday_add": _l("Office holiday added"),
+    "holiday_remove": _l("Office holiday removed"),
 }
 
 ENTITY_LABELS = {
@@ -92,6 +97,7 @@ ENTITY_LABELS = {
     "aid_causes": _l("Emergency-aid cause"), "aid_letter": _l("Emergency-aid decision letter"),
     "aid_bank": _l("Emergency-aid bank transfer file"),
     "aid_programme": _l("Emergency-aid programme limits"),
+    "aid_bank_batches": _l("Emergency-aid bank batch"), "office_holidays": _l("Office holiday"),
 }
 # Exports of a statistics table are logged as report_<figure>.
 PREFIX_LABELS = {"report_": _l("Statistics table"), "quality": _l("Data-quality check")}

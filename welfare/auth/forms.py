@@ -3,7 +3,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from welfare.auth.models import ROLES
-from welfare.forms import Form, TextForm
+from welfare.forms import Form, RocDateField, TextForm
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -36,3 +36,8 @@ class UserForm(TextForm):
 class PasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8)],
                              render_kw={"autocomplete": "new-password"})
+
+
+class HolidayForm(TextForm):
+    day = RocDateField(_l("Date"), required=True)
+    name = StringField(_l("Name of the holiday"), validators=[DataRequired(), Length(max=60)])

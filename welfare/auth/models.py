@@ -1,7 +1,7 @@
 """Accounts, roles, failed sign-ins and the audit log."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -121,6 +121,19 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(sa.String(64))
     address: Mapped[str] = mapped_column(sa.String(45))
+
+
+class OfficeHoliday(db.Model):
+    """A weekday the office is closed (a national holiday or its observed day), kept by the
+    admin from the government office calendar; working-day counts skip it."""
+
+    __tablename__ = "office_holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def _audit_rows_in(ids):

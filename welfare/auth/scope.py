@@ -11,6 +11,7 @@ must see everything runs inside `unrestricted()`. Core statements on tables use 
 
 import contextvars
 import functools
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 
 from welfare.extensions import db
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,8 +104,12 @@ def acting(scope):
         _current.reset(token)
 
 
-def unrestricted():
-    """System work that must see every row (recounts, freezing, sweeps, the CLI)."""
+def unrestricted(reason=""):
+    """System work that must see every row (recounts, freezing, sweeps, the CLI), or a
+    deliberate read across the user's scope: `reason` says why, for the reader and the
+    debug log (the caller must not show the user what the scope would hide)."""
+    if reason:
+        logger.debug("unrestricted read: %s", reason)
     return acting(ALL)
 
 
