@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from welfare.auth import scope
 from welfare.auth.models import utcnow
@@ -243,7 +243,8 @@ class InstitutionStay(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
-    person = relationship("Person")
+    person = relationship("Person", backref=backref(
+        "institution_stays", order_by="InstitutionStay.started_on.desc()"))
 
     def covers(self, on):
         return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)

@@ -16,6 +16,9 @@ from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
 from welfare.rounds.rules import NEAR_DAYS, PAID_OUTCOMES, assess, home_delivery_cutoff
 
 TOKEN = re.compile(r"^[0-9A-F]{12}$")
+# What a row pays: its amount (NT$), or in a goods round the quantity of goods. Totals below
+# add these up, and pages show them as money or as goods by the round's kind.
+VALUE = sa.func.coalesce(RoundEntry.quantity, RoundEntry.amount)
 
 
 def low_income_categories():
@@ -30,9 +33,8 @@ def rounds():
 
 
 def totals(round_id, batch=None):
-    """(people, amount) on the frozen roster."""
-    query = sa.select(sa.func.count(RoundEntry.id),
-                      sa.func.coalesce(sa.func.sum(RoundEntry.amount), 0)
+    """(people, amount or quantity) on the frozen roster."""
+    query = sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(VALUE), 0)
                       ).where(RoundEntry.round_id == round_id)
     if batch is not None:
         query = query.where(RoundEntry.batch == batch)
@@ -50,7 +52,7 @@ def by_village(round_id, batch=None):
     """[{code, name, people, amount}] for every village with frozen rows (of one batch)."""
     rows = db.session.execute(
         sa.select(Village.code, Village.name_zh, Village.name_en, Village.id,
-                  sa.func.count(RoundEntry.id), sa.func.sum(RoundEntry.amount))
+                  sa.func.count(RoundEntry.id), sa.func.sum(VALUE))
         .join(RoundEntry, RoundEntry.village_id == Village.id)
         .where(RoundEntry.round_id == round_id,
                sa.true() if batch is None else RoundEntry.batch == batch)
@@ -64,29 +66,35 @@ def summary(round_):
     """The shape `rounds show --json` prints."""
     people, amount = totals(round_.id)
     count = "households" if round_.by_household else "people"
+    # A goods round gives quantities of its goods where a cash round gives amounts.
+    value = "quantity" if round_.pays_goods else "amount"
+    goods = {"goods": round_.goods_name, "goods_unit": round_.goods_unit} if (
+        round_.pays_goods) else {}
     return {"id": round_.id, "name": round_.name, "status": round_.status, "unit": round_.unit,
-            count: people, "amount": amount, "villages": [
-                {"code": v["code"], "name": v["name"], count: v["people"], "amount": v["amount"]}
+            "kind": round_.kind, **goods, count: people, value: amount, "villages": [
+                {"code": v["code"], "name": v["name"], count: v["people"], value: v["amount"]}
                 for v in by_village(round_.id)]}
 
 
 def by_tier(round_id, batch=None):
     """[(tier, amount, people)] on the frozen roster (of one batch)."""
     return db.session.execute(
-        sa.select(RoundEntry.tier, RoundEntry.amount, sa.func.count(RoundEntry.id))
+        sa.select(RoundEntry.tier, VALUE, sa.func.count(RoundEntry.id))
         .where(RoundEntry.round_id == round_id,
                sa.true() if batch is None else RoundEntry.batch == batch)
-        .group_by(RoundEntry.tier, RoundEntry.amount).order_by(RoundEntry.amount)).all()
+        .group_by(RoundEntry.tier, VALUE).order_by(VALUE)).all()
 
 
 def progress(round_id):
-    """Per village: people, amount, paid people and amount, counts per outcome."""
+    """Per village: people, amount, paid people and amount (goods rounds: quantities),
+    counts per outcome."""
     effective = (sa.select(Payout.entry_id, Payout.outcome, Payout.amount)
                  .where(Payout.round_id == round_id, Payout.reversed_at.is_(None)).subquery())
     rows = db.session.execute(
         sa.select(RoundEntry.village_id, effective.c.outcome, sa.func.count(RoundEntry.id),
-                  sa.func.sum(RoundEntry.amount),
-                  sa.func.coalesce(sa.func.sum(effective.c.amount), 0))
+                  sa.func.sum(VALUE),
+                  sa.func.coalesce(sa.func.sum(
+                      sa.func.coalesce(RoundEntry.quantity, effective.c.amount)), 0))
         .outerjoin(effective, effective.c.entry_id == RoundEntry.id)
         .where(RoundEntry.round_id == round_id)
         .group_by(RoundEntry.village_id, effective.c.outcome))
@@ -210,7 +218,8 @@ def _claim_select():
     entry, round_, person = RoundEntry.__table__, Round.__table__, Person.__table__
     batch, payout = RoundBatch.__table__, Payout.__table__
     return (
-        sa.select(entry.c.id, entry.c.round_id, entry.c.name, entry.c.amount, entry.c.batch,
+        sa.select(entry.c.id, entry.c.round_id, entry.c.name, entry.c.amount, entry.c.quantity,
+                  round_.c.kind, entry.c.batch,
                   entry.c.hold, entry.c.hold_on, entry.c.bank_account, entry.c.id_number,
                   entry.c.village_id,
                   entry.c.token, round_.c.status.label("round_status"), round_.c.payout_start,
@@ -230,10 +239,10 @@ def _claim_select():
 
 
 def paid_notice(round_id, payout_id):
-    """(name, amount, village_id) of an effective payout of this round, for the counter's
-    success notice; None otherwise."""
+    """(name, amount, village_id, quantity) of an effective payout of this round, for the
+    counter's success notice; None otherwise."""
     return db.session.execute(
-        sa.select(RoundEntry.name, Payout.amount, RoundEntry.village_id)
+        sa.select(RoundEntry.name, Payout.amount, RoundEntry.village_id, RoundEntry.quantity)
         .join(RoundEntry, RoundEntry.id == Payout.entry_id)
         .where(Payout.id == payout_id, Payout.round_id == round_id,
                Payout.reversed_at.is_(None))).one_or_none()

@@ -12,7 +12,7 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import Person
 from welfare.rounds import eligibility, households
-from welfare.rounds.models import UNITS, Payout, Round, RoundBatch, RoundEntry
+from welfare.rounds.models import KINDS, UNITS, Payout, Round, RoundBatch, RoundEntry
 from welfare.rounds.rules import (
     FESTIVALS,
     PROGRAMMES,
@@ -23,8 +23,8 @@ from welfare.rounds.rules import (
 )
 from welfare.web import show_date
 
-ROUND_FIELDS = ("name", "festival", "unit", "year", "payout_start", "payout_end", "late_claim_end",
-                "notes")
+ROUND_FIELDS = ("name", "festival", "unit", "kind", "goods_name", "goods_unit", "year",
+                "payout_start", "payout_end", "late_claim_end", "notes")
 
 
 def new_round_data(festival, year):
@@ -48,18 +48,39 @@ def _check(data):
                        _("Late claims must end on or after the payout window ends.")))
     if data.get("unit", "person") not in UNITS:
         errors.append(("unit", _("Choose whether the round pays people or households.")))
+    errors += _goods_errors(data)
     rules = data.get("rules")
+    goods = data.get("kind") == "goods"
     if isinstance(rules, RoundRules) and data.get("unit") == "household":
         errors += _household_errors(rules)
     elif isinstance(rules, RoundRules):
         if not rules.tiers:
             errors.append(("tiers", _("Add at least one amount tier.")))
         if any(t.amount <= 0 for t in rules.tiers):
-            errors.append(("tiers", _("Every tier needs an amount above zero.")))
+            errors.append(("tiers", _("Every tier needs a quantity above zero.") if goods
+                           else _("Every tier needs an amount above zero.")))
         if set(rules.exclude_programmes) - set(PROGRAMMES):
             errors.append(("exclude_programmes", _("Unknown programme.")))
     if errors:
         raise ServiceError(*errors)
+
+
+def _goods_errors(data):
+    """A goods round names the goods and their unit; a cash round keeps both empty."""
+    kind = data.get("kind", "cash")
+    if kind not in KINDS:
+        return [("kind", _("Choose whether the round pays cash or hands out goods."))]
+    if kind == "cash":
+        data["goods_name"] = data["goods_unit"] = ""
+        return []
+    errors = []
+    for key in ("goods_name", "goods_unit"):
+        data[key] = (data.get(key) or "").strip()
+    if not data["goods_name"]:
+        errors.append(("goods_name", _("Say what goods the round hands out, such as 米.")))
+    if not data["goods_unit"]:
+        errors.append(("goods_unit", _("Say the unit the goods are counted in, such as 包.")))
+    return errors
 
 
 def _household_errors(rules):
@@ -117,6 +138,8 @@ def copy_round(source, actor, name, year):
         registered_by=by_years(rules.registered_by),
         still_registered_on=with_festival(rules.still_registered_on))
     data = {"name": name, "festival": source.festival, "unit": source.unit, "year": year,
+            "kind": source.kind, "goods_name": source.goods_name,
+            "goods_unit": source.goods_unit,
             "payout_start": with_festival(source.payout_start),
             "payout_end": with_festival(source.payout_end),
             "late_claim_end": with_festival(source.late_claim_end), "notes": source.notes,
@@ -166,11 +189,12 @@ def freeze_round(round_, actor, on_chunk=None, chunk_size=100_000):
     round_.status, round_.frozen_by_id, round_.frozen_at = "frozen", actor.id, utcnow()
     db.session.flush()
     people, amount = db.session.execute(
-        sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(RoundEntry.amount), 0))
+        sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(
+            sa.func.coalesce(RoundEntry.quantity, RoundEntry.amount)), 0))
         .where(RoundEntry.round_id == round_.id)).one()
     counted = {"households" if round_.by_household else "people": people}
     audit.record("freeze", actor=actor, entity=round_, summary=round_.name,
-                 after=counted | {"amount": int(amount)})
+                 after=counted | {"quantity" if round_.pays_goods else "amount": int(amount)})
     return people, int(amount)
 
 
@@ -184,6 +208,9 @@ def freeze_job(job_id, round_id, actor_id):
     report = None if db.engine.dialect.name == "sqlite" else (
         lambda done, total: progress(job_id, done, total))
     people, amount = freeze_round(round_, actor, on_chunk=report)
+    if round_.pays_goods:
+        return {"message": _("Frozen: %(n)s people, %(goods)s.", n=format(people, ","),
+                             goods=round_.goods_text(amount))}
     return {"message": _("Frozen: %(n)s people, NT$%(amount)s.", n=format(people, ","),
                          amount=format(amount, ","))}
 
