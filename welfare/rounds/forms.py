@@ -90,7 +90,7 @@ class RoundForm(TextForm):
     unit = RadioField(_l("Who is paid"), choices=list(UNIT_LABELS.items()), default="person")
     kind = RadioField(_l("What the round gives"), choices=list(KIND_LABELS.items()),
                       default="cash")
-    goods_name = StringField(_l("Goods"), validators=[Optional(), Length(max=60)])
+    goods_name = StringField(_l("What is handed out"), validators=[Optional(), Length(max=60)])
     goods_unit = StringField(_l("Counted in"), validators=[Optional(), Length(max=10)])
     year = RocYearField(_l("Year of the round"))
     payout_start = RocDateField(_l("Payout starts"), required=True)

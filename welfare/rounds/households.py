@@ -128,7 +128,8 @@ def candidates(rules, household_ids=None, only_included=True, keep_away=False):
         people = [(p, r) for p, r in members[household.id] if p.id not in stays]
         ids = {p.id for p, _r in people}
         facts = HouseholdFacts(
-            size=len(people), in_institution=len(away), statuses=frozenset(statuses.get(household.id, ())),
+            size=len(people), in_institution=len(away),
+            statuses=frozenset(statuses.get(household.id, ())),
             rounds=frozenset(set().union(on_round[1][household.id],
                                          *(on_round[0][i] for i in ids))),
             paid_rounds=frozenset(set().union(paid[1][household.id],
