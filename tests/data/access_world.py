@@ -135,7 +135,8 @@ def build(clerk_district=None):
         "member_id": household.members[0].id, "elder_id": elder.id,
         "contact_id": db.session.scalars(sa.select(EmergencyContact.id).where(
             EmergencyContact.elder_id == elder.id)).first(),
-        "flag_id": flag.id, "merge_id": merge.id, "stay_id": stay.id, "round_id": entry.round_id, "entry_id": entry.id,
+        "flag_id": flag.id, "merge_id": merge.id, "stay_id": stay.id,
+        "round_id": entry.round_id, "entry_id": entry.id,
         "payout_id": payout.id, "number": 0, "event_id": stop.event_id,
         "route_id": stop.route_id, "stop_id": other_stop.id, "outcome_id": outcome.id,
         "vehicle_id": db.session.scalar(sa.select(sa.func.min(Vehicle.id))),
