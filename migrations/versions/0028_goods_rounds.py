@@ -32,7 +32,8 @@ SQLITE_DROP = ["DROP TRIGGER IF EXISTS gift_payouts_not_held",
                "DROP TRIGGER IF EXISTS gift_round_entries_hold_unpaid"]
 GOODS = ("(kind = 'goods' AND goods_name <> '' AND goods_unit <> '')"
          " OR (kind = 'cash' AND goods_name = '' AND goods_unit = '')")
-PAYMENT = "(quantity IS NULL AND amount > 0) OR (quantity >= 1 AND amount = 0)"
+PAYMENT = ("(quantity IS NULL AND amount > 0)"
+           " OR (quantity IS NOT NULL AND quantity >= 1 AND amount = 0)")
 
 
 def _sqlite(statements):

@@ -128,7 +128,8 @@ class RoundEntry(db.Model):
         sa.Index("ix_gift_round_entries_id_number", "round_id", "id_number"),
         sa.CheckConstraint("amount >= 0", name="amount"),
         # Cash rows carry an amount, goods rows a quantity and no money.
-        sa.CheckConstraint("(quantity IS NULL AND amount > 0) OR (quantity >= 1 AND amount = 0)",
+        sa.CheckConstraint("(quantity IS NULL AND amount > 0)"
+                           " OR (quantity IS NOT NULL AND quantity >= 1 AND amount = 0)",
                            name="payment"),
         sa.CheckConstraint(sa.column("hold").in_(HOLDS), name="hold"),
     )
