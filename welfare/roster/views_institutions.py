@@ -30,7 +30,7 @@ def stay_add(person_id):
         form, lambda: services.add_stay(person, form.institution.data, form.started_on.data,
                                         actor=current_user),
         lambda _stay: (_("Institution stay recorded."),
-                       url_for("roster.person", person_id=person.id, _anchor="institution")))
+                       url_for("roster.person", person_id=person.id, _anchor="stays")))
     return done or _person_page(person, errors, stay_form=form)
 
 
@@ -43,5 +43,5 @@ def stay_end(person_id, stay_id):
     done, errors = save_form(
         form, lambda: services.end_stay(stay, form.ended_on.data, actor=current_user),
         lambda _stay: (_("Institution stay ended."),
-                       url_for("roster.person", person_id=person.id, _anchor="institution")))
+                       url_for("roster.person", person_id=person.id, _anchor="stays")))
     return done or _person_page(person, errors, end_form=form)
