@@ -109,3 +109,21 @@ def test_only_clerks_record_stays(client, as_role, db, make_person, role):
     assert client.post(f"/people/{person.id}/institution",
                        data={"institution": "乙", "started_on": "115/01/05"}).status_code == 403
     assert stay.ended_on is None
+
+
+def test_a_merge_carries_the_stay_unless_both_are_open(db, make_person, make_user):
+    from welfare.roster.models import DuplicateFlag
+
+    clerk = make_user("staff")
+    keep, other = make_person(), make_person()
+    flag = DuplicateFlag(person_a_id=min(keep.id, other.id), person_b_id=max(keep.id, other.id),
+                         reason="name_birth")
+    db.session.add(flag)
+    services.add_stay(keep, "甲", date(2025, 1, 1), actor=clerk)
+    services.add_stay(other, "乙", date(2025, 1, 1), actor=clerk)
+    assert services.merge_refusals(keep, other) == [
+        "兩筆紀錄都有尚未結束的機構安置：請先結束錯誤的那一筆。"]
+    services.end_stay(other.institution_stays[0], date(2025, 6, 30), actor=clerk)
+    services.merge_duplicate(flag, keep, actor=clerk)
+    assert sorted(s.institution for s in db.session.scalars(sa.select(InstitutionStay).where(
+        InstitutionStay.person_id == keep.id))) == ["乙", "甲"]
