@@ -74,3 +74,14 @@ def test_the_closing_report_counts_goods(client, as_role, db, goods_round, make_
     assert "名冊數量" in text and "（包）" in text and "本人領取物品" in text
     assert "未發放 3 人，品項 米（數量合計 8 包）" in text
     assert not MONEY.search(text), MONEY.search(text)
+
+
+def test_home_delivery_notices_name_the_goods(client, as_role, db, goods_round, elders,
+                                              tmp_path):
+    as_role("staff")
+    code = db.session.scalar(sa.select(Village.code).order_by(Village.code))
+    response = client.get(f"/rounds/{goods_round.id}/notices/{code}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(tmp_path, response.data)
+    assert elders["hundred"].name in text and "致送115年端午節敬老米（米 3 包）" in text
+    assert "新臺幣" not in text and "元（" not in text
