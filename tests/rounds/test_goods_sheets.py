@@ -83,5 +83,5 @@ def test_home_delivery_notices_name_the_goods(client, as_role, db, goods_round, 
     response = client.get(f"/rounds/{goods_round.id}/notices/{code}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(tmp_path, response.data)
-    assert elders["hundred"].name in text and "致送115年端午節敬老米（米 3 包）" in text
+    assert elders["hundred"].name in text and "115年端午節敬老米（米 3 包）" in text
     assert "新臺幣" not in text and "元（" not in text
