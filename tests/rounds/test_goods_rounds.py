@@ -173,3 +173,12 @@ def test_the_institution_rule_in_a_household_round(db, make_household, make_user
     (entry,) = _entries(db, round_)
     assert entry.household_size == 2 and entry.quantity == 2 and entry.amount == 0
     assert away.id not in {m["person_id"] for m in entry.members}
+
+
+def test_a_goods_household_round_asks_for_quantities(make_round):
+    rules = replace(services.new_round_data("other", date.today().year)["rules"],
+                    include_statuses=("low_income",), household_amount=None)
+    with pytest.raises(ServiceError) as caught:
+        make_round(unit="household", rules=rules, **RICE)
+    assert caught.value.errors == [("household_base", "請輸入每戶數量：基本數量及每人加計數量，"
+                                                      "或依身分別填入數量表。")]

@@ -52,7 +52,7 @@ def _check(data):
     rules = data.get("rules")
     goods = data.get("kind") == "goods"
     if isinstance(rules, RoundRules) and data.get("unit") == "household":
-        errors += _household_errors(rules)
+        errors += _household_errors(rules, goods)
     elif isinstance(rules, RoundRules):
         if not rules.tiers:
             errors.append(("tiers", _("Add at least one amount tier.")))
@@ -83,16 +83,19 @@ def _goods_errors(data):
     return errors
 
 
-def _household_errors(rules):
+def _household_errors(rules, goods=False):
     errors = []
     plan = rules.household_amount or {}
     if not rules.status_amounts and not (plan.get("base") or plan.get("per_member")):
-        errors.append(("household_base", _("Enter the amount per household: a base amount "
-                                             "and an amount per member, or a table by "
-                                             "status.")))
+        errors.append(("household_base", _(
+            "Enter the quantity per household: a base quantity and a quantity per member, "
+            "or a table by status.") if goods else _(
+            "Enter the amount per household: a base amount and an amount per member, or a "
+            "table by status.")))
     if any(int(v or 0) < 0 for v in plan.values()) or any(
             v <= 0 for v in rules.status_amounts.values()):
-        errors.append(("household_base", _("Amounts must be whole numbers above zero.")))
+        errors.append(("household_base", _("Quantities must be whole numbers above zero.")
+                       if goods else _("Amounts must be whole numbers above zero.")))
     known = set(PROGRAMMES)
     if {k.partition(":")[0] for k in (*rules.include_statuses, *rules.status_amounts)} - known:
         errors.append(("include_statuses", _("Unknown programme.")))

@@ -42,12 +42,17 @@ def _round_page(form, round_, save, message):
     errors = []
     if form.validate_on_submit():
         data = form.as_data()  # reads the tier rows, noting the ones that are not valid
+        goods = form.kind.data == "goods"
         if form.tier_errors:
             errors = [_("Tier row %(n)s: enter whole numbers, a maximum age not below the "
-                        "minimum, and an amount above zero.", n=form.tier_errors[0])]
+                        "minimum, and a quantity above zero.", n=form.tier_errors[0]) if goods
+                      else _("Tier row %(n)s: enter whole numbers, a maximum age not below the "
+                             "minimum, and an amount above zero.", n=form.tier_errors[0])]
         elif form.status_errors:
-            errors = [_("Amount for %(status)s: enter a whole number above zero.",
-                        status=form.status_errors[0])]
+            errors = [_("Quantity for %(status)s: enter a whole number above zero.",
+                        status=form.status_errors[0]) if goods
+                      else _("Amount for %(status)s: enter a whole number above zero.",
+                             status=form.status_errors[0])]
         else:
             with unit_of_work(form) as work:
                 saved = save(data)
