@@ -46,7 +46,7 @@ QUERIES = {
 }
 PEOPLE_IDS = {"person_id", "household_id", "member_id", "elder_id", "contact_id", "flag_id",
               "merge_id", "entry_id", "payout_id", "stop_id", "alert_id", "inquiry_id", "case_id",
-              "payment_id"}
+              "payment_id", "stay_id"}
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 ID_NUMBER = re.compile(r"[A-Z][12]\d{8}")
 RESULTS = {}

@@ -2,7 +2,7 @@
 lifted by a supervisor (the hold as it was, who, when, why); a lift row clears the hold
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-05 13:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0029"
-down_revision = "0027"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

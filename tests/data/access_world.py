@@ -20,6 +20,7 @@ from welfare.roster.models import (
     EmergencyContact,
     Household,
     HouseholdMember,
+    InstitutionStay,
     IsolatedElder,
     Person,
     PersonMerge,
@@ -96,6 +97,12 @@ def build(clerk_district=None):
     household = _first(sa.select(Household).where(Household.village_id.not_in(theirs))
                        .join(HouseholdMember).order_by(Household.id), "household")
     person = household.members[0].person
+    stay = db.session.scalars(sa.select(InstitutionStay).where(
+        InstitutionStay.person_id == person.id)).first()
+    if stay is None:
+        stay = InstitutionStay(person_id=person.id, institution="他里機構",
+                               started_on=date(2020, 1, 1))
+        db.session.add(stay)
     entry = _first(sa.select(RoundEntry).join(Payout, Payout.entry_id == RoundEntry.id)
                    .where(RoundEntry.village_id.not_in(theirs)).order_by(RoundEntry.id),
                    "paid entry of another village")
@@ -128,7 +135,8 @@ def build(clerk_district=None):
         "member_id": household.members[0].id, "elder_id": elder.id,
         "contact_id": db.session.scalars(sa.select(EmergencyContact.id).where(
             EmergencyContact.elder_id == elder.id)).first(),
-        "flag_id": flag.id, "merge_id": merge.id, "round_id": entry.round_id, "entry_id": entry.id,
+        "flag_id": flag.id, "merge_id": merge.id, "stay_id": stay.id,
+        "round_id": entry.round_id, "entry_id": entry.id,
         "payout_id": payout.id, "number": 0, "event_id": stop.event_id,
         "route_id": stop.route_id, "stop_id": other_stop.id, "outcome_id": outcome.id,
         "vehicle_id": db.session.scalar(sa.select(sa.func.min(Vehicle.id))),

@@ -24,6 +24,7 @@ from welfare.roster.models import (
     Household,
     HouseholdMember,
     HouseholdMove,
+    InstitutionStay,
     IsolatedElder,
     LowIncomeStatus,
     PersonMerge,
@@ -95,6 +96,8 @@ def loaded(db, make_person, make_user):
         BankAccount(person_id=other.id, bank="post_office", account_number="12345678901234",
                     holder_name=other.name),
     ])
+    db.session.add(InstitutionStay(person_id=other.id, institution="仁愛之家",
+                                   started_on=date(2025, 1, 1)))
     elder = IsolatedElder(person_id=other.id, care_level=2)
     volunteer = Volunteer(user_id=make_user("volunteer").id, name="志工")
     db.session.add_all([elder, volunteer])
@@ -128,7 +131,7 @@ def loaded(db, make_person, make_user):
 EVERY_KIND = {"household_members.person_id", "households.head_id", "household_moves.person_id",
               "isolated_elders.person_id", "gift_bank_accounts.person_id",
               "gift_round_entries.person_id", "delivery_stops.person_id", "aid_cases.person_id",
-              "inquiries.person_id"}
+              "inquiries.person_id", "institution_stays.person_id"}
 
 
 def test_merge_carries_every_kind_and_leaves_nothing_on_the_merged_record(db, loaded, make_user):

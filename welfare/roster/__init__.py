@@ -8,6 +8,7 @@ from welfare.roster import (  # noqa: E402,F401
     views_export,
     views_households,
     views_import,
+    views_institutions,
     views_merges,
     views_quality,
 )

@@ -148,3 +148,13 @@ class FindPersonForm(TextForm):
 
 class ConfirmForm(TextForm):
     """A check page's button: nothing to fill, the CSRF token only."""
+
+
+class InstitutionStayForm(TextForm):
+    institution = StringField(_l("Institution"), validators=[DataRequired(
+        _l("Enter the name of the institution.")), Length(max=100)])
+    started_on = RocDateField(_l("Living there since"), required=True)
+
+
+class EndStayForm(TextForm):
+    ended_on = RocDateField(_l("Last day there"), required=True)

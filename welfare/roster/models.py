@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from welfare.auth import scope
 from welfare.auth.models import utcnow
@@ -219,6 +219,37 @@ class IsolatedElder(db.Model):
     )
 
 
+class InstitutionStay(db.Model):
+    """A stay in a care institution (機構安置): rounds may leave out whoever is in one."""
+
+    __tablename__ = "institution_stays"
+    __table_args__ = (
+        sa.CheckConstraint("institution <> ''", name="institution"),
+        sa.CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="period"),
+        sa.CheckConstraint("(ended_on IS NULL) = (ended_by_id IS NULL)", name="ended_by"),
+        # One open stay per person: two clerks recording the same admission make one row.
+        sa.Index("uq_institution_stays_open", "person_id", unique=True,
+                 postgresql_where=sa.text("ended_on IS NULL"),
+                 sqlite_where=sa.text("ended_on IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id"), index=True)
+    institution: Mapped[str] = mapped_column(sa.String(100))
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    source: Mapped[str] = mapped_column(sa.String(20), default="manual")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    person = relationship("Person", backref=backref(
+        "institution_stays", order_by="InstitutionStay.started_on.desc()"))
+
+    def covers(self, on):
+        return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+
 class EmergencyContact(db.Model):
     __tablename__ = "emergency_contacts"
 
@@ -275,6 +306,7 @@ scope.narrow(HouseholdMove, villages=lambda ids: HouseholdMove.person_id.in_(peo
 scope.narrow(LowIncomeStatus,
              villages=lambda ids: LowIncomeStatus.household_id.in_(households_in(ids)))
 scope.narrow(IsolatedElder, villages=lambda ids: IsolatedElder.person_id.in_(people_in(ids)))
+scope.narrow(InstitutionStay, villages=lambda ids: InstitutionStay.person_id.in_(people_in(ids)))
 scope.narrow(EmergencyContact, villages=lambda ids: EmergencyContact.elder_id.in_(elders_in(ids)))
 # A suspected pair across villages names a person of the other village: neither side sees it.
 scope.narrow(DuplicateFlag, villages=lambda ids: sa.and_(

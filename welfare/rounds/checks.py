@@ -1,11 +1,13 @@
 """What an irreversible act will do, read before it is done: the figures of each check page
 (freeze, approve, approve a supplementary list, close, reverse a payout). Read-only."""
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 from welfare.extensions import db
 from welfare.geo.models import Village
-from welfare.roster.models import Person
+from welfare.roster.models import InstitutionStay, Person
 from welfare.rounds import eligibility, households, queries
 from welfare.rounds.models import Payout, RoundEntry
 
@@ -33,12 +35,38 @@ def freeze_check(round_):
                 for c, zh, en, n, a in rows]
     people, total = _totals(villages)
     return {"people": people, "amount": total, "tiers": tiers, "villages": villages,
-            "near": queries.near_misses(rules)}
+            "near": queries.near_misses(rules), "away": institution_excluded(round_)}
+
+
+AWAY_LISTED = 200
+
+
+def institution_excluded(round_):
+    """[(person, stay)] left out because they live in an institution on the still-registered
+    date (the rule 排除機構安置者): those eligible but for that rule, at most AWAY_LISTED."""
+    rules = round_.rules
+    if not rules.exclude_institution:
+        return []
+    if round_.by_household:
+        found = households.candidates(rules, keep_away=True)
+        return [pair for c in found for pair in c.away][:AWAY_LISTED]
+    day = rules.institution_day
+    _label, amount = eligibility.tier_columns(rules)
+    without = replace(rules, exclude_institution=False)
+    return db.session.execute(
+        sa.select(Person, InstitutionStay)
+        .join(InstitutionStay, InstitutionStay.person_id == Person.id)
+        .where(*eligibility.eligible_conditions(without), amount.is_not(None),
+               InstitutionStay.started_on <= day,
+               sa.or_(InstitutionStay.ended_on.is_(None), InstitutionStay.ended_on >= day))
+        .order_by(Person.village_id, Person.name, Person.id).limit(AWAY_LISTED)).all()
 
 
 def household_freeze_check(round_):
     """freeze_check for a household round: households by amount and village."""
-    found = households.candidates(round_.rules)
+    everyone = households.candidates(round_.rules, keep_away=True)
+    found = [c for c in everyone if c.assessment.eligible]
+    away = [pair for c in everyone for pair in c.away][:AWAY_LISTED]
     tiers, villages = {}, {}
     for c in found:
         label, amount = c.assessment.tier.label, c.assessment.amount
@@ -51,7 +79,7 @@ def household_freeze_check(round_):
         row["amount"] += amount
     rows = [villages[k] for k in sorted(villages)]
     people, total = _totals(rows)
-    return {"people": people, "amount": total, "near": [], "villages": rows,
+    return {"people": people, "amount": total, "near": [], "villages": rows, "away": away,
             "tiers": [(label, amount, n) for (label, amount), n in sorted(
                 tiers.items(), key=lambda item: item[0][1])]}
 
@@ -74,7 +102,7 @@ def close_check(round_):
     unclaimed = sa.or_(effective.c.outcome.is_(None), effective.c.outcome == "not_found")
     rows = db.session.execute(
         sa.select(Village.code, Village.name_zh, Village.name_en,
-                  sa.func.count(RoundEntry.id), sa.func.sum(RoundEntry.amount),
+                  sa.func.count(RoundEntry.id), sa.func.sum(queries.VALUE),
                   sa.func.sum(sa.case((effective.c.outcome == "not_found", 1), else_=0)))
         .join(Village, Village.id == RoundEntry.village_id)
         .outerjoin(effective, effective.c.entry_id == RoundEntry.id)

@@ -26,25 +26,33 @@ def _round(round_id):
 def list_rounds(as_json):
     """Every round, newest first."""
     rows = [{"id": r.id, "name": r.name, "status": r.status, "year": r.year,
-             "festival": r.festival, "unit": r.unit} for r in queries.rounds()]
+             "festival": r.festival, "unit": r.unit, "kind": r.kind} for r in queries.rounds()]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
         click.echo(f"{row['id']:>4}  {row['status']:<9} {row['year']}  {row['unit']:<9} "
-                   f"{row['name']}")
+                   f"{row['kind']:<5} {row['name']}")
 
 
 @rounds_cli.command("show")
 @click.argument("round_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show(round_id, as_json):
-    """Head-count and total, per village."""
-    data = queries.summary(_round(round_id))
+    """Head-count and total (a goods round: the quantity of its goods), per village."""
+    round_ = _round(round_id)
+    data = queries.summary(round_)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     count = "households" if "households" in data else "people"
+    if round_.pays_goods:
+        click.echo(f"{data['name']} ({data['status']}): {data[count]} {count}, "
+                   f"{round_.goods_text(data['quantity'])}")
+        for v in data["villages"]:
+            click.echo(f"  {v['code']} {v['name']:<6} {v[count]:>6} "
+                       f"{round_.goods_text(v['quantity']):>12}")
+        return
     click.echo(f"{data['name']} ({data['status']}): {data[count]} {count}, "
                f"NT${data['amount']:,}")
     if data["supplementary"][count]:

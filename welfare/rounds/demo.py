@@ -1,6 +1,7 @@
 """Demo rounds: this year's Double Ninth round frozen, approved and partly paid out,
-a draft Spring Festival round for next year, and the year-end household round (frozen and
-approved). Bulk writes, so 15,000 people stay fast."""
+a draft Spring Festival round for next year, the year-end household round (frozen and
+approved) and a goods round (rice for low-income households, frozen). Bulk writes, so
+15,000 people stay fast."""
 
 from dataclasses import replace
 from datetime import date, timedelta
@@ -11,7 +12,7 @@ from welfare.auth import audit
 from welfare.auth.models import utcnow
 from welfare.core import idno
 from welfare.extensions import db
-from welfare.roster.models import Person
+from welfare.roster.models import InstitutionStay, Person
 from welfare.rounds import services
 from welfare.rounds.models import BankAccount, Payout, RoundEntry
 
@@ -37,6 +38,45 @@ def seed(ctx):
     ctx.echo(f"  rounds: {people} frozen (NT${amount:,}), {paid} outcomes recorded")
     households, total = _year_end_round(ctx, staff, supervisor)
     ctx.echo(f"  household round: {households} households frozen (NT${total:,})")
+    stays = _institution_stays(ctx, staff)
+    households, bags = _goods_round(ctx, staff)
+    ctx.echo(f"  goods round: {households} households frozen (米 {bags:,} 包), "
+             f"{stays} institution stays")
+
+
+INSTITUTIONS = ("高雄市立仁愛之家", "林園老人長期照顧中心", "鳳山護理之家")
+
+
+def _institution_stays(ctx, staff):
+    """A few members of low-income households live in a care institution (機構安置)."""
+    from welfare.rounds.households import candidates
+
+    rules = replace(services.new_round_data("other", ctx.today.year)["rules"],
+                    include_statuses=("low_income",), household_amount={"base": 1})
+    found = [c for c in candidates(rules) if c.facts.size >= 2][:6]
+    rows = [{"person_id": c.members[-1][0].id, "institution": INSTITUTIONS[i % 3],
+             "started_on": ctx.today - timedelta(days=400 + 37 * i), "source": "demo",
+             "created_by_id": staff.id, "created_at": utcnow()}
+            for i, c in enumerate(found)]
+    if rows:
+        db.session.execute(sa.insert(InstitutionStay), rows)
+    return len(rows)
+
+
+def _goods_round(ctx, staff):
+    """116年春節關懷白米: 米 2 包 for each 低收入戶 household (1 包 for 中低收入戶), members
+    in an institution not counted; frozen, waiting for a supervisor's approval."""
+    year = ctx.today.year + 1
+    data = services.new_round_data("spring", year)
+    data["rules"] = replace(data["rules"], include_statuses=("low_income", "mid_low_income"),
+                            status_amounts={"low_income": 2, "mid_low_income": 1},
+                            exclude_institution=True)
+    data["payout_start"] = min(data["payout_start"], ctx.today - timedelta(days=7))
+    data.update(name=f"{year - 1911}年春節關懷白米", unit="household", kind="goods",
+                goods_name="米", goods_unit="包",
+                notes="低收入戶每戶白米 2 包、中低收入戶每戶 1 包，於發放櫃台領取。")
+    round_ = services.create_round(data, actor=staff)
+    return services.freeze_round(round_, actor=staff)
 
 
 # 歲末送溫情: the base plus an amount per member, members counted up to five.

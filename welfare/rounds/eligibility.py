@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from welfare.geo.models import Village
 from welfare.roster.models import (
     HouseholdMember,
+    InstitutionStay,
     IsolatedElder,
     LowIncomeCategory,
     LowIncomeStatus,
@@ -85,6 +86,8 @@ def eligible_conditions(rules):
     if rules.still_registered_on:
         conditions.append(sa.or_(Person.status == "registered",
                                  Person.status_date > rules.still_registered_on))
+    if rules.exclude_institution:
+        conditions.append(sa.not_(institution_clause(rules.institution_day)))
     clauses = programme_clauses(rules)
     for programme in rules.exclude_programmes:
         conditions.append(sa.not_(clauses[programme]))
@@ -103,6 +106,13 @@ def eligible_conditions(rules):
     return conditions
 
 
+def institution_clause(on, person_id=Person.id):
+    """True when the person is in an institution (機構安置) on the day."""
+    return sa.exists(sa.select(1).where(
+        InstitutionStay.person_id == person_id, InstitutionStay.started_on <= on,
+        sa.or_(InstitutionStay.ended_on.is_(None), InstitutionStay.ended_on >= on)))
+
+
 def token_expression(dialect):
     """12 characters: 4 random hex digits and the person id in hex (unique per round)."""
     if dialect == "postgresql":
@@ -113,17 +123,21 @@ def token_expression(dialect):
 
 
 def eligible_rows(round_, rules, dialect, batch=0, extra=()):
-    """SELECT producing gift_round_entries rows for everyone eligible."""
+    """SELECT producing gift_round_entries rows for everyone eligible; a goods round's
+    tiers give quantities, it pays no money and only at the counter (no bank columns)."""
     label, amount = tier_columns(rules)
+    goods = round_.pays_goods
+    bank = sa.null() if goods else BankAccount.bank
+    account = sa.null() if goods else sa.case(
+        (BankAccount.id.is_not(None), BankAccount.branch_code + "-" + BankAccount.account_number),
+        else_=None)
     return (
         sa.select(
             sa.literal(round_.id), sa.literal(batch), Person.id, token_expression(dialect),
             Person.name, Person.id_number, Person.birth_date, Person.indigenous,
             Person.village_id, Village.code, Person.neighbourhood, Person.address,
-            label, amount, BankAccount.bank,
-            sa.case((BankAccount.id.is_not(None),
-                     BankAccount.branch_code + "-" + BankAccount.account_number), else_=None),
-            sa.literal(""),
+            label, sa.literal(0) if goods else amount, amount if goods else sa.null(),
+            bank, account, sa.literal(""),
         )
         .join(Village, Village.id == Person.village_id)
         .outerjoin(BankAccount, sa.and_(BankAccount.person_id == Person.id,
@@ -134,7 +148,7 @@ def eligible_rows(round_, rules, dialect, batch=0, extra=()):
 
 ENTRY_COLUMNS = ("round_id", "batch", "person_id", "token", "name", "id_number", "birth_date",
                  "indigenous", "village_id", "village_code", "neighbourhood", "address", "tier",
-                 "amount", "bank", "bank_account", "hold_note")
+                 "amount", "quantity", "bank", "bank_account", "hold_note")
 
 
 def insert_entries(round_, rules, dialect, batch=0, extra=()):
@@ -143,9 +157,9 @@ def insert_entries(round_, rules, dialect, batch=0, extra=()):
         list(ENTRY_COLUMNS), eligible_rows(round_, rules, dialect, batch, extra))
 
 
-def facts_of(person, rules, programmes=frozenset(), rounds=frozenset()):
+def facts_of(person, rules, programmes=frozenset(), rounds=frozenset(), in_institution=False):
     """What rules.assess needs about a person."""
-    return PersonFacts(
+    return PersonFacts(in_institution=in_institution,
         birth_date=person.birth_date, indigenous=person.indigenous,
         registered_on=person.registered_on, status=person.status,
         status_date=person.status_date, programmes=frozenset(programmes),

@@ -34,6 +34,11 @@ OUTCOME_LABELS = {
 UNIT_LABELS = {"person": _l("People (each eligible person)"),
                "household": _l("Households (one payment per household, to the head)")}
 HEAD_LABEL = _l("Paid to the head of the household")
+KIND_LABELS = {"cash": _l("Cash (NT$)"),
+               "goods": _l("Goods (such as 米 2 包), handed over at the counter")}
+GOODS_OUTCOME_LABELS = {"elder": _l("Goods handed to the elder"),
+                        "proxy": _l("Goods handed to a proxy")}
+GOODS_HEAD_LABEL = _l("Goods handed to the head of the household")
 TIER_ROWS = 5
 
 
@@ -83,6 +88,10 @@ class RoundForm(TextForm):
     name = StringField(_l("Name of the round"), validators=[DataRequired(), Length(max=100)])
     festival = SelectField(_l("Festival"), choices=list(FESTIVAL_LABELS.items()))
     unit = RadioField(_l("Who is paid"), choices=list(UNIT_LABELS.items()), default="person")
+    kind = RadioField(_l("What the round gives"), choices=list(KIND_LABELS.items()),
+                      default="cash")
+    goods_name = StringField(_l("What is handed out"), validators=[Optional(), Length(max=60)])
+    goods_unit = StringField(_l("Counted in"), validators=[Optional(), Length(max=10)])
     year = RocYearField(_l("Year of the round"))
     payout_start = RocDateField(_l("Payout starts"), required=True)
     payout_end = RocDateField(_l("Payout ends"), required=True)
@@ -102,6 +111,8 @@ class RoundForm(TextForm):
     exclude_paid_rounds = SelectMultipleField(
         _l("Leave out those already paid in these rounds"), coerce=int, choices=[],
         validators=[Optional()])
+    exclude_institution = BooleanField(_l("Leave out people living in an institution "
+                                          "(排除機構安置者)"))
     household_base = IntegerField(_l("Base amount per household"),
                                   validators=[Optional(), NumberRange(min=0)])
     household_per_member = IntegerField(_l("Amount per member"),
@@ -186,17 +197,19 @@ class RoundForm(TextForm):
             exclude_rounds=tuple(self.exclude_rounds.data or ()),
             include_statuses=tuple(self.include_statuses.data or ()),
             exclude_paid_rounds=tuple(self.exclude_paid_rounds.data or ()),
+            exclude_institution=bool(self.exclude_institution.data),
             household_amount=self.household_plan(), status_amounts=self.status_amounts())
         return {"name": self.name.data, "festival": self.festival.data, "year": self.year.data,
-                "unit": self.unit.data,
+                "unit": self.unit.data, "kind": self.kind.data,
+                "goods_name": self.goods_name.data or "", "goods_unit": self.goods_unit.data or "",
                 "payout_start": self.payout_start.data, "payout_end": self.payout_end.data,
                 "late_claim_end": self.late_claim_end.data, "notes": self.notes.data or "",
                 "rules": rules}
 
     def load(self, data):
         rules = data["rules"]
-        for key in ("name", "festival", "unit", "year", "payout_start", "payout_end",
-                    "late_claim_end", "notes"):
+        for key in ("name", "festival", "unit", "kind", "goods_name", "goods_unit", "year",
+                    "payout_start", "payout_end", "late_claim_end", "notes"):
             if key in data:
                 getattr(self, key).data = data[key]
         self.reference_date.data = rules.reference_date
@@ -208,6 +221,7 @@ class RoundForm(TextForm):
         self.exclude_rounds.data = list(rules.exclude_rounds)
         self.include_statuses.data = list(rules.include_statuses)
         self.exclude_paid_rounds.data = list(rules.exclude_paid_rounds)
+        self.exclude_institution.data = rules.exclude_institution
         plan = rules.household_amount or {}
         self.household_base.data = plan.get("base")
         self.household_per_member.data = plan.get("per_member")

@@ -15,6 +15,7 @@ from welfare.geo.models import Village
 from welfare.roster.models import (
     Household,
     HouseholdMember,
+    InstitutionStay,
     IsolatedElder,
     LowIncomeCategory,
     LowIncomeStatus,
@@ -39,6 +40,8 @@ class Candidate:
     members: list
     facts: HouseholdFacts
     assessment: object
+    # Members left out because they live in an institution: [(person, stay)].
+    away: list = ()
 
 
 def _statuses(on):
@@ -56,6 +59,16 @@ def _statuses(on):
     for household_id in isolated:
         found[household_id].add("isolated_elder")
     return found
+
+
+def institution_stays(on, person_ids=None):
+    """{person id: the stay covering the day} (機構安置)."""
+    query = sa.select(InstitutionStay).where(
+        InstitutionStay.started_on <= on,
+        sa.or_(InstitutionStay.ended_on.is_(None), InstitutionStay.ended_on >= on))
+    if person_ids is not None:
+        query = query.where(InstitutionStay.person_id.in_(person_ids or [0]))
+    return {s.person_id: s for s in db.session.scalars(query)}
 
 
 def _round_memberships(round_ids, paid):
@@ -77,8 +90,9 @@ def _round_memberships(round_ids, paid):
     return by_person, by_household
 
 
-def candidates(rules, household_ids=None, only_included=True):
-    """Every household with its head, registered members and assessment, in sheet order."""
+def candidates(rules, household_ids=None, only_included=True, keep_away=False):
+    """Every household with its head, registered members and assessment, in sheet order
+    (keep_away: also those left out because all members live in an institution)."""
     on = rules.still_registered_on or rules.reference_date
     statuses = _statuses(on)
     on_round = _round_memberships(rules.exclude_rounds, paid=False)
@@ -104,22 +118,29 @@ def candidates(rules, household_ids=None, only_included=True):
         for household_id, relation, person in rows:
             if still_registered(person.status, person.status_date, rules.still_registered_on):
                 members[household_id].append((person, relation))
+    stays = {}
+    if rules.exclude_institution:
+        stays = institution_stays(rules.institution_day,
+                                  [p.id for rows in members.values() for p, _r in rows])
     found = []
     for household in households:
-        people = members[household.id]
+        away = [(p, stays[p.id]) for p, _r in members[household.id] if p.id in stays]
+        people = [(p, r) for p, r in members[household.id] if p.id not in stays]
         ids = {p.id for p, _r in people}
         facts = HouseholdFacts(
-            size=len(people), statuses=frozenset(statuses.get(household.id, ())),
+            size=len(people), in_institution=len(away),
+            statuses=frozenset(statuses.get(household.id, ())),
             rounds=frozenset(set().union(on_round[1][household.id],
                                          *(on_round[0][i] for i in ids))),
             paid_rounds=frozenset(set().union(paid[1][household.id],
                                               *(paid[0][i] for i in ids))))
         assessment = assess_household(facts, rules)
-        if only_included and not assessment.eligible:
+        if only_included and not assessment.eligible and not (
+                keep_away and assessment.reason == "in_institution"):
             continue
         head = next((p for p, _r in people if p.id == household.head_id),
                     people[0][0] if people else None)
-        found.append(Candidate(household, head, people, facts, assessment))
+        found.append(Candidate(household, head, people, facts, assessment, away))
     return found
 
 
@@ -141,10 +162,12 @@ def entry_rows(round_, rules, batch=0, household_ids=None):
             "village_code": codes[household.village_id],
             "neighbourhood": household.neighbourhood,
             "address": household.address or head.address,
-            "tier": c.assessment.tier.label, "amount": c.assessment.amount,
-            "bank": account.bank if account else None,
+            "tier": c.assessment.tier.label,
+            "amount": 0 if round_.pays_goods else c.assessment.amount,
+            "quantity": c.assessment.amount if round_.pays_goods else None,
+            "bank": account.bank if account and not round_.pays_goods else None,
             "bank_account": f"{account.branch_code}-{account.account_number}"
-            if account else None,
+            if account and not round_.pays_goods else None,
             "hold_note": "", "household_id": household.id, "household_size": c.facts.size,
             "members": [{"person_id": p.id, "name": p.name, "relationship": r or ""}
                         for p, r in c.members],

@@ -14,6 +14,7 @@ from welfare.rounds.rules import FESTIVALS, OUTCOMES, PAID_OUTCOMES, RoundRules
 
 ROUND_STATUSES = ("draft", "freezing", "frozen", "approved", "closed")
 UNITS = ("person", "household")
+KINDS = ("cash", "goods")
 BANKS = ("post_office", "farmers_association")
 HOLDS = ("deceased", "moved_out")
 
@@ -24,6 +25,11 @@ class Round(db.Model):
         sa.CheckConstraint(sa.column("status").in_(ROUND_STATUSES), name="status"),
         sa.CheckConstraint(sa.column("festival").in_(FESTIVALS), name="festival"),
         sa.CheckConstraint(sa.column("unit").in_(UNITS), name="unit"),
+        sa.CheckConstraint(sa.column("kind").in_(KINDS), name="kind"),
+        # A goods round names what it hands out and its unit (米, 包); a cash round neither.
+        sa.CheckConstraint("(kind = 'goods' AND goods_name <> '' AND goods_unit <> '')"
+                           " OR (kind = 'cash' AND goods_name = '' AND goods_unit = '')",
+                           name="goods"),
         sa.CheckConstraint("payout_end >= payout_start", name="window"),
         # Four eyes: whoever prepared or froze the roster cannot approve it.
         sa.CheckConstraint(
@@ -36,6 +42,9 @@ class Round(db.Model):
     name: Mapped[str] = mapped_column(sa.String(100))
     festival: Mapped[str] = mapped_column(sa.String(20))
     unit: Mapped[str] = mapped_column(sa.String(20), default="person", server_default="person")
+    kind: Mapped[str] = mapped_column(sa.String(10), default="cash", server_default="cash")
+    goods_name: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    goods_unit: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
     year: Mapped[int]
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
     payout_start: Mapped[date]
@@ -65,6 +74,14 @@ class Round(db.Model):
     @property
     def by_household(self):
         return self.unit == "household"
+
+    @property
+    def pays_goods(self):
+        return self.kind == "goods"
+
+    def goods_text(self, quantity):
+        """米 2 包: what a goods round hands out, in a quantity."""
+        return f"{self.goods_name} {quantity:,} {self.goods_unit}"
 
     @property
     def is_frozen(self):
@@ -110,6 +127,10 @@ class RoundEntry(db.Model):
         sa.Index("ix_gift_round_entries_village", "round_id", "village_id"),
         sa.Index("ix_gift_round_entries_id_number", "round_id", "id_number"),
         sa.CheckConstraint("amount >= 0", name="amount"),
+        # Cash rows carry an amount, goods rows a quantity and no money.
+        sa.CheckConstraint("(quantity IS NULL AND amount > 0)"
+                           " OR (quantity IS NOT NULL AND quantity >= 1 AND amount = 0)",
+                           name="payment"),
         sa.CheckConstraint(sa.column("hold").in_(HOLDS), name="hold"),
     )
 
@@ -130,6 +151,7 @@ class RoundEntry(db.Model):
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     tier: Mapped[str] = mapped_column(sa.String(20))
     amount: Mapped[int]
+    quantity: Mapped[int | None]
     bank: Mapped[str | None] = mapped_column(sa.String(30))
     bank_account: Mapped[str | None] = mapped_column(sa.String(40))
     hold: Mapped[str | None] = mapped_column(sa.String(20))

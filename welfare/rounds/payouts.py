@@ -88,6 +88,9 @@ def _check(claim, outcome, on, proxy):
         raise ServiceError(("paid_on", _("The claim period has ended.")))
     if outcome in PAID_OUTCOMES and (claim.hold or claim.person_status != "registered"):
         raise ServiceError(held_message(claim.hold or claim.person_status, claim.hold_on))
+    if outcome == "bank" and claim.kind == "goods":
+        raise ServiceError(("outcome", _("Goods are handed over at the counter only, not by "
+                                         "bank transfer.")))
     if outcome == "bank" and not claim.bank_account:
         raise ServiceError(("outcome", _("There is no bank account on file for this person.")))
     if outcome == "proxy":

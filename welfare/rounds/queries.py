@@ -16,6 +16,9 @@ from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
 from welfare.rounds.rules import NEAR_DAYS, PAID_OUTCOMES, assess, home_delivery_cutoff
 
 TOKEN = re.compile(r"^[0-9A-F]{12}$")
+# What a row pays: its amount (NT$), or in a goods round the quantity of goods. Totals below
+# add these up, and pages show them as money or as goods by the round's kind.
+VALUE = sa.func.coalesce(RoundEntry.quantity, RoundEntry.amount)
 
 
 def low_income_categories():
@@ -30,9 +33,8 @@ def rounds():
 
 
 def totals(round_id, batch=None):
-    """(people, amount) on the frozen roster."""
-    query = sa.select(sa.func.count(RoundEntry.id),
-                      sa.func.coalesce(sa.func.sum(RoundEntry.amount), 0)
+    """(people, amount or quantity) on the frozen roster."""
+    query = sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(VALUE), 0)
                       ).where(RoundEntry.round_id == round_id)
     if batch is not None:
         query = query.where(RoundEntry.batch == batch)
@@ -57,7 +59,7 @@ def by_village(round_id, batch=None):
     """[{code, name, people, amount}] for every village with frozen rows (of one batch)."""
     rows = db.session.execute(
         sa.select(Village.code, Village.name_zh, Village.name_en, Village.id,
-                  sa.func.count(RoundEntry.id), sa.func.sum(RoundEntry.amount))
+                  sa.func.count(RoundEntry.id), sa.func.sum(VALUE))
         .join(RoundEntry, RoundEntry.village_id == Village.id)
         .where(RoundEntry.round_id == round_id,
                sa.true() if batch is None else RoundEntry.batch == batch)
@@ -72,15 +74,14 @@ def summary(round_):
     supplementary lists (their share again under "supplementary"); lists still awaiting
     approval only under "awaiting_approval"."""
     count = "households" if round_.by_household else "people"
-    approved = sa.select(RoundBatch.number).where(RoundBatch.round_id == round_.id,
-                                                  RoundBatch.approved_at.is_not(None))
-    counted = sa.or_(RoundEntry.batch == 0, RoundEntry.batch.in_(approved))
+    counted = sa.or_(RoundEntry.batch == 0,
+                     RoundEntry.batch.in_(approved_batches(round_.id)))
     late = sa.and_(RoundEntry.batch > 0, counted)
     waiting = sa.and_(RoundEntry.batch > 0, sa.not_(counted))
 
     def part(condition):
         return (sa.func.sum(sa.case((condition, 1), else_=0)),
-                sa.func.sum(sa.case((condition, RoundEntry.amount), else_=0)))
+                sa.func.sum(sa.case((condition, VALUE), else_=0)))
 
     rows = db.session.execute(
         sa.select(Village.code, Village.name_zh, *part(counted), *part(late), *part(waiting))
@@ -88,35 +89,43 @@ def summary(round_):
         .where(RoundEntry.round_id == round_.id)
         .group_by(Village.code, Village.name_zh).order_by(Village.code)).all()
 
+    # A goods round gives quantities of its goods where a cash round gives amounts.
+    value = "quantity" if round_.pays_goods else "amount"
+    goods = {"goods": round_.goods_name, "goods_unit": round_.goods_unit} if (
+        round_.pays_goods) else {}
+
     def figures(n, amount):
-        return {count: int(n or 0), "amount": int(amount or 0)}
+        return {count: int(n or 0), value: int(amount or 0)}
 
     villages = [{"code": code, "name": name, **figures(n, a),
                  "supplementary": figures(sn, sa_)}
                 for code, name, n, a, sn, sa_, _wn, _wa in rows if n]
     total = [sum(int(r[i] or 0) for r in rows) for i in range(2, 8)]
     return {"id": round_.id, "name": round_.name, "status": round_.status, "unit": round_.unit,
-            **figures(*total[0:2]), "supplementary": figures(*total[2:4]),
+            "kind": round_.kind, **goods, **figures(*total[0:2]),
+            "supplementary": figures(*total[2:4]),
             "awaiting_approval": figures(*total[4:6]), "villages": villages}
 
 
 def by_tier(round_id, batch=None):
     """[(tier, amount, people)] on the frozen roster (of one batch)."""
     return db.session.execute(
-        sa.select(RoundEntry.tier, RoundEntry.amount, sa.func.count(RoundEntry.id))
+        sa.select(RoundEntry.tier, VALUE, sa.func.count(RoundEntry.id))
         .where(RoundEntry.round_id == round_id,
                sa.true() if batch is None else RoundEntry.batch == batch)
-        .group_by(RoundEntry.tier, RoundEntry.amount).order_by(RoundEntry.amount)).all()
+        .group_by(RoundEntry.tier, VALUE).order_by(VALUE)).all()
 
 
 def progress(round_id):
-    """Per village: people, amount, paid people and amount, counts per outcome."""
+    """Per village: people, amount, paid people and amount (goods rounds: quantities),
+    counts per outcome."""
     effective = (sa.select(Payout.entry_id, Payout.outcome, Payout.amount)
                  .where(Payout.round_id == round_id, Payout.reversed_at.is_(None)).subquery())
     rows = db.session.execute(
         sa.select(RoundEntry.village_id, effective.c.outcome, sa.func.count(RoundEntry.id),
-                  sa.func.sum(RoundEntry.amount),
-                  sa.func.coalesce(sa.func.sum(effective.c.amount), 0))
+                  sa.func.sum(VALUE),
+                  sa.func.coalesce(sa.func.sum(
+                      sa.func.coalesce(RoundEntry.quantity, effective.c.amount)), 0))
         .outerjoin(effective, effective.c.entry_id == RoundEntry.id)
         .where(RoundEntry.round_id == round_id)
         .group_by(RoundEntry.village_id, effective.c.outcome))
@@ -240,7 +249,8 @@ def _claim_select():
     entry, round_, person = RoundEntry.__table__, Round.__table__, Person.__table__
     batch, payout = RoundBatch.__table__, Payout.__table__
     return (
-        sa.select(entry.c.id, entry.c.round_id, entry.c.name, entry.c.amount, entry.c.batch,
+        sa.select(entry.c.id, entry.c.round_id, entry.c.name, entry.c.amount, entry.c.quantity,
+                  round_.c.kind, entry.c.batch,
                   entry.c.hold, entry.c.hold_on, entry.c.bank_account, entry.c.id_number,
                   entry.c.village_id,
                   entry.c.token, round_.c.status.label("round_status"), round_.c.payout_start,
@@ -260,10 +270,10 @@ def _claim_select():
 
 
 def paid_notice(round_id, payout_id):
-    """(name, amount, village_id) of an effective payout of this round, for the counter's
-    success notice; None otherwise."""
+    """(name, amount, village_id, quantity) of an effective payout of this round, for the
+    counter's success notice; None otherwise."""
     return db.session.execute(
-        sa.select(RoundEntry.name, Payout.amount, RoundEntry.village_id)
+        sa.select(RoundEntry.name, Payout.amount, RoundEntry.village_id, RoundEntry.quantity)
         .join(RoundEntry, RoundEntry.id == Payout.entry_id)
         .where(Payout.id == payout_id, Payout.round_id == round_id,
                Payout.reversed_at.is_(None))).one_or_none()

@@ -142,9 +142,13 @@ def outcome_template(round_, village_id=None):
     """A CSV of the roster with empty outcome columns, for typing back a signed sheet."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(TEMPLATE_COLUMNS)
+    goods = round_.pays_goods
+    # A goods round's column says what is handed out and how many (米 2 包), not money.
+    writer.writerow(("條碼", "姓名", "村里", "品項／數量", *TEMPLATE_COLUMNS[4:]) if goods
+                    else TEMPLATE_COLUMNS)
     for entry in queries.entries_for_sheet(round_.id, village_id):
-        writer.writerow([entry.token, entry.name, entry.village.name_zh, entry.amount, "", "",
+        writer.writerow([entry.token, entry.name, entry.village.name_zh,
+                         round_.goods_text(entry.quantity) if goods else entry.amount, "", "",
                          "", "", "", "", ""])
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -178,6 +182,9 @@ def bank_columns(bank, requested=None):
 def bank_file(round_, bank, actor, columns=None):
     """The transfer file for one bank: everyone frozen with an account there, not held, on an
     approved list."""
+    if round_.pays_goods:
+        raise ServiceError(_("Goods are handed over at the counter only: a goods round has "
+                             "no bank transfer files."))
     columns = bank_columns(bank, columns)
     entries = db.session.scalars(sa.select(RoundEntry).where(
         RoundEntry.round_id == round_.id, RoundEntry.bank == bank, RoundEntry.hold.is_(None),

@@ -65,6 +65,8 @@ class RoundRules:
     status_amounts: dict = field(default_factory=dict)
     # "Not if already paid in round X": rounds whose paid outcomes exclude.
     exclude_paid_rounds: tuple = ()
+    # "Only if not in an institution": a stay (機構安置) on the still-registered date excludes.
+    exclude_institution: bool = False
 
     def to_json(self):
         data = asdict(self)
@@ -97,7 +99,13 @@ class RoundRules:
             household_amount=data.get("household_amount") or None,
             status_amounts={k: int(v) for k, v in (data.get("status_amounts") or {}).items()},
             exclude_paid_rounds=tuple(int(r) for r in data.get("exclude_paid_rounds") or ()),
+            exclude_institution=bool(data.get("exclude_institution")),
         )
+
+    @property
+    def institution_day(self):
+        """The day an institution stay is looked at: the still-registered date."""
+        return self.still_registered_on or self.reference_date
 
 
 KAOHSIUNG_TIERS = (
@@ -149,6 +157,7 @@ class PersonFacts:
     rounds: frozenset = field(default_factory=frozenset)
     merged: bool = False
     paid_rounds: frozenset = field(default_factory=frozenset)
+    in_institution: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +219,8 @@ def assess(person, rules):
             return Assessment(False, person.status)
         days = (rules.still_registered_on - person.status_date).days
         return _miss(person.status, "left_shortly_before", days + 1)
+    if rules.exclude_institution and person.in_institution:
+        return Assessment(False, "in_institution")
     if set(rules.exclude_programmes) & set(person.programmes):
         return Assessment(False, "other_programme")
     if set(rules.exclude_rounds) & set(person.rounds):
@@ -312,12 +323,19 @@ class HouseholdFacts:
     statuses: frozenset = field(default_factory=frozenset)
     rounds: frozenset = field(default_factory=frozenset)
     paid_rounds: frozenset = field(default_factory=frozenset)
+    # Members left out because they live in an institution (not counted in size).
+    in_institution: int = 0
 
 
 @dataclass(frozen=True)
 class HouseholdTier:
     label: str
     amount: int
+
+
+def stay_covers(stays, on):
+    """Whether any stay [(started_on, ended_on or None)] covers the day."""
+    return any(start <= on and (end is None or end >= on) for start, end in stays)
 
 
 def household_amount(facts, rules):
@@ -341,7 +359,7 @@ def household_amount(facts, rules):
 def assess_household(facts, rules):
     """Whether a household is paid in a household round, with a reason code and amount."""
     if facts.size < 1:
-        return Assessment(False, "no_members")
+        return Assessment(False, "in_institution" if facts.in_institution else "no_members")
     if rules.include_statuses and not set(rules.include_statuses) & set(facts.statuses):
         return Assessment(False, "no_status")
     if set(rules.exclude_programmes) & set(facts.statuses):

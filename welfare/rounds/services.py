@@ -12,19 +12,17 @@ from welfare.errors import ServiceError
 from welfare.extensions import db
 from welfare.roster.models import Person
 from welfare.rounds import eligibility, households, queries
-from welfare.rounds.models import UNITS, Payout, Round, RoundBatch, RoundEntry
+from welfare.rounds.models import Payout, Round, RoundBatch, RoundEntry
+from welfare.rounds.round_data import check_round_data
 from welfare.rounds.rules import (
-    FESTIVALS,
-    PROGRAMMES,
-    RoundRules,
     default_rules,
     default_window,
     festival_day,
 )
 from welfare.web import show_date
 
-ROUND_FIELDS = ("name", "festival", "unit", "year", "payout_start", "payout_end", "late_claim_end",
-                "notes")
+ROUND_FIELDS = ("name", "festival", "unit", "kind", "goods_name", "goods_unit", "year",
+                "payout_start", "payout_end", "late_claim_end", "notes")
 
 
 def new_round_data(festival, year):
@@ -34,53 +32,9 @@ def new_round_data(festival, year):
             "late_claim_end": late, "rules": default_rules(festival, year)}
 
 
-def _check(data):
-    errors = []
-    if not (data.get("name") or "").strip():
-        errors.append(("name", _("Enter a name for the round.")))
-    if data.get("festival") not in FESTIVALS:
-        errors.append(("festival", _("Choose a festival.")))
-    start, end, late = data.get("payout_start"), data.get("payout_end"), data.get("late_claim_end")
-    if start and end and end < start:
-        errors.append(("payout_end", _("The payout window must end on or after it starts.")))
-    if late and end and late < end:
-        errors.append(("late_claim_end",
-                       _("Late claims must end on or after the payout window ends.")))
-    if data.get("unit", "person") not in UNITS:
-        errors.append(("unit", _("Choose whether the round pays people or households.")))
-    rules = data.get("rules")
-    if isinstance(rules, RoundRules) and data.get("unit") == "household":
-        errors += _household_errors(rules)
-    elif isinstance(rules, RoundRules):
-        if not rules.tiers:
-            errors.append(("tiers", _("Add at least one amount tier.")))
-        if any(t.amount <= 0 for t in rules.tiers):
-            errors.append(("tiers", _("Every tier needs an amount above zero.")))
-        if set(rules.exclude_programmes) - set(PROGRAMMES):
-            errors.append(("exclude_programmes", _("Unknown programme.")))
-    if errors:
-        raise ServiceError(*errors)
-
-
-def _household_errors(rules):
-    errors = []
-    plan = rules.household_amount or {}
-    if not rules.status_amounts and not (plan.get("base") or plan.get("per_member")):
-        errors.append(("household_base", _("Enter the amount per household: a base amount "
-                                             "and an amount per member, or a table by "
-                                             "status.")))
-    if any(int(v or 0) < 0 for v in plan.values()) or any(
-            v <= 0 for v in rules.status_amounts.values()):
-        errors.append(("household_base", _("Amounts must be whole numbers above zero.")))
-    known = set(PROGRAMMES)
-    if {k.partition(":")[0] for k in (*rules.include_statuses, *rules.status_amounts)} - known:
-        errors.append(("include_statuses", _("Unknown programme.")))
-    return errors
-
-
 def create_round(data, actor, copied_from=None):
     """Start a draft round with its rules stored as data."""
-    _check(data)
+    check_round_data(data)
     round_ = Round(**{k: data[k] for k in ROUND_FIELDS if k in data},
                    rules_data=data["rules"].to_json(), prepared_by_id=actor.id,
                    copied_from_id=getattr(copied_from, "id", None))
@@ -117,6 +71,8 @@ def copy_round(source, actor, name, year):
         registered_by=by_years(rules.registered_by),
         still_registered_on=with_festival(rules.still_registered_on))
     data = {"name": name, "festival": source.festival, "unit": source.unit, "year": year,
+            "kind": source.kind, "goods_name": source.goods_name,
+            "goods_unit": source.goods_unit,
             "payout_start": with_festival(source.payout_start),
             "payout_end": with_festival(source.payout_end),
             "late_claim_end": with_festival(source.late_claim_end), "notes": source.notes,
@@ -128,7 +84,7 @@ def update_round(round_, data, actor):
     """Change a draft round's dates or rules; frozen rounds cannot change."""
     if round_.status != "draft":
         raise ServiceError(_("Only a draft round can be changed; this one is frozen."))
-    _check(data)
+    check_round_data(data)
     before = audit.snapshot(round_, ROUND_FIELDS) | {"rules": round_.rules_data}
     for key in ROUND_FIELDS:
         if key in data:
@@ -166,11 +122,12 @@ def freeze_round(round_, actor, on_chunk=None, chunk_size=100_000):
     round_.status, round_.frozen_by_id, round_.frozen_at = "frozen", actor.id, utcnow()
     db.session.flush()
     people, amount = db.session.execute(
-        sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(RoundEntry.amount), 0))
+        sa.select(sa.func.count(RoundEntry.id), sa.func.coalesce(sa.func.sum(
+            sa.func.coalesce(RoundEntry.quantity, RoundEntry.amount)), 0))
         .where(RoundEntry.round_id == round_.id)).one()
     counted = {"households" if round_.by_household else "people": people}
     audit.record("freeze", actor=actor, entity=round_, summary=round_.name,
-                 after=counted | {"amount": int(amount)})
+                 after=counted | {"quantity" if round_.pays_goods else "amount": int(amount)})
     return people, int(amount)
 
 
@@ -184,6 +141,9 @@ def freeze_job(job_id, round_id, actor_id):
     report = None if db.engine.dialect.name == "sqlite" else (
         lambda done, total: progress(job_id, done, total))
     people, amount = freeze_round(round_, actor, on_chunk=report)
+    if round_.pays_goods:
+        return {"message": _("Frozen: %(n)s people, %(goods)s.", n=format(people, ","),
+                             goods=round_.goods_text(amount))}
     return {"message": _("Frozen: %(n)s people, NT$%(amount)s.", n=format(people, ","),
                          amount=format(amount, ","))}
 

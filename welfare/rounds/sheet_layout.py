@@ -17,12 +17,14 @@ from welfare.rounds.sheet_codes import qr_matrix
 COLUMNS = (
     ("no", "序號", 5, "right"), ("name", "姓名", 10, "left"), ("birth", "出生日期", 10, "left"),
     ("id_number", "身分證字號", 11, "left"), ("address", "地址", 36, "left"),
-    ("amount", "金額", 8, "right"), ("sign", "簽名或蓋章", 22, "left"),
+    ("amount", "金額", 10, "right"), ("sign", "簽名或蓋章", 22, "left"),
     ("proxy_name", "代領人姓名", 10, "left"), ("proxy_id", "代領人證號", 12, "left"),
-    ("relation", "關係", 6, "left"), ("remark", "備註", 14, "left"),
+    ("relation", "關係", 6, "left"), ("remark", "備註", 12, "left"),
 )
 # A household round's sheet: the head is the payee, the members follow the address.
 HOUSEHOLD_HEADINGS = {"name": "戶長姓名", "address": "地址／戶內人口"}
+# A goods round's sheet: what is handed over and how many, no money.
+GOODS_HEADINGS = {"amount": "品項／數量"}
 GAP = 1
 FONT_PT = 9
 CELL_MM = FONT_PT * 25.4 / 72 / 2

@@ -35,8 +35,9 @@ def rows_per_page(wanted=None):
     return int(current_app.config.get("ROUNDS_SHEET_ROWS", 10))
 
 
-def sheet_rows(entries, full_ids=False, reference_date=None):
-    """Plain dicts for the print template (picklable for worker processes)."""
+def sheet_rows(entries, full_ids=False, reference_date=None, goods=None):
+    """Plain dicts for the print template (picklable for worker processes); a goods round
+    (goods = its name and unit) counts quantities in "amount" and prints 米 2 包."""
     keep = current_app.config.get("ID_MASK_KEEP", 6)
     char = current_app.config.get("ID_MASK_CHAR", "*")
     rows = []
@@ -55,7 +56,10 @@ def sheet_rows(entries, full_ids=False, reference_date=None):
             "birth": rocdate.format_roc(entry.birth_date, "slash"),
             "id_number": entry.id_number if full_ids else idno.mask(entry.id_number, keep, char),
             "address": address,
-            "neighbourhood": entry.neighbourhood, "amount": entry.amount, "remark": remark,
+            "neighbourhood": entry.neighbourhood, "remark": remark,
+            "amount": entry.amount if goods is None else entry.quantity,
+            "pay": f"{entry.amount:,}" if goods is None
+            else f"{goods[0]} {entry.quantity:,} {goods[1]}",
         })
     return rows
 
@@ -82,7 +86,7 @@ def sheet_header(round_, village, neighbourhood=None, batch=0):
     year = rocdate.roc_year(rocdate.parse(f"{round_.year}-01-01"))
     office = current_app.config["OFFICE_NAME"]
     title = f"{office} {year}年度{FESTIVAL_ZH.get(round_.festival, '')}敬老禮金印領清冊"
-    if round_.by_household:
+    if round_.by_household or round_.pays_goods:
         title = f"{office} {round_.name}印領清冊"
     if batch:
         title += f"（補發第{batch}批）"
@@ -94,15 +98,18 @@ def sheet_header(round_, village, neighbourhood=None, batch=0):
         "frozen_on": rocdate.format_roc(round_.frozen_at.date(), "words")
         if round_.frozen_at else "",
         "unit": "戶" if round_.by_household else "人",
-        "headings": layout.HOUSEHOLD_HEADINGS if round_.by_household else None,
+        "headings": (layout.HOUSEHOLD_HEADINGS if round_.by_household else {})
+        | (layout.GOODS_HEADINGS if round_.pays_goods else {}) or None,
+        "goods": [round_.goods_name, round_.goods_unit] if round_.pays_goods else None,
     }
 
 
 def village_sheet(round_, village, neighbourhood=None, batch=0, full_ids=False,
                   per_page=None):
     """Everything one village's sheet needs, as plain data."""
+    goods = (round_.goods_name, round_.goods_unit) if round_.pays_goods else None
     rows = sheet_rows(queries.entries_for_sheet(round_.id, village.id, neighbourhood, batch),
-                      full_ids, round_.rules.reference_date)
+                      full_ids, round_.rules.reference_date, goods)
     return {"header": sheet_header(round_, village, neighbourhood, batch), "rows": rows,
             "per_page": rows_per_page(per_page)}
 
@@ -110,7 +117,8 @@ def village_sheet(round_, village, neighbourhood=None, batch=0, full_ids=False,
 def _cells(row):
     return {"no": row["no"], "name": row["name"], "birth": row["birth"],
             "id_number": row["id_number"], "address": row["address"],
-            "amount": f"{row['amount']:,}", "remark": f"{row['remark']}\n{row['token']}"}
+            "amount": row.get("pay", f"{row['amount']:,}"),
+            "remark": f"{row['remark']}\n{row['token']}"}
 
 
 def prepare(sheet):
@@ -120,9 +128,11 @@ def prepare(sheet):
     header = sheet["header"]
     unit = header.get("unit", "人")
     pages = paginate(sheet["rows"], per_page)
+    goods = header.get("goods")
     for number, page in enumerate(pages, 1):
+        counted = f"{page['amount']:,}" + (f" {goods[1]}" if goods else "")
         subtotal = layout.row_lines({"address": f"本頁小計 {page['people']} {unit}",
-                                     "amount": f"{page['amount']:,}"})[0]
+                                     "amount": counted})[0]
         page["text"] = layout.page_text([_cells(r) for r in page["rows"]], per_page, subtotal,
                                         header.get("headings"))
         page["codes"] = f"mem:codes-{number}.png" if page["rows"] else ""

@@ -31,6 +31,9 @@ def _round_form(obj_data):
     posted = request.form if request.method == "POST" else None
     form.set_tiers(obj_data["rules"].tiers, posted)
     form.set_status_amounts(obj_data["rules"].status_amounts, posted)
+    if form.kind.data == "goods":
+        form.household_base.label.text = _("Base quantity per household")
+        form.household_per_member.label.text = _("Quantity per member")
     return form
 
 
@@ -39,12 +42,17 @@ def _round_page(form, round_, save, message):
     errors = []
     if form.validate_on_submit():
         data = form.as_data()  # reads the tier rows, noting the ones that are not valid
+        goods = form.kind.data == "goods"
         if form.tier_errors:
             errors = [_("Tier row %(n)s: enter whole numbers, a maximum age not below the "
-                        "minimum, and an amount above zero.", n=form.tier_errors[0])]
+                        "minimum, and a quantity above zero.", n=form.tier_errors[0]) if goods
+                      else _("Tier row %(n)s: enter whole numbers, a maximum age not below the "
+                             "minimum, and an amount above zero.", n=form.tier_errors[0])]
         elif form.status_errors:
-            errors = [_("Amount for %(status)s: enter a whole number above zero.",
-                        status=form.status_errors[0])]
+            errors = [_("Quantity for %(status)s: enter a whole number above zero.",
+                        status=form.status_errors[0]) if goods
+                      else _("Amount for %(status)s: enter a whole number above zero.",
+                             status=form.status_errors[0])]
         else:
             with unit_of_work(form) as work:
                 saved = save(data)
@@ -72,6 +80,8 @@ def new():
     year = int_arg("year", date.today().year, minimum=2000, maximum=2100)
     data = services.new_round_data(festival, year)
     data["unit"] = "household" if request.args.get("unit") == "household" else "person"
+    if request.args.get("kind") == "goods":
+        data |= {"kind": "goods", "goods_name": _("Rice"), "goods_unit": _("bag")}
     form = _round_form(data)
     return _round_page(form, None, lambda d: services.create_round(d, actor=current_user),
                        lambda r: _("Round %(name)s created as a draft.", name=r.name))
@@ -126,7 +136,8 @@ def preview(round_id):
     pagination, rows, tiers, near = queries.preview(round_, page_arg(),
                                                     current_app.config["PER_PAGE"])
     return render_template("rounds/preview.html", round=round_, pagination=pagination,
-                           rows=rows, tiers=tiers, near=near)
+                           rows=rows, tiers=tiers, near=near,
+                           away=checks.institution_excluded(round_))
 
 
 @bp.route("/<int:round_id>/freeze", methods=["GET", "POST"])
@@ -146,6 +157,11 @@ def freeze(round_id):
             job = enqueue("freeze_round", "welfare.rounds.services.freeze_job", round_.id,
                           current_user.id, actor=current_user, return_url=target)
         return redirect(url_for("jobs.job", job_id=job.id))
+    if round_.pays_goods:
+        return act(target, lambda: services.freeze_round(round_, actor=current_user),
+                   lambda frozen: _("Frozen: %(n)s %(units)s, %(goods)s. A supervisor must "
+                                    "now approve it.", n=format(frozen[0], ","),
+                                    units=units(round_), goods=round_.goods_text(frozen[1])))
     return act(target, lambda: services.freeze_round(round_, actor=current_user),
                lambda frozen: _("Frozen: %(n)s %(units)s, NT$%(amount)s. A supervisor must "
                                 "now approve it.", n=format(frozen[0], ","),

@@ -8,7 +8,14 @@ from welfare.auth import scope
 from welfare.auth.permissions import CLERKS, OFFICE, roles_required
 from welfare.params import int_arg
 from welfare.rounds import bp, lifts, payouts, queries, supplements
-from welfare.rounds.forms import HEAD_LABEL, LookupForm, PayoutForm, ReverseForm
+from welfare.rounds.forms import (
+    GOODS_HEAD_LABEL,
+    GOODS_OUTCOME_LABELS,
+    HEAD_LABEL,
+    LookupForm,
+    PayoutForm,
+    ReverseForm,
+)
 from welfare.rounds.models import Payout
 from welfare.rounds.view_helpers import (
     get_round,
@@ -57,8 +64,12 @@ def entry(round_id, entry_id):
     round_ = get_round(round_id)
     entry = visible_entry(round_id, entry_id)
     form = PayoutForm(outcome=request.args.get("outcome", entry.hold or "elder"))
+    if round_.pays_goods:  # handed over at the counter: no bank transfer
+        form.outcome.choices = [(k, GOODS_OUTCOME_LABELS.get(k, label))
+                                for k, label in form.outcome.choices if k != "bank"]
     if entry.household_id:
-        form.outcome.choices = [(k, HEAD_LABEL if k == "elder" else label)
+        head = GOODS_HEAD_LABEL if round_.pays_goods else HEAD_LABEL
+        form.outcome.choices = [(k, head if k == "elder" else label)
                                 for k, label in form.outcome.choices]
     errors = []
     if request.method == "POST":

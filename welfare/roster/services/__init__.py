@@ -21,6 +21,7 @@ from welfare.roster.services.households import (
     remove_member,
     set_head,
 )
+from welfare.roster.services.institutions import add_stay, end_stay
 from welfare.roster.services.merges import merge_duplicate, merge_refusals, undo_merge
 from welfare.roster.services.people import (
     PERSON_FIELDS,
@@ -32,6 +33,7 @@ from welfare.roster.services.people import (
 
 __all__ = [
     "ELDER_FIELDS", "PERSON_FIELDS", "add_contact", "add_low_income_status", "add_member",
+    "add_stay", "end_stay",
     "create_elder", "create_household", "create_person", "dismiss_duplicate",
     "duplicate_candidates", "flag_duplicates", "id_number_error", "merge_duplicate",
     "merge_refusals", "remove_contact", "remove_member", "reveal_id_number",

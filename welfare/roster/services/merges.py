@@ -21,6 +21,7 @@ from welfare.roster.models import (
     Household,
     HouseholdMember,
     HouseholdMove,
+    InstitutionStay,
     IsolatedElder,
     PersonMerge,
 )
@@ -29,7 +30,7 @@ from welfare.roster.services.duplicates import _require_open
 FILLED_FIELDS = ("phone", "mobile", "address", "registered_on", "neighbourhood")
 # The roster's own columns naming a person, moved by the merge (the rest subscribe).
 ROSTER_COLUMNS = (HouseholdMember.person_id, Household.head_id, HouseholdMove.person_id,
-                  IsolatedElder.person_id)
+                  IsolatedElder.person_id, InstitutionStay.person_id)
 
 
 def merge_duplicate(flag, keep, actor):
@@ -91,10 +92,17 @@ def _refuse_conflicts(keep, other):
     if keep.elder and other.elder:
         problems.append(_("Both records are on the isolated-elder register: end the wrong "
                           "enrolment's record first."))
+    if _open_stay(keep) and _open_stay(other):
+        problems.append(_("Both records have an institution stay that has not ended: end the "
+                          "wrong one first."))
     for _receiver, reasons in refusal_signal.send(None, kept=keep, merged=other):
         problems.extend(reasons or [])
     if problems:
         raise ServiceError(*problems)
+
+
+def _open_stay(person):
+    return any(stay.ended_on is None for stay in person.institution_stays)
 
 
 def undo_merge(merge, actor):
