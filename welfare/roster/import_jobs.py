@@ -57,7 +57,8 @@ def discard(token):
 
 
 def end_missing(meta):
-    """The date a full low-income list ends missing statuses on, or None."""
+    """The date of a full list (low-income statuses or household members it no longer names
+    end on it), or None."""
     value = meta.get("end_missing")
     return date.fromisoformat(value) if value else None
 
@@ -69,6 +70,7 @@ def _plain(value):
 def preview_meta(result):
     """What the preview page shows of a dry run, kept beside the upload."""
     return {"result": result.to_dict(), "unchanged": result.unchanged, "ended": result.ended,
+            "removed": result.removed,
             "kind": getattr(result, "kind", None) or "people",
             "errors_more": result.errors_more,
             "headers": result.headers,

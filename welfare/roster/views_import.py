@@ -58,8 +58,8 @@ def import_upload():
             else:
                 if kind and kind not in feeds.END_MISSING_KINDS:
                     errors.append(("end_missing", _(
-                        "Ending statuses missing from a list works for low-income lists "
-                        "only.")))
+                        "Ending what a full list no longer names works for low-income lists "
+                        "and household files only.")))
         if upload is None or not upload.filename:
             errors.append(("file", _("Choose a file to import.")))
         elif ext not in EXTENSIONS:
@@ -177,7 +177,8 @@ def import_confirm(token):
     session["import_result"] = {**result.to_dict(),
                                 "errors": len(result.errors) + result.errors_more,
                                 "unchanged": result.unchanged, "filename": meta["filename"],
-                                "kind": result.kind, "ended": result.ended}
+                                "kind": result.kind, "ended": result.ended,
+                                "removed": result.removed}
     if result.kind in ("people", "changes"):
         flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
                 created=result.created, updated=result.updated), "success")
