@@ -153,7 +153,7 @@ def test_a_removed_member_who_heads_nothing_is_still_found(client, db, register,
     assert person.status_code == 200 and "王小明" in person.text
 
 
-def test_a_household_round_frozen_before_is_unchanged(db, make_household, make_household_round,
+def test_a_household_round_frozen_before_is_unchanged(db, make_household, make_household_round,  # noqa: F811
                                                       staff_user, tmp_path):
     household = make_household("low", members=3)
     round_ = make_household_round(status="frozen")

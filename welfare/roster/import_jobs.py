@@ -131,6 +131,10 @@ def import_job(job_id, token, user_id):
     discard(token)
     if result.file_error:
         raise RuntimeError(result.file_error)
+    if result.created or result.updated:  # started once the runner commits this import
+        from welfare.roster import quality_store
+
+        quality_store.request_recount(db.session.get(User, user_id))
     return {"message": _("Import finished: %(created)s people added, %(updated)s changed, "
                          "%(rejected)s rows rejected.", created=result.created,
                          updated=result.updated, rejected=result.rows - result.valid)}

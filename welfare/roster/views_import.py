@@ -11,7 +11,7 @@ from welfare import exports
 from welfare.auth.permissions import CLERKS, roles_required
 from welfare.core import rocdate
 from welfare.params import page_arg
-from welfare.roster import bp, feeds, import_jobs, queries
+from welfare.roster import bp, feeds, import_jobs, quality_store, queries
 from welfare.roster.feeds import import_file
 from welfare.roster.importer import COLUMNS
 from welfare.roster.importer_read import EXTENSIONS, ImportFileError, extension_of, open_table
@@ -174,6 +174,9 @@ def import_confirm(token):
     if result.file_error:
         flash(result.file_error, "error")
         return redirect(url_for("roster.import_upload"))
+    if result.created or result.updated:  # the import has committed: recount in the background
+        with unit_of_work():
+            quality_store.request_recount(current_user, url_for("roster.quality_page"))
     session["import_result"] = {**result.to_dict(),
                                 "errors": len(result.errors) + result.errors_more,
                                 "unchanged": result.unchanged, "filename": meta["filename"],
