@@ -34,14 +34,18 @@ def _local_day(moment):
 
 
 @scope.sees_everything
-def recount(now=None):
-    """Count every check in every village now and store the counts (no commit); how many
-    rows were written."""
+def count(now=None):
+    """Every check in every village counted now: the rows to store."""
     now = now or utcnow()
     found, _villages = quality.counts(_local_day(now))
     village_ids = db.session.scalars(sa.select(Village.id).order_by(Village.id)).all()
-    rows = [{"village_id": v, "check_key": c.key, "count": found.get(v, {}).get(c.key, 0),
+    return [{"village_id": v, "check_key": c.key, "count": found.get(v, {}).get(c.key, 0),
              "counted_at": now} for v in village_ids for c in quality.CHECKS]
+
+
+def store(rows):
+    """Write the counted rows (no commit): one upsert, in village and check order, so that
+    two recounts at once wait for each other instead of failing or deadlocking."""
     if rows:
         dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
         insert = dialect.insert(QualityCount)
@@ -52,6 +56,11 @@ def recount(now=None):
     return len(rows)
 
 
+def recount(now=None):
+    """Count and store (no commit); how many rows were written."""
+    return store(count(now))
+
+
 def recount_task(now=None):
     """The scheduler's turn: recount and commit."""
     written = recount(now)
@@ -60,10 +69,12 @@ def recount_task(now=None):
 
 
 def recount_job(job_id):
-    """Background job: recount the stored counts (the job runner commits)."""
+    """Background job: recount the stored counts (the job runner commits). Progress is
+    reported before the write: on SQLite the write lock is held until the runner commits."""
     progress(job_id, 0, total=2, message=_("Counting the records of every village"))
-    written = recount()
+    rows = count()
     progress(job_id, 1)
+    written = store(rows)
     return {"message": _("The data-quality counts were recounted (%(n)s villages).",
                          n=written // max(len(quality.CHECKS), 1))}
 
