@@ -142,6 +142,10 @@ class Config:
     JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "10"))
     JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "45"))
     JOBS_RECOVER_SECONDS = int(os.environ.get("JOBS_RECOVER_SECONDS", "20"))
+    # The data-quality page's stored counts: recounted by the scheduler this often (0: only
+    # after imports and from the page's button, as in tests), used while younger than this.
+    QUALITY_RECOUNT_SECONDS = int(os.environ.get("QUALITY_RECOUNT_SECONDS", "3600"))
+    QUALITY_FRESH_SECONDS = int(os.environ.get("QUALITY_FRESH_SECONDS", "7200"))
 
     WTF_CSRF_TIME_LIMIT = None
 
@@ -162,4 +166,5 @@ class TestConfig(Config):
     REDIS_URL = ""
     SCHEDULER = False
     JOBS_RECOVER_SECONDS = 0
+    QUALITY_RECOUNT_SECONDS = 0
     LOGIN_MAX_FAILURES = 3

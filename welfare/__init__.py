@@ -44,8 +44,8 @@ def register_domains(app):
                     *notify.cli_commands, *aid.cli_commands,
                     demo_cli, backup_command, restore_command, villages_cli):
         app.cli.add_command(command)
-    for init_app in (auth.init_app, jobs.init_app, delivery.init_app, visits.init_app,
-                     lookup.init_app, notify.init_app, inquiries.init_app):
+    for init_app in (auth.init_app, jobs.init_app, roster.init_app, delivery.init_app,
+                     visits.init_app, lookup.init_app, notify.init_app, inquiries.init_app):
         init_app(app)
 
 

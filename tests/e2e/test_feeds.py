@@ -68,3 +68,55 @@ def test_elder_list_preview_and_save(screen, desk_page, phone_page, live_server,
         assert elder.care_level == 3
         assert sorted(db.session.scalars(sa.select(EmergencyContact.name).where(
             EmergencyContact.elder_id == elder.id))) == ["林阿明", "陳小華"]
+
+
+def _household_to_shrink(live_server, skip):
+    """A household of the demo with a head and two other members: (its number, the rows to
+    keep, the name of the member the file leaves out)."""
+    from welfare.roster.models import Household, HouseholdMember
+
+    with live_server.app.app_context():
+        homes = db.session.execute(
+            sa.select(Household.id, Household.household_no, Household.head_id)
+            .join(HouseholdMember, HouseholdMember.household_id == Household.id)
+            .where(Household.head_id.is_not(None), Household.household_no != "")
+            .group_by(Household.id).having(sa.func.count(HouseholdMember.id) >= 3)
+            .order_by(Household.id)).all()
+        home = homes[skip]
+        members = db.session.execute(
+            sa.select(Person.id, Person.id_number, Person.name)
+            .join(HouseholdMember, HouseholdMember.person_id == Person.id)
+            .where(HouseholdMember.household_id == home.id).order_by(Person.id)).all()
+        left = next(m for m in members if m.id != home.head_id)
+        kept = [m for m in members if m.id != left.id]
+        return home.household_no, [(m.id_number, m.id == home.head_id) for m in kept], left
+
+
+@pytest.mark.parametrize("screen", ["desk", "phone"])
+def test_full_household_export_takes_out_a_member(screen, desk_page, phone_page, live_server,
+                                                  login, check_axe, snap, tmp_path):
+    page = login(desk_page if screen == "desk" else phone_page, "staff")
+    number, kept, left = _household_to_shrink(live_server, 0 if screen == "desk" else 1)
+    path = tmp_path / f"戶籍匯出-{screen}.csv"
+    path.write_text("戶號,身分證字號,戶長\r\n" + "".join(
+        f"{number},{id_number},{'是' if head else '否'}\r\n" for id_number, head in kept),
+        encoding="utf-8-sig")
+    page.goto(live_server("/people/import"))
+    page.locator("#kind-households").check()
+    page.set_input_files("input[type=file]", str(path))
+    page.locator("#end_missing").fill("115/11/30")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert re.search(r"/people/import/\w{32}$", page.url), page.url
+    line = f"自戶號 {number} 移出：{left.name}（資料由戶政匯出檔更新）"
+    assert line in page.locator("main").inner_text()
+    snap(page, f"feeds-households-full-preview-{screen}")
+    check_axe(page)
+    page.locator("form[action$='/confirm'] button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert line in page.locator("main").inner_text()
+    snap(page, f"feeds-households-full-result-{screen}")
+    check_axe(page)
+    with live_server.app.app_context():
+        person = db.session.get(Person, left.id)
+        assert person.membership is None and person.status == "registered"

@@ -268,7 +268,7 @@ def test_recognised_and_cli(app, db, register, tmp_path):
     result = json.loads(out.output)
     assert result["created"] == 1 and result["ended"] == 0
     assert [e["field"] for e in result["errors"]] == ["end_missing", "id_number"]
-    wrong = runner.invoke(args=["roster", "import", str(path), "--kind", "households",
+    wrong = runner.invoke(args=["roster", "import", str(path), "--kind", "elders",
                                 "--end-missing", "114/10/31", "--json"])
     assert wrong.exit_code == 1
     bad_date = runner.invoke(args=["roster", "import", str(path), "--end-missing", "soon"])
@@ -345,7 +345,7 @@ def test_web_upload_previews_end_missing_then_confirms(client, db, register, sta
     body = ",".join(HEADERS) + "\r\n" + ",".join(
         [people["a"].id_number, "低收入戶", "第一款", "114/01/01", "114/12/31", "", ""]) + "\r\n"
     bad = client.post("/people/import", data={
-        "kind": "households", "end_missing": "114/10/31",
+        "kind": "elders", "end_missing": "114/10/31",
         "file": (io.BytesIO(body.encode("cp950")), "low.csv")},
         content_type="multipart/form-data")
     assert bad.status_code == 400 and 'href="#end_missing"' in bad.text

@@ -18,8 +18,10 @@ roster_cli = AppGroup("roster", help="Roster import and maintenance.")
                                            "elders"]),
               help="What the file holds; recognised from its column headings when not given.")
 @click.option("--end-missing", "end_missing", metavar="DATE",
-              help="Low-income lists only: the file is the full list of its kinds; statuses "
-                   "current on DATE whose household it does not name end on DATE.")
+              help="Low-income lists and household files only: the file is the full list "
+                   "(of its kinds); statuses current on DATE whose household it does not name "
+                   "end on DATE, and members of its households it does not name leave them on "
+                   "DATE.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--user", "username", help="Record the import as done by this account.")
@@ -68,7 +70,14 @@ def _print_summary(result):
     else:
         click.echo(_("Added %(created)s people and changed %(updated)s; %(same)s unchanged.",
                      created=result.created, updated=result.updated, same=result.unchanged))
-    if result.ended is not None:
+    if result.ended is not None and getattr(result, "kind", None) == "households":
+        click.echo(_("Members missing from the file taken out of their households: %(n)s",
+                     n=result.ended))
+        for removed in result.removed:
+            click.echo(_("Removed from household %(number)s: %(names)s (updated from the "
+                         "household-registration export)", number=removed["household_no"],
+                         names="、".join(removed["names"])))
+    elif result.ended is not None:
         click.echo(_("Statuses missing from the list and ended: %(n)s", n=result.ended))
     for error in result.errors:
         click.echo(_("Row %(row)s, %(field)s: %(message)s", row=error["row"],

@@ -83,7 +83,9 @@ def _household_moves(person):
 
     for move in db.session.scalars(sa.select(HouseholdMove).where(
             HouseholdMove.person_id == person.id).order_by(HouseholdMove.id)):
-        if move.from_household_no:
+        if move.from_household_no and not move.to_household_no:
+            title = _("Left household %(old)s", old=move.from_household_no)
+        elif move.from_household_no:
             title = _("Moved from household %(old)s to %(new)s", old=move.from_household_no,
                       new=move.to_household_no)
         else:

@@ -57,7 +57,8 @@ def discard(token):
 
 
 def end_missing(meta):
-    """The date a full low-income list ends missing statuses on, or None."""
+    """The date of a full list (low-income statuses or household members it no longer names
+    end on it), or None."""
     value = meta.get("end_missing")
     return date.fromisoformat(value) if value else None
 
@@ -69,6 +70,7 @@ def _plain(value):
 def preview_meta(result):
     """What the preview page shows of a dry run, kept beside the upload."""
     return {"result": result.to_dict(), "unchanged": result.unchanged, "ended": result.ended,
+            "removed": result.removed,
             "kind": getattr(result, "kind", None) or "people",
             "errors_more": result.errors_more,
             "headers": result.headers,
@@ -129,6 +131,10 @@ def import_job(job_id, token, user_id):
     discard(token)
     if result.file_error:
         raise RuntimeError(result.file_error)
+    if result.created or result.updated:  # started once the runner commits this import
+        from welfare.roster import quality_store
+
+        quality_store.request_recount(db.session.get(User, user_id))
     return {"message": _("Import finished: %(created)s people added, %(updated)s changed, "
                          "%(rejected)s rows rejected.", created=result.created,
                          updated=result.updated, rejected=result.rows - result.valid)}

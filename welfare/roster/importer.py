@@ -67,12 +67,17 @@ class ImportResult:
     errors_more: int = 0
     # Statuses ended because a full list no longer names them (low-income, when asked).
     ended: int | None = None
+    # Full household exports: [{"household_no", "names"}] of the members taken out, and when.
+    removed: list = field(default_factory=list)
+    ended_on: object = None
 
     def to_dict(self):
         data = {"rows": self.rows, "valid": self.valid, "created": self.created,
                 "updated": self.updated, "errors": self.errors}
         if self.ended is not None:
             data["ended"] = self.ended
+        if self.removed:
+            data["removed"] = self.removed
         return data
 
     def error(self, row, key, message):

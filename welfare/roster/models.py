@@ -348,3 +348,24 @@ class PersonMerge(db.Model):
 
 scope.narrow(PersonMerge, villages=lambda ids: sa.and_(
     PersonMerge.kept_id.in_(people_in(ids)), PersonMerge.merged_id.in_(people_in(ids))))
+
+
+class QualityCount(db.Model):
+    """The data-quality page's count of one check in one village, stored by a recount
+    (roster.quality_store) so that the page and the home work list need not scan the
+    people; every row of one recount carries the same counted_at."""
+
+    __tablename__ = "quality_counts"
+    __table_args__ = (
+        sa.UniqueConstraint("village_id", "check_key", name="uq_quality_counts_village_check"),
+        sa.CheckConstraint("count >= 0", name="count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id", ondelete="CASCADE"))
+    check_key: Mapped[str] = mapped_column(sa.String(40))
+    count: Mapped[int] = mapped_column(default=0)
+    counted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+scope.narrow(QualityCount, villages=lambda ids: QualityCount.village_id.in_(ids))

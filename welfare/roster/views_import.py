@@ -11,7 +11,7 @@ from welfare import exports
 from welfare.auth.permissions import CLERKS, roles_required
 from welfare.core import rocdate
 from welfare.params import page_arg
-from welfare.roster import bp, feeds, import_jobs, queries
+from welfare.roster import bp, feeds, import_jobs, quality_store, queries
 from welfare.roster.feeds import import_file
 from welfare.roster.importer import COLUMNS
 from welfare.roster.importer_read import EXTENSIONS, ImportFileError, extension_of, open_table
@@ -58,8 +58,8 @@ def import_upload():
             else:
                 if kind and kind not in feeds.END_MISSING_KINDS:
                     errors.append(("end_missing", _(
-                        "Ending statuses missing from a list works for low-income lists "
-                        "only.")))
+                        "Ending what a full list no longer names works for low-income lists "
+                        "and household files only.")))
         if upload is None or not upload.filename:
             errors.append(("file", _("Choose a file to import.")))
         elif ext not in EXTENSIONS:
@@ -174,10 +174,14 @@ def import_confirm(token):
     if result.file_error:
         flash(result.file_error, "error")
         return redirect(url_for("roster.import_upload"))
+    if result.created or result.updated:  # the import has committed: recount in the background
+        with unit_of_work():
+            quality_store.request_recount(current_user, url_for("roster.quality_page"))
     session["import_result"] = {**result.to_dict(),
                                 "errors": len(result.errors) + result.errors_more,
                                 "unchanged": result.unchanged, "filename": meta["filename"],
-                                "kind": result.kind, "ended": result.ended}
+                                "kind": result.kind, "ended": result.ended,
+                                "removed": result.removed}
     if result.kind in ("people", "changes"):
         flash(_("The import is finished: %(created)s people added, %(updated)s changed.",
                 created=result.created, updated=result.updated), "success")

@@ -39,8 +39,9 @@ KINDS = {
     "households": Kind("households", _l("Households (戶籍)"), households),
     "elders": Kind("elders", _l("Isolated elders (獨居老人名冊)"), elders),
 }
-# Kinds that take end_missing (end what a full list no longer names).
-END_MISSING_KINDS = ("low-income",)
+# Kinds that take end_missing (end what a full list no longer names: low-income statuses,
+# household memberships).
+END_MISSING_KINDS = ("low-income", "households")
 HEADER_KEYS = set().union(*(k.module.HEADER_KEYS for k in KINDS.values()))
 
 
@@ -103,8 +104,8 @@ def import_file(path, kind=None, end_missing=None, **options):
     if end_missing is not None:
         if kind not in END_MISSING_KINDS:
             return _failed(path, options, _(
-                "Ending statuses missing from a list works for low-income lists only; this "
-                "file is not one."))
+                "Ending what a full list no longer names works for low-income lists and "
+                "household files only; this file is neither."))
         options["end_missing"] = end_missing
     result = KINDS[kind].module.import_file(path, **options)
     result.kind = kind

@@ -6,8 +6,9 @@ has one head (households.head_id; a person heads one household at a time, a uniq
 row naming a person who is in another household moves them: the old membership ends, the new
 one starts, and the move is kept in household_moves and the audit log. A 戶號 not yet on file
 starts a household at the address of its head (or of its first member in the file). Members
-missing from a file are left as they are (files are often partial). Re-importing a file changes
-nothing."""
+missing from a file are left as they are (files are often partial), unless the file is a full
+export and its date is given (`end_missing`): then the households it names lose the members it
+no longer lists (feeds.household_removals). Re-importing a file changes nothing."""
 
 import sys
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from welfare.auth import audit
 from welfare.auth.models import utcnow
 from welfare.extensions import db
 from welfare.roster import importer_write
-from welfare.roster.feeds import common
+from welfare.roster.feeds import common, household_removals
 from welfare.roster.feeds.low_income import household_no
 from welfare.roster.importer import COLUMNS as PEOPLE_COLUMNS
 from welfare.roster.importer import SPACES, _text, judge_id_number
@@ -84,6 +85,7 @@ class Plan:
     moves: list = field(default_factory=list)  # (row, person, old membership, no, relationship)
     relationships: list = field(default_factory=list)  # (row, person, membership, new)
     heads: dict = field(default_factory=dict)  # household_no -> (row, person)
+    removals: list = field(default_factory=list)  # (household_no, membership): not in a full file
 
 
 def _households(numbers):
@@ -109,12 +111,12 @@ def _memberships(person_ids):
     return found
 
 
-def plan(valid, result, actor):
+def plan(valid, result, actor, end_missing=None):
     allowed = actor.village_ids if actor is not None else set()
     people = common.resolve_people([d["id_number"] for _, d in valid])
     households = _households(sorted({d["household_no"] for _, d in valid}))
     members = _memberships(sorted({p["id"] for p in people.values()}))
-    planned, first_row = Plan(), {}
+    planned, first_row, listed = Plan(), {}, {}
     for row, data in valid:
         number, current = data["household_no"], people.get(data["id_number"])
         problem = common.person_problem(current, allowed)
@@ -172,6 +174,8 @@ def plan(valid, result, actor):
         else:
             action = "unchanged"
         first_row.setdefault(number, row)
+        if household is not None:
+            listed[number] = household["id"]
         result.valid += 1
         if action == "create":
             result.created += 1
@@ -186,12 +190,18 @@ def plan(valid, result, actor):
                 "name": current["name"], "household_no": number,
                 "detail": detail + (" · " + _("head") if data["head"] else "")})
     planned.heads = {k: v for k, v in planned.heads.items() if v[1] is not None}
+    if end_missing is not None:
+        named = {people[d["id_number"]]["id"] for _, d in valid if people.get(d["id_number"])}
+        household_removals.plan(planned, result, end_missing, named, listed)
+        result.updated += len(planned.removals)
     return planned
 
 
 def write(planned, result, actor):
     """Households, memberships, moves and heads inside the caller's transaction, audited."""
     source = result.filename[:200]
+    db.session.flush()
+    household_removals.write(planned, result, actor)  # before the heads below are set
     by_no = {}
     for number, values in planned.new_households.items():
         person = values["from"]
@@ -284,11 +294,12 @@ def write(planned, result, actor):
         after={"kind": "households", "file": result.filename, "rows": result.rows,
                "valid": result.valid, "created": result.created, "updated": result.updated,
                "unchanged": result.unchanged, "households_created": len(planned.new_households),
-               "rejected": result.rows - result.valid})
+               "removed": len(planned.removals), "rejected": result.rows - result.valid})
     db.session.flush()
 
 
-def import_file(path, **options):
-    """Judge a household file and, unless a dry run, apply its valid rows in one transaction."""
-    return common.run(sys.modules[__name__], path, **options)
+def import_file(path, end_missing=None, **options):
+    """Judge a household file and, unless a dry run, apply its valid rows in one transaction;
+    with end_missing (the date of a full export), end the memberships it no longer lists."""
+    return common.run(sys.modules[__name__], path, end_missing=end_missing, **options)
 
