@@ -1,7 +1,7 @@
 """stored data-quality counts: one row per village and check, written by a recount job
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0030
 Create Date: 2026-12-05 13:05:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0027"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
