@@ -195,3 +195,30 @@ def test_bank_transfers_wait_for_the_lists_approval(app, db, late):
     assert count == 1 and b"00099999999999" in data
     assert payouts.record_bank_transfers(round_, "post_office", staff, date.today()) == 1
     assert payouts.effective_payout(entry.id).amount == entry.amount
+
+
+def test_a_goods_round_adds_quantities_and_no_money(app, db, make_household, make_household_round,
+                                                    make_user):
+    """A supplementary household on a goods round gets the round's goods, not money: the
+    list, `rounds show` and the sheet speak of quantities."""
+    make_household("low", members=2)
+    staff, boss = make_user("staff"), make_user("supervisor")
+    round_ = make_household_round(status="approved", actor=staff, approver=boss, kind="goods",
+                                  goods_name="米", goods_unit="包",
+                                  plan={"base": 1, "per_member": 1, "max_members": 2})
+    household = make_household(None, members=3)
+    _certify(db, household)
+    entry = supplements.add_household(round_, household, "低收入戶 12/08 核定", actor=staff)
+    assert (entry.amount, entry.quantity) == (0, 3)
+    assert queries.summary(round_)["awaiting_approval"] == {"households": 1, "quantity": 3}
+    batch = db.session.scalar(sa.select(RoundBatch).where(RoundBatch.round_id == round_.id,
+                                                          RoundBatch.number == 1))
+    services.approve_batch(batch, actor=boss)
+    summary = queries.summary(round_)
+    assert summary["supplementary"] == {"households": 1, "quantity": 3}
+    assert "amount" not in summary
+    payouts.record_payout(entry, "elder", actor=staff, on=date.today())
+    with app.test_request_context():
+        (sheet,) = sheets.village_sheets(round_, batch=1)
+        html = sheets.prepare(sheet)["html"]
+    assert "共計 1 戶" in html and "米" in html and "元整" not in html
