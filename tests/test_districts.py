@@ -144,7 +144,8 @@ def test_every_page_and_print_names_the_districts_office(app_with):
         assert opendata.publisher() == "花蓮縣秀林鄉公所社會課"
         village = type("V", (), {"name_zh": "富世村", "code": "10015110002"})()
         round_ = type("R", (), {"year": 2027, "festival": "spring", "name": "116年春節",
-                                "frozen_at": None, "by_household": False})()
+                                "frozen_at": None, "by_household": False,
+                                "pays_goods": False})()
         header = sheet_header(round_, village)
         assert header["title"].startswith("花蓮縣秀林鄉公所 116年度")
         # A township's villages are 村: the sheet says 村別 and 全村, not 里別 and 全里.

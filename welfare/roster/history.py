@@ -46,8 +46,8 @@ class Event:
             data["detail"] = self.detail
         if self.by:
             data["by"] = self.by
-        data.update(self.extra)
-        return data
+        # The event's own keys win: an extra may not rename what kind of event this is.
+        return {**self.extra, **data}
 
 
 def person_events(person, viewer=None):

@@ -55,7 +55,7 @@ def round_events(person, viewer):
             outcome = GOODS_OUTCOME_LABELS.get(code, outcome)
         if entry.household_id and code == "elder":
             outcome = GOODS_HEAD_LABEL if round_.pays_goods else HEAD_LABEL
-        extra = {"round": round_.name, "amount": entry.amount, "kind": round_.kind,
+        extra = {"round": round_.name, "amount": entry.amount, "payment": round_.kind,
                  **({"quantity": entry.quantity} if round_.pays_goods else {}),
                  "outcome": payout.outcome if payout else None}
         if payout is not None:
