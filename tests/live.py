@@ -71,7 +71,7 @@ def _read_whole(file, buffer_size=8192):
         file.close()
 
 
-def _files_read_whole(app):
+def files_read_whole(app):
     def wsgi(environ, start_response):
         environ["wsgi.file_wrapper"] = _read_whole
         return app(environ, start_response)
@@ -89,7 +89,7 @@ class Server:
         self.errors = []
         got_request_exception.connect(self._remember, app, weak=False)
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self.httpd = make_server("127.0.0.1", 0, _files_read_whole(app), threaded=True)
+        self.httpd = make_server("127.0.0.1", 0, files_read_whole(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True,
                                        name="live-server")

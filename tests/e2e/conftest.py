@@ -41,7 +41,7 @@ import pytest
 from flask import got_request_exception
 
 from config import TestConfig
-from tests.live import fresh_database
+from tests.live import files_read_whole, fresh_database
 from welfare import create_app
 from welfare.demo.cli import DEMO_ACCOUNTS, SeedContext, seed_all
 from welfare.extensions import db
@@ -143,7 +143,7 @@ def live_server(tmp_path_factory):
 
     got_request_exception.connect(remember, app, weak=False)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request is noise
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    httpd = make_server("127.0.0.1", 0, files_read_whole(app), threaded=True)
     server.url = f"http://127.0.0.1:{httpd.server_port}"
     thread = threading.Thread(target=httpd.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
